@@ -1,0 +1,31 @@
+package org.ladderae.experiments;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One of the paper's results (a figure or a table). An experiment knows what it measures, how to
+ * draw itself from a data set, and (once its reproduce support exists) how to measure it.
+ * Subclasses hold only what is particular to their figure; drawing goes through the shared
+ * builders in {@code org.ladderae.charts} and {@code org.ladderae.reports}.
+ */
+public abstract class Experiment {
+
+    /** Command name and data file stem, e.g. {@code figure9}. */
+    public abstract String id();
+
+    /** One line: what the paper's result shows. */
+    public abstract String summary();
+
+    /**
+     * Draws the experiment from {@code ctx.dataset()} into {@code ctx.outputDir()} and returns the
+     * files written (charts, tables). Tables are also printed to {@code ctx.out()}.
+     */
+    public abstract List<Path> render(RenderContext ctx) throws IOException;
+
+    /** Whether {@code --reproduce} can run here, and if not, why. */
+    public ReproduceSupport reproduceSupport() {
+        return ReproduceSupport.unavailable("reproduction of " + id() + " is not implemented yet");
+    }
+}

@@ -17,7 +17,7 @@ public record ExperimentData(String experiment, String paperFigure, String title
     public List<String> datasetIds() { return datasets.stream().map(Dataset::id).toList(); }
 
     public Dataset requireDataset(String id) {
-        return dataset(id).orElseThrow(() -> new PaperDataException(
+        return dataset(id).orElseThrow(() -> new UnknownDatasetException(
                 experiment + " has no dataset '" + id + "'; choose one of " + String.join(", ", datasetIds())));
     }
 }

@@ -1,0 +1,99 @@
+package org.ladderae.experiments;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ladderae.paperdata.Dataset;
+import org.ladderae.paperdata.ExperimentData;
+import org.ladderae.paperdata.PaperDataLoader;
+import org.ladderae.results.AtomicFiles;
+import org.ladderae.results.MachineSummary;
+import org.ladderae.results.RunDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The path every experiment run takes: load the data, make a fresh run directory, draw, and record
+ * what was done ({@code run.json}) next to the data that was used ({@code data.json}).
+ */
+public final class ExperimentRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What the user asked for. {@code paperDataDir} null means the bundled data. */
+    public record Options(String datasetId, Path outRoot, Set<RenderContext.ChartFormat> formats, Path paperDataDir,
+                          List<String> commandLine, String version) {}
+
+    /** One finished run: where it went and what it wrote. */
+    public record Outcome(Experiment experiment, RunDirectory runDirectory, List<Path> files, Duration elapsed) {}
+
+    /** Opens a log file in the run directory for the duration of the run; the CLI supplies it. */
+    @FunctionalInterface
+    public interface RunLogOpener { AutoCloseable open(Path logFile); }
+
+    private final RunLogOpener logOpener;
+
+    public ExperimentRunner(RunLogOpener logOpener) { this.logOpener = logOpener; }
+
+    public Outcome drawFromData(Experiment experiment, Options options, PrintWriter out) throws IOException {
+        Instant start = Instant.now();
+        ExperimentData data = new PaperDataLoader(options.paperDataDir()).load(experiment.id());
+        Dataset dataset = data.requireDataset(options.datasetId());
+        RunDirectory run = RunDirectory.create(options.outRoot(), experiment.id());
+        try (AutoCloseable ignored = logOpener.open(run.path().resolve("ladder-ae.log"))) {
+            LOG.debug("{}: drawing dataset '{}' ({}) into {}", experiment.id(), dataset.id(), dataset.device(), run.path());
+            AtomicFiles.write(run.path().resolve("data.json"), JSON.writeValueAsBytes(dataUsed(data, dataset)));
+            List<Path> files = new ArrayList<>(experiment.render(new RenderContext(data, dataset, run.path(), options.formats(), out)));
+            Duration elapsed = Duration.between(start, Instant.now());
+            Path runJson = run.path().resolve("run.json");
+            AtomicFiles.write(runJson, JSON.writeValueAsBytes(runRecord(experiment, options, data, dataset, run, files, start, elapsed)));
+            files.add(0, run.path().resolve("data.json"));
+            files.add(runJson);
+            LOG.info("{}: {} -> {} ({} files, {} ms)", experiment.id(), dataset.label(), run.path(), files.size(), elapsed.toMillis());
+            return new Outcome(experiment, run, files, elapsed);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static Map<String, Object> dataUsed(ExperimentData data, Dataset dataset) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("experiment", data.experiment());
+        m.put("paper_figure", data.paperFigure());
+        m.put("metric", data.metric());
+        m.put("unit", data.unit());
+        m.put("transcribed_from", data.transcribedFrom());
+        m.put("dataset", dataset);
+        return m;
+    }
+
+    private static Map<String, Object> runRecord(Experiment e, Options o, ExperimentData data, Dataset dataset, RunDirectory run,
+                                                 List<Path> files, Instant start, Duration elapsed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("experiment", e.id());
+        m.put("paper_figure", data.paperFigure());
+        m.put("run_id", run.runId());
+        m.put("mode", "paper-data");
+        m.put("dataset", dataset.id());
+        m.put("numbers_measured_on", dataset.device());
+        m.put("source", dataset.source().cite());
+        m.put("command_line", o.commandLine());
+        m.put("ladder_ae_version", o.version());
+        m.put("started", start.toString());
+        m.put("elapsed_ms", elapsed.toMillis());
+        m.put("machine", MachineSummary.capture());
+        m.put("files", files.stream().map(f -> run.path().relativize(f).toString()).toList());
+        return m;
+    }
+}

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     /** What the user asked for. {@code paperDataDir} null means the bundled data. */
     public record Options(String datasetId, Path outRoot, Set<RenderContext.ChartFormat> formats, Path paperDataDir,

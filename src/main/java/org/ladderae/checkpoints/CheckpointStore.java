@@ -89,9 +89,7 @@ public final class CheckpointStore {
         CheckpointManifest m = manifest.withBinary(binary, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         Path archDir = root.resolve(m.arch());
         Path target = archDir.resolve(m.name());
-        List<Path> replaced = scan(m.arch()).stream()
-                .filter(e -> e.directory().equals(target) || (e.manifest() != null && e.manifest().key().equals(m.key())))
-                .map(Entry::directory).toList();
+        List<Path> replaced = occupants(m.arch(), m.name(), m.key());
         if (!replaced.isEmpty() && !force) {
             throw new CheckpointException("a checkpoint for " + m.key().describe() + " already exists at "
                     + FileTrees.display(replaced.get(0)) + ": save with force to replace it, or save into another directory");
@@ -115,6 +113,14 @@ public final class CheckpointStore {
         }
         for (Path old : retired) FileTrees.deleteRecursively(old);
         return new Checkpoint(target, m);
+    }
+
+    /** Existing checkpoint directories a new {@code arch/name} for {@code key} would replace. */
+    List<Path> occupants(String arch, String name, CheckpointKey key) {
+        Path target = root.resolve(arch).resolve(name);
+        return scan(arch).stream()
+                .filter(e -> e.directory().equals(target) || (e.manifest() != null && e.manifest().key().equals(key)))
+                .map(Entry::directory).toList();
     }
 
     /** Recomputes every binary's SHA-256; one result per checkpoint directory, problems included. */

@@ -62,7 +62,7 @@ final class ArchiveUnpacker {
     private void extractAll(Path staging) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive))) {
             requireGzipMagic(raw);
-            GzipCompressorInputStream gz = new GzipCompressorInputStream(raw, true);
+            GzipCompressorInputStream gz = GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
             TarArchiveInputStream tar = new TarArchiveInputStream(gz, "UTF-8");
             TarArchiveEntry entry;
             while ((entry = nextEntry(tar)) != null) {
@@ -118,6 +118,16 @@ final class ArchiveUnpacker {
         Boolean before = seen.put(name, directory);
         if (before != null && !(before && directory)) throw reject("entry '" + raw + "' appears more than once");
 
+        try {
+            write(tar, entry, raw, name, target, directory);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+            // A file and a directory at the same path ("a/b" then "a/b/c"): no honest archive has this.
+            throw reject("entry '" + raw + "' clashes with another entry's path");
+        }
+    }
+
+    private void write(TarArchiveInputStream tar, TarArchiveEntry entry, String raw, String name, Path target, boolean directory)
+            throws IOException {
         String[] parts = name.split("/");
         if (directory) {
             if (parts.length <= 2) requireLayout(raw, parts);

@@ -76,6 +76,8 @@ class CheckpointArchiveTest {
                         "entry 'sm_90a/k/big.cubin' is larger than the limit of 1024 bytes"),
                 Arguments.of("total over limit", manyEntries(5, 1000), "it expands to more than the limit of 4096 bytes"),
                 Arguments.of("too many entries", manyEntries(7, 1), "it has more than 6 entries"),
+                Arguments.of("file then directory", new HostileArchives().file(ok + "a", "1").file(ok + "a/b", "2").finish(),
+                        "entry 'sm_90a/k/a/b' clashes with another entry's path"),
                 Arguments.of("outside the layout", new HostileArchives().file("README.md", "x").finish(), "is not inside an <arch>/<checkpoint>/"),
                 Arguments.of("not an arch", new HostileArchives().file("etc/k/passwd", "x").finish(), "is not under an arch directory"),
                 Arguments.of("broken checkpoint", new HostileArchives().file(ok + "notes.txt", "no manifest").finish(),

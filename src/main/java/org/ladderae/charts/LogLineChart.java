@@ -2,7 +2,6 @@ package org.ladderae.charts;
 
 import java.awt.BasicStroke;
 import java.awt.geom.Ellipse2D;
-import java.text.DecimalFormat;
 import java.util.List;
 import java.util.Objects;
 import org.jfree.chart.JFreeChart;
@@ -37,9 +36,8 @@ public final class LogLineChart {
         x.setLowerMargin(0.08);
         x.setUpperMargin(0.08);
         x.setTickMarksVisible(false);
-        LogAxis y = new LogAxis();
+        LogAxis y = new DecadeLogAxis();
         ChartStyle.axis(y, yLabel);
-        y.setNumberFormatOverride(new DecimalFormat("#,##0"));
         y.setRange(yMin, yMax);
         CategoryPlot plot = new CategoryPlot(dataset, x, y, renderer);
         ChartStyle.plot(plot);

@@ -16,6 +16,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.jfree.chart.text.TextUtils;
 import org.ladderae.results.AtomicFiles;
 
 /**
@@ -25,6 +26,12 @@ import org.ladderae.results.AtomicFiles;
 public final class FigureWriter {
     /** The artifact's plotting scripts save PNGs with dpi=255. */
     public static final double PNG_DPI = 255;
+
+    static {
+        // JFreeChart's workaround draws rotated strings as TextLayout glyph outlines, which would
+        // turn y-axis labels and the red marks into shapes in the PDF; drawString keeps them text.
+        TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
 
     private FigureWriter() {}
 

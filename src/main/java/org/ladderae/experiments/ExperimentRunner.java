@@ -59,7 +59,7 @@ public final class ExperimentRunner {
             AtomicFiles.write(runJson, JSON.writeValueAsBytes(runRecord(experiment, options, data, dataset, run, files, start, elapsed)));
             files.add(0, run.path().resolve("data.json"));
             files.add(runJson);
-            LOG.info("{}: {} -> {} ({} files, {} ms)", experiment.id(), dataset.label(), run.path(), files.size(), elapsed.toMillis());
+            LOG.info("{}: dataset {} (measured on {}) -> {} ({} files, {} ms)", experiment.id(), dataset.id(), dataset.device(), run.path(), files.size(), elapsed.toMillis());
             return new Outcome(experiment, run, files, elapsed);
         } catch (IOException | RuntimeException e) {
             throw e;

@@ -91,4 +91,33 @@ class CliTest {
         assertThat(r.out()).contains("Java").contains("GPU").contains("nvcc").contains("python3 + torch");
         assertThat(r.out()).contains("[missing] python3 + torch").contains("fix:");
     }
+
+    @Test
+    void allDrawsSevenResultFoldersAndOneReport(@TempDir Path out) throws IOException {
+        Run r = run("all", "--out", out.toString(), "--formats", "png");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        for (String id : new String[] {"figure9", "figure11", "figure12", "figure13", "figure14", "table1", "table2"}) {
+            try (var runs = Files.list(out.resolve(id))) {
+                Path runDir = runs.findFirst().orElseThrow();
+                assertThat(runDir.resolve("run.json")).exists();
+                assertThat(runDir.resolve("data.json")).exists();
+                assertThat(Files.readString(runDir.resolve("run.json"))).contains("\"numbers_measured_on\"");
+            }
+        }
+        try (var reports = Files.list(out.resolve("all"))) {
+            Path report = reports.findFirst().orElseThrow();
+            String html = Files.readString(report.resolve("report.html"));
+            assertThat(html).contains("data:image/png;base64,").contains("Paper claims").contains("holds");
+            assertThat(Files.readString(report.resolve("report.md"))).contains("## figure9").contains("Performance Overview - V100");
+        }
+    }
+
+    @Test
+    void aRunNeverOverwritesAnEarlierOne(@TempDir Path out) throws IOException {
+        assertThat(run("table2", "--out", out.toString()).exitCode()).isZero();
+        assertThat(run("table2", "--out", out.toString()).exitCode()).isZero();
+        try (var runs = Files.list(out.resolve("table2"))) {
+            assertThat(runs.count()).isEqualTo(2);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ladderae.experiments.Experiment;
 import org.ladderae.experiments.ExperimentRunner;
+import org.ladderae.env.ProgressBar;
 import org.ladderae.experiments.Experiments;
 import org.ladderae.paperdata.PaperDataLoader;
 import org.ladderae.reports.RunReport;
@@ -35,9 +36,12 @@ public final class AllCommand implements Callable<Integer> {
         List<String> failed = new ArrayList<>();
         List<RunReport.Entry> entries = new ArrayList<>();
         List<Experiment> all = Experiments.all();
+        long start = System.nanoTime();
         for (int i = 0; i < all.size(); i++) {
             Experiment e = all.get(i);
-            LOG.info("[{}/{}] {}", i + 1, all.size(), e.id());
+            java.time.Duration elapsed = java.time.Duration.ofNanos(System.nanoTime() - start);
+            String eta = i == 0 ? "" : ", ETA " + ProgressBar.format(elapsed.multipliedBy(all.size() - i).dividedBy(i));
+            LOG.info("[{}/{}] {} (elapsed {}{})", i + 1, all.size(), e.id(), ProgressBar.format(elapsed), eta);
             try {
                 if (options.reproduce && !e.reproduceSupport().available()) {
                     throw new UserError(UserError.USAGE, e.id() + " --reproduce is not available yet: " + e.reproduceSupport().reason());

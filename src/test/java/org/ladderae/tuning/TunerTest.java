@@ -63,7 +63,7 @@ class TunerTest {
 
     @Test
     void etaFormatting() {
-        assertThat(ProgressBar.format(java.time.Duration.ofSeconds(75))).isEqualTo("1:15");
-        assertThat(ProgressBar.format(java.time.Duration.ofSeconds(3723))).isEqualTo("1:02:03");
+        assertThat(org.ladderae.env.ProgressBar.format(java.time.Duration.ofSeconds(75))).isEqualTo("1:15");
+        assertThat(org.ladderae.env.ProgressBar.format(java.time.Duration.ofSeconds(3723))).isEqualTo("1:02:03");
     }
 }

@@ -1,4 +1,4 @@
-package org.ladderae.tuning;
+package org.ladderae.env;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class ProgressBar {
         }
     }
 
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long s = d.toSeconds();
         return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
     }

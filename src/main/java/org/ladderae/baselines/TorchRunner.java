@@ -70,7 +70,7 @@ public final class TorchRunner implements BaselineRunner {
         }
         if (!r.ok()) {
             return detection = Detection.notAvailable(python + " cannot run the PyTorch baselines: "
-                    + (r.timedOut() ? "timed out" : BenchmarkProcess.lastLines(r.stderr().isBlank() ? r.stdout() : r.stderr(), 2)));
+                    + (r.timedOut() ? "timed out" : BenchmarkProcess.lastLines(r.stderr().isBlank() ? r.stdout() : r.stderr(), 1).strip()));
         }
         try {
             JsonNode env = JSON.readTree(BenchmarkProcess.lastLines(r.stdout(), 1));

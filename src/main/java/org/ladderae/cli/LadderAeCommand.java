@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             CompareCommand.class,
             CheckpointsCommand.class,
+            BaselinesCommand.class,
             HelpCommand.class,
         })
 public final class LadderAeCommand implements Runnable {

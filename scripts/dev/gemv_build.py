@@ -26,10 +26,13 @@ CANDIDATES_M1 = [dict(threads=128, rpw=1, splitk=1, unroll=2, bps=0),
                  dict(threads=128, rpw=2, splitk=1, unroll=2, bps=0),
                  dict(threads=256, rpw=4, splitk=1, unroll=1, bps=0),
                  dict(threads=256, rpw=2, splitk=1, unroll=4, bps=0),
-                 dict(threads=256, rpw=1, splitk=4, unroll=2, bps=0)]
+                 dict(threads=256, rpw=1, splitk=4, unroll=2, bps=0),
+                 dict(threads=256, rpw=4, splitk=1, unroll=2, bps=0),
+                 dict(threads=512, rpw=2, splitk=1, unroll=2, bps=0)]
 CANDIDATES_M16 = [dict(threads=128, rpw=1, splitk=1, unroll=1, bps=0),
                   dict(threads=128, rpw=2, splitk=1, unroll=1, bps=0),
-                  dict(threads=256, rpw=1, splitk=2, unroll=1, bps=0)]
+                  dict(threads=256, rpw=1, splitk=2, unroll=1, bps=0),
+                  dict(threads=128, rpw=4, splitk=1, unroll=1, bps=0)]
 
 
 def kernel_name(w, a, stage, m, c):

@@ -115,7 +115,7 @@ def make_problem(w, a, m, n, k):
     else:
         q = random_fp8_codes((n, k), 'e4m3')
     if w == 'mxfp8':
-        aux = rng.integers(120, 135, (n, k // 32), dtype=np.uint8)  # E8M0 per 32 along K, per row
+        aux = rng.integers(112, 129, (n, k // 32), dtype=np.uint8)  # scales 2^-15..2 keep sums in FP16 range  # E8M0 per 32 along K, per row
     if a == 'fp16':
         abuf = rng.uniform(-1, 1, (m, k)).astype(np.float16)
         ad = abuf.astype(np.float64)
@@ -197,7 +197,8 @@ def check(entry, prob, ref_rows=None):
         prob['ref'] = prob['ad'] @ decode_weights(w, prob['q'][:R], aux).T
     ref, out = prob['ref'], out_all[:, :R]
     if a != 'fp16':  # integer path: exact sum, one rounding to FP16
-        exp = ref.astype(np.float16).astype(np.float64)
+        with np.errstate(over='ignore'):
+            exp = ref.astype(np.float16).astype(np.float64)
         same = (out == exp) | (np.isinf(out) & np.isinf(exp) & (np.sign(out) == np.sign(exp)))
         written = not np.isnan(out_all).any()
         return float(np.mean(~same)), bool(same.all()) and written, 'exact'
@@ -262,11 +263,14 @@ def time_kernel(entry, prob):
 
 
 def copy_bandwidth():
-    n = 1 << 29  # 1 GiB per buffer
+    """cudaMemcpyAsync device-to-device of 1 GiB; bytes counted = read + write."""
+    n = 1 << 30
     src = cp.random.random(n // 4, dtype=cp.float32)
     dst = cp.empty_like(src)
-    fns = [lambda: cp.copyto(dst, src)] * 5
-    med, _, _ = time_graph(fns, reps=20)
+    def one():
+        cp.cuda.runtime.memcpyAsync(dst.data.ptr, src.data.ptr, n, cp.cuda.runtime.memcpyDeviceToDevice,
+                                    cp.cuda.get_current_stream().ptr)
+    med, _, _ = time_graph([one] * 5, reps=20)
     return 2 * n / (med * 1e-3), med
 
 

@@ -270,25 +270,38 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
           if (c >= chunks) break;
           const int kc = c * kElemsPerChunk;  // first element of this chunk
           if constexpr (kStage == 1) {
-            // ---- +transform: 16-byte loads of the transformed layout, still per-element generic decode
+            // ---- +transform: 16-byte loads of the transformed weights and of the activations;
+            // decode is still element by element with generic integer/float conversions.
+            constexpr int kActWords = (kAFmt == A_FP16 ? 2 * kElemsPerChunk : kAFmt == A_INT8 ? kElemsPerChunk : kElemsPerChunk / 2) / 4;
 #pragma unroll
-            for (int r = 0; r < kRpw; ++r) {
-              float scale = 1.0f;
-              if (kWFmt == W_MXFP8) scale = e8m0_scale(aux[(size_t)rows[r] * (K / 32) + kc / 32]);
+            for (int m = 0; m < kM; ++m) {
+              const uint8_t* ap = static_cast<const uint8_t*>(A) +
+                  (kAFmt == A_FP16 ? ((size_t)m * K + kc) * 2 : kAFmt == A_INT8 ? (size_t)m * K + kc : ((size_t)m * K + kc) / 2);
+              unsigned aw[kActWords];
 #pragma unroll
-              for (int wi = 0; wi < 4; ++wi) {
-                const unsigned w = word_of(wv[u][r], wi);
+              for (int v = 0; v < kActWords / 4; ++v) {
+                const uint4 t = __ldg(reinterpret_cast<const uint4*>(ap) + v);
+                aw[4 * v] = t.x; aw[4 * v + 1] = t.y; aw[4 * v + 2] = t.z; aw[4 * v + 3] = t.w;
+              }
 #pragma unroll
-                for (int s = 0; s < kElemsPerWord; ++s) {
-                  const unsigned f = (w >> (s * kBits)) & kFieldMask;
-                  const int k = kc + wi * kElemsPerWord + slot_elem(s);
-                  if constexpr (kIntAct) {
+              for (int r = 0; r < kRpw; ++r) {
+                float scale = 1.0f;
+                if (kWFmt == W_MXFP8) scale = e8m0_scale(aux[(size_t)rows[r] * (K / 32) + kc / 32]);
 #pragma unroll
-                    for (int m = 0; m < kM; ++m) acc[r][m] += (int)f * act_int(A, m, k, K);
-                  } else {
-                    const float v = generic_decode(f) * scale;
+                for (int wi = 0; wi < 4; ++wi) {
+                  const unsigned w = word_of(wv[u][r], wi);
 #pragma unroll
-                    for (int m = 0; m < kM; ++m) acc[r][m] += v * act_float(A, m, k, K);
+                  for (int s = 0; s < kElemsPerWord; ++s) {
+                    const unsigned f = (w >> (s * kBits)) & kFieldMask;
+                    const int e = wi * kElemsPerWord + slot_elem(s);  // element of the chunk in slot s
+                    if constexpr (kAFmt == A_INT8) {
+                      acc[r][m] += (int)f * (int)(int8_t)(aw[e / 4] >> (8 * (e % 4)));
+                    } else if constexpr (kAFmt == A_INT4) {
+                      acc[r][m] += (int)f * ((int)((aw[e / 8] >> (4 * (e % 8))) << 28) >> 28);
+                    } else {
+                      const float a = __half2float(__ushort_as_half((unsigned short)(aw[e / 2] >> (16 * (e % 2)))));
+                      acc[r][m] += generic_decode(f) * scale * a;
+                    }
                   }
                 }
               }

@@ -34,16 +34,20 @@ CANDIDATES_M16 = [dict(threads=128, rpw=1, splitk=1, unroll=1, bps=0),
                   dict(threads=256, rpw=1, splitk=2, unroll=1, bps=0),
                   dict(threads=128, rpw=4, splitk=1, unroll=1, bps=0)]
 
+CANDIDATES_MMA = [dict(threads=128, rpw=2, splitk=1, unroll=1, bps=0, mma=True),
+                  dict(threads=128, rpw=4, splitk=1, unroll=1, bps=0, mma=True),
+                  dict(threads=256, rpw=2, splitk=2, unroll=2, bps=0, mma=True)]
+
 
 def kernel_name(w, a, stage, m, c):
     return (f"ladder_gemv_w_{w}_a_{a}_{STAGE_TOKENS[stage]}_m{m}_t{c['threads']}_r{c['rpw']}"
-            f"_s{c['splitk']}_u{c['unroll']}")
+            f"_s{c['splitk']}_u{c['unroll']}" + ('_mma' if c.get('mma') else ''))
 
 
 def nvcc_defines(w, a, stage, m, c):
     return {'LADDER_KERNEL_NAME': kernel_name(w, a, stage, m, c), 'W_FMT': W_CODES[w], 'A_FMT': A_CODES[a],
             'STAGE': STAGES.index(stage), 'GEMV_M': m, 'THREADS': c['threads'], 'RPW': c['rpw'],
-            'SPLITK': c['splitk'], 'UNROLL': c['unroll']}
+            'SPLITK': c['splitk'], 'UNROLL': c['unroll'], 'MMA': int(bool(c.get('mma')))}
 
 
 def configs(quick=False):
@@ -62,10 +66,17 @@ def configs(quick=False):
             for c in CANDIDATES_M16:
                 out.append((w, a, 'holistic', 16, dict(c, bps=4 if w == 'nf4' else 0)))
             out.append((w, a, 'holistic', 3, dict(CANDIDATES_M16[1], bps=4 if w == 'nf4' else 0)))
+    # tensor-core holistic variant (FP16 activations, not MXFP8; INT1's 512-element K block misses K = 11008)
+    for (w, a) in PAIRS:
+        if a != 'fp16' or w in ('mxfp8', 'int1'):
+            continue
+        for c in CANDIDATES_MMA:
+            for m in ([16] if quick else [1, 3, 16]):
+                out.append((w, a, 'holistic', m, dict(c, bps=4 if w == 'nf4' else 0)))
     return out
 
 
-def build(out_dir, quick=False):
+def build(out_dir, quick=False, only_mma=False):
     os.makedirs(out_dir, exist_ok=True)
     entries = []
     def one(cfg):
@@ -81,8 +92,13 @@ def build(out_dir, quick=False):
         return dict(name=d['LADDER_KERNEL_NAME'], cubin=cubin, w=w, a=a, stage=stage, m=m, launch=c,
                     ptxas=' | '.join(x.strip() for x in regs))
     with ThreadPoolExecutor(max_workers=int(os.environ.get('JOBS', '2'))) as ex:
-        entries = list(ex.map(one, configs(quick)))
-    with open(os.path.join(out_dir, 'manifest.json'), 'w') as f:
+        cfgs = [c for c in configs(quick) if c[4].get('mma') or not only_mma]
+        entries = list(ex.map(one, cfgs))
+    mpath = os.path.join(out_dir, 'manifest.json')
+    if only_mma and os.path.exists(mpath):  # add to an existing build
+        old = [e for e in json.load(open(mpath)) if not e['launch'].get('mma')]
+        entries = old + entries
+    with open(mpath, 'w') as f:
         json.dump(entries, f, indent=1)
     spills = [e for e in entries if ' 0 bytes spill stores' not in e['ptxas']]
     print(f"built {len(entries)} cubins into {out_dir}; {len(spills)} with spills:")
@@ -91,4 +107,4 @@ def build(out_dir, quick=False):
 
 
 if __name__ == '__main__':
-    build(sys.argv[1], quick='--quick' in sys.argv)
+    build(sys.argv[1], quick='--quick' in sys.argv, only_mma='--only-mma' in sys.argv)

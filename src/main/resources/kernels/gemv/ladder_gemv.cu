@@ -40,6 +40,9 @@
 #ifndef UNROLL
 #define UNROLL 1
 #endif
+#ifndef MMA
+#define MMA 0
+#endif
 
 namespace {
 
@@ -198,6 +201,7 @@ __device__ __forceinline__ __half out_half(int v, int shift) { return __int2half
 
 }  // namespace
 
+#if !MMA
 extern "C" __global__ void __launch_bounds__(THREADS)
 LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const uint8_t* __restrict__ aux,
                    __half* __restrict__ C, int N, int K) {
@@ -436,3 +440,132 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
     }
   }
 }
+#endif  // !MMA
+
+#if MMA
+// Holistic variant for M = 2..16 with FP16 activations: the decoded weights feed tensor cores
+// (mma.sync m16n8k16, FP32 accumulate), so each weight is decoded once for all M rows and the FMAs
+// leave the CUDA cores. Weight layout: WeightLayout.tileForMma -- tiles of 8 rows x (4 * elements per
+// 16 bytes) K; in a tile, lane 4*n+q holds, for each k16 step t, elements 16t + 2q + {0,1,8,9} of row n
+// (its B fragment), word-permuted like the FP16-activation transform. Rows are padded to a multiple of 8.
+// RPW = n8-tiles per warp (they share each A fragment); SPLITK warps split K.
+namespace {
+__device__ __forceinline__ void mma_16816(float (&d)[4], unsigned a0, unsigned a1, unsigned a2, unsigned a3, unsigned b0, unsigned b1) {
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
+}
+__device__ __forceinline__ unsigned ld_act2(const __half* p) { return __ldg(reinterpret_cast<const unsigned*>(p)); }
+__device__ __forceinline__ unsigned h2u(half2 h) { return *reinterpret_cast<unsigned*>(&h); }
+}  // namespace
+
+extern "C" __global__ void __launch_bounds__(THREADS)
+LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const uint8_t* __restrict__ aux,
+                   __half* __restrict__ C, int N, int K) {
+  static_assert(kAFmt == A_FP16 && kWFmt != W_MXFP8, "the tensor-core GEMV takes FP16 activations and non-MX weights");
+  constexpr int kSteps = kElemsPerChunk / 4;   // k16 steps per 16-byte load
+  constexpr int kKBlk = 16 * kSteps;
+  constexpr int kNT = kRpw;
+  constexpr int kPairsPerWord = kElemsPerWord / 2;
+  __shared__ float red[kSplitK > 1 ? kSplitK * kGroups * kNT * 32 * 4 : 1];
+#if W_FMT == 5
+  __shared__ uint32_t nf4_lut[256 * 32];
+  for (int i = threadIdx.x; i < 256 * 32; i += kThreads) {
+    unsigned b = i >> 5;
+    __half lo = __float2half_rn(c_nf4[b & 15]), hi = __float2half_rn(c_nf4[b >> 4]);
+    nf4_lut[i] = (unsigned)__half_as_ushort(lo) | ((unsigned)__half_as_ushort(hi) << 16);
+  }
+  __syncthreads();
+#else
+  const uint32_t* nf4_lut = nullptr;
+#endif
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int grp = warp / kSplitK, ks = warp % kSplitK;
+  const int g = lane >> 2, q = lane & 3;
+  const int kblocks = K / kKBlk;
+  const int n8 = (N + 7) / 8;
+  const int tiles = (n8 + kGroups * kNT - 1) / (kGroups * kNT);
+  const uint8_t* Wb = static_cast<const uint8_t*>(W);
+  const __half* Ah = static_cast<const __half*>(A);
+  const __half* arow0 = Ah + (size_t)min(g, kM - 1) * K + 2 * q;
+  const __half* arow1 = Ah + (size_t)min(g + 8, kM - 1) * K + 2 * q;
+  const bool has0 = g < kM, has1 = g + 8 < kM;
+
+  for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
+    int t8[kNT];
+#pragma unroll
+    for (int j = 0; j < kNT; ++j) t8[j] = min((tile * kGroups + grp) * kNT + j, n8 - 1);
+    float d[kNT][4];
+#pragma unroll
+    for (int j = 0; j < kNT; ++j) d[j][0] = d[j][1] = d[j][2] = d[j][3] = 0.f;
+
+    for (int kb0 = ks; kb0 < kblocks; kb0 += kSplitK * kUnroll) {
+      uint4 wv[kUnroll][kNT];
+#pragma unroll
+      for (int u = 0; u < kUnroll; ++u) {
+        const int kb = kb0 + u * kSplitK;
+#pragma unroll
+        for (int j = 0; j < kNT; ++j)
+          wv[u][j] = kb < kblocks ? ldg_stream(Wb + (((size_t)t8[j] * kblocks + kb) * 32 + lane) * 16) : make_uint4(0, 0, 0, 0);
+      }
+#pragma unroll
+      for (int u = 0; u < kUnroll; ++u) {
+        const int kb = kb0 + u * kSplitK;
+        if (kb >= kblocks) break;
+        half2 bp[kNT][kSteps * 2];
+#pragma unroll
+        for (int j = 0; j < kNT; ++j)
+#pragma unroll
+          for (int wi = 0; wi < 4; ++wi) {
+            const unsigned w = word_of(wv[u][j], wi);
+            static_for<kPairsPerWord>([&](auto t) {
+              bp[j][wi * kPairsPerWord + decltype(t)::value] = fast_pair<decltype(t)::value>(w, nf4_lut, lane);
+            });
+          }
+#pragma unroll
+        for (int t = 0; t < kSteps; ++t) {
+          const int k = kb * kKBlk + 16 * t;
+          const unsigned a0 = has0 ? ld_act2(arow0 + k) : 0u, a2 = has0 ? ld_act2(arow0 + k + 8) : 0u;
+          const unsigned a1 = has1 ? ld_act2(arow1 + k) : 0u, a3 = has1 ? ld_act2(arow1 + k + 8) : 0u;
+#pragma unroll
+          for (int j = 0; j < kNT; ++j) mma_16816(d[j], a0, a1, a2, a3, h2u(bp[j][2 * t]), h2u(bp[j][2 * t + 1]));
+        }
+      }
+    }
+    // d[j] = C[g][n + 2q, +1] and C[g + 8][n + 2q, +1] with n = 8 * t8[j]
+    auto store = [&](int j, float (&v)[4]) {
+      const int nt = (tile * kGroups + grp) * kNT + j;
+      if (nt >= n8) return;
+      const int n = nt * 8 + 2 * q;
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        const int m = g + (i >> 1) * 8, col = n + (i & 1);
+        if (m < kM && col < N) C[(size_t)m * N + col] = __float2half_rn(v[i]);
+      }
+    };
+    if constexpr (kSplitK == 1) {
+#pragma unroll
+      for (int j = 0; j < kNT; ++j) store(j, d[j]);
+    } else {
+#pragma unroll
+      for (int j = 0; j < kNT; ++j)
+#pragma unroll
+        for (int i = 0; i < 4; ++i) red[(((ks * kGroups + grp) * kNT + j) * 32 + lane) * 4 + i] = d[j][i];
+      __syncthreads();
+      if (ks == 0) {
+#pragma unroll
+        for (int j = 0; j < kNT; ++j) {
+          float v[4];
+#pragma unroll
+          for (int i = 0; i < 4; ++i) {
+            v[i] = 0.f;
+            for (int s2 = 0; s2 < kSplitK; ++s2) v[i] += red[(((s2 * kGroups + grp) * kNT + j) * 32 + lane) * 4 + i];
+          }
+          store(j, v);
+        }
+      }
+      __syncthreads();
+    }
+  }
+}
+#endif  // MMA

@@ -11,6 +11,7 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
         if (!acts.accepts(weights)) throw new IllegalArgumentException("W_" + weights + " with A_" + acts + " is not a supported pair");
         if (m < 1 || m > MAX_M) throw new IllegalArgumentException("GEMV kernels take M = 1.." + MAX_M + ", not " + m);
         if (stage != GemvStage.HOLISTIC && !launch.equals(GemvLaunch.DEFAULT)) throw new IllegalArgumentException("stages (a)-(c) use the default launch configuration; tuning is the holistic stage");
+        if (launch.tensorCores() && (acts != ActFormat.FP16 || weights == WeightFormat.MXFP8)) throw new IllegalArgumentException("the tensor-core GEMV takes FP16 activations and non-MX weights");
     }
 
     public static GemvConfig of(WeightFormat w, ActFormat a, int m, GemvStage stage) {
@@ -23,10 +24,11 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
      */
     public void validateShape(int n, int k) {
         if (n < 1) throw new IllegalArgumentException("N must be positive: " + n);
-        int unit = weights.kUnit();
+        int unit = launch.tensorCores() ? WeightLayout.mmaKBlock(weights) : weights.kUnit();
         if (k < unit || k % unit != 0) {
             throw new IllegalArgumentException("K = " + k + " is not a positive multiple of " + unit + ", the K unit of W_" + weights
-                    + " (one 16-byte load of " + weights.bits() + "-bit elements" + (weights == WeightFormat.MXFP8 ? ", and one 32-element MX block" : "") + ")");
+                    + " (one 16-byte load of " + weights.bits() + "-bit elements" + (weights == WeightFormat.MXFP8 ? ", and one 32-element MX block" : "")
+                    + (launch.tensorCores() ? ", times four k16 steps per lane for the tensor-core tile" : "") + ")");
         }
         if ((long) n * k * weights.bits() / 8 > Integer.MAX_VALUE) throw new IllegalArgumentException("weight matrix over 2 GiB: " + n + "x" + k);
     }

@@ -46,6 +46,7 @@ public record GemvKernelSpec(GemvConfig config) {
         d.put("RPW", Integer.toString(l.rowsPerWarp()));
         d.put("SPLITK", Integer.toString(l.splitK()));
         d.put("UNROLL", Integer.toString(l.unroll()));
+        d.put("MMA", l.tensorCores() ? "1" : "0");
         return Collections.unmodifiableMap(d);
     }
 
@@ -56,7 +57,7 @@ public record GemvKernelSpec(GemvConfig config) {
 
     public int[] block() { return new int[] {config.launch().threads(), 1, 1}; }
 
-    /** Grid for N output columns on a device with this many multiprocessors (the kernel strides over row tiles). */
+    /** Grid for N output columns on a device with this many multiprocessors (the kernel strides over row tiles; tensor-core tiles are 8 rows). */
     public int[] grid(int n, int multiprocessors) {
         GemvLaunch l = config.launch();
         long tiles = (n + (long) l.rowsPerBlock() - 1) / l.rowsPerBlock();
@@ -69,7 +70,7 @@ public record GemvKernelSpec(GemvConfig config) {
     /** Static shared memory the kernel declares (for occupancy estimates): split-K partials and the NF4 LUT. */
     public int staticSharedBytes() {
         GemvLaunch l = config.launch();
-        int red = l.splitK() > 1 ? 4 * l.splitK() * l.rowsPerBlock() * config.m() : 4;
+        int red = l.splitK() > 1 ? 4 * l.splitK() * (l.tensorCores() ? l.rowsPerBlock() / 8 * 128 : l.rowsPerBlock() * config.m()) : 4;
         int lut = config.weights() == WeightFormat.NF4 && config.stage().ordinal() >= GemvStage.PTX.ordinal() ? 256 * 32 * 4 : 0;
         return red + lut;
     }

@@ -86,9 +86,36 @@ public final class WeightLayout {
         return dst;
     }
 
+    /** K block of one tensor-core tile: each lane's 16 bytes cover (elements per 16 bytes) / 4 k16 steps. */
+    public static int mmaKBlock(WeightFormat w) { return 4 * w.elementsPer16Bytes(); }
+
+    /**
+     * Layout of the tensor-core GEMV (ladder_gemv.cu with MMA=1): rows padded to a multiple of 8 with
+     * zero codes; tiles of 8 rows x {@link #mmaKBlock} K, ordered [N/8][K/block]; in a tile, lane
+     * 4n+q's 16 bytes hold, for each k16 step t, elements 16t + 2q + {0, 1, 8, 9} of row n (its mma
+     * B fragment), then each 32-bit word is slot-permuted as for FP16 activations.
+     */
+    public static byte[] tileForMma(int[] codes, WeightFormat w, int n, int k) {
+        int epc = w.elementsPer16Bytes(), kblk = mmaKBlock(w), n8 = (n + 7) / 8 * 8;
+        if (k % kblk != 0) throw new IllegalArgumentException("K = " + k + " is not a multiple of the tensor-core K block " + kblk);
+        int[] tiled = new int[n8 * k];
+        int o = 0;
+        for (int t8 = 0; t8 < n8 / 8; t8++)
+            for (int kb = 0; kb < k / kblk; kb++)
+                for (int lane = 0; lane < 32; lane++) {
+                    int row = t8 * 8 + lane / 4, q = lane % 4;
+                    for (int i = 0; i < epc; i++) {
+                        int kk = kb * kblk + 16 * (i / 4) + 2 * q + (i % 4 & 1) + 8 * ((i % 4) >> 1);
+                        tiled[o++] = row < n ? codes[row * k + kk] : 0;
+                    }
+                }
+        return transform(BitPacking.pack(tiled, w.bits()), w, ActFormat.FP16, n8 * k / kblk, kblk);
+    }
+
     /** The bytes a kernel of this stage reads as W, from codes [N][K]. */
     public static byte[] deviceWeights(int[] codes, GemvConfig cfg, int n, int k) {
         cfg.validateShape(n, k);
+        if (cfg.launch().tensorCores()) return tileForMma(codes, cfg.weights(), n, k);
         byte[] plain = packPlain(codes, cfg.weights(), n, k);
         return cfg.stage().transformedLayout() ? transform(plain, cfg.weights(), cfg.acts(), n, k) : plain;
     }

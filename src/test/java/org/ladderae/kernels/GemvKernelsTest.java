@@ -69,6 +69,33 @@ class GemvKernelsTest {
     }
 
     @Test
+    void tensorCoreTileHoldsEachLanesBFragment() {
+        // INT4: lane 4n+q, k16 step t must find elements 16t+2q+{0,1,8,9} of row n, in pair order after the word permutation
+        int n = 11, k = 256;
+        int[] codes = new Random(2).ints(n * k, 0, 16).toArray();
+        byte[] tiles = WeightLayout.tileForMma(codes, WeightFormat.INT4, n, k);
+        assertThat(tiles).hasSize(16 * k / 2);  // rows padded to 16
+        int kblk = WeightLayout.mmaKBlock(WeightFormat.INT4);
+        byte[] logical = WeightLayout.inverse(tiles, WeightFormat.INT4, ActFormat.FP16, 16 * k / kblk, kblk);
+        int[] seq = WeightLayout.unpackPlain(logical, WeightFormat.INT4, 16 * k / kblk, kblk);
+        for (int t8 = 0; t8 < 2; t8++)
+            for (int kb = 0; kb < k / kblk; kb++)
+                for (int lane = 0; lane < 32; lane++)
+                    for (int i = 0; i < 32; i++) {
+                        int row = t8 * 8 + lane / 4, kk = kb * kblk + 16 * (i / 4) + 2 * (lane % 4) + (i % 4 & 1) + 8 * ((i % 4) >> 1);
+                        int got = seq[((t8 * (k / kblk) + kb) * 32 + lane) * 32 + i];
+                        assertThat(got).isEqualTo(row < n ? codes[row * k + kk] : 0);
+                    }
+        GemvConfig mma = new GemvConfig(WeightFormat.INT4, ActFormat.FP16, 16, GemvStage.HOLISTIC, new GemvLaunch(128, 2, 1, 1, 0, true));
+        assertThat(GemvKernels.spec(mma).kernelName()).endsWith("_m16_t128_r2_s1_u1_mma");
+        assertThat(GemvKernels.spec(mma).nvccDefines()).containsEntry("MMA", "1");
+        assertThat(GemvKernels.spec(mma).grid(28672, 132)).containsExactly(28672 / 64, 1, 1);
+        assertThatThrownBy(() -> mma.validateShape(8, 96)).hasMessageContaining("multiple of 128");
+        assertThatThrownBy(() -> new GemvConfig(WeightFormat.INT4, ActFormat.INT8, 16, GemvStage.HOLISTIC, new GemvLaunch(128, 2, 1, 1, 0, true)))
+                .hasMessageContaining("tensor-core");
+    }
+
+    @Test
     void badKGivesOneClearError() {
         GemvConfig c = GemvConfig.of(WeightFormat.INT4, ActFormat.FP16, 1, GemvStage.PTX);
         assertThatThrownBy(() -> c.validateShape(1000, 100)).isInstanceOf(IllegalArgumentException.class)

@@ -34,6 +34,9 @@
 #include <stdint.h>
 #include <type_traits>
 
+// Each configuration uses a subset of the helpers below; unused ones are expected.
+#pragma nv_diag_suppress 177
+
 #ifndef LADDER_KERNEL_NAME
 #error "LADDER_KERNEL_NAME must be defined"
 #endif
@@ -158,8 +161,9 @@ __device__ __forceinline__ half2 fast_pair(unsigned w, const uint32_t* nf4_lut, 
     // bytes under the magic 0x64 exponent: 1024 + q exactly, then subtract 1024
     unsigned h = prmt(w, 0x64646464u, T == 0 ? 0x4140u : 0x4342u);
     return __hsub2(as_h2(h), as_h2(0x64006400u));
-  } else if constexpr (kWFmt == W_E5M2) {
-    return as_h2(prmt(w, 0u, T == 0 ? 0x1404u : 0x3424u));  // byte -> high byte of a half: exact
+  } else if constexpr (kWFmt == W_E5M2 || kWFmt == W_MXFP8) {
+    // E5M2 (also the MXFP8 element; its E8M0 scale is applied per chunk in FP32): byte -> high byte of a half, exact
+    return as_h2(prmt(w, 0u, T == 0 ? 0x1404u : 0x3424u));
   } else if constexpr (kWFmt == W_E4M3) {
     __half2_raw r = __nv_cvt_fp8x2_to_halfraw2((__nv_fp8x2_storage_t)(T == 0 ? (w & 0xffffu) : (w >> 16)), __NV_E4M3);
     return *reinterpret_cast<half2*>(&r);

@@ -36,9 +36,10 @@ class NvccCompileTest {
             assertThat(in).isNotNull();
             Files.copy(in, src);
         }
-        // one configuration per decode family: lop3 INT4, dp4a INT1 x INT8, MXFP8 baseline
+        // one configuration per code path: lop3 INT4, tensor-core NF4, dp4a INT1 x INT8, MXFP8 baseline
         List<GemvConfig> configs = List.of(
                 new GemvConfig(WeightFormat.INT4, ActFormat.FP16, 1, GemvStage.HOLISTIC, new GemvLaunch(256, 4, 1, 1, 0)),
+                GemvKernels.holistic(WeightFormat.NF4, ActFormat.FP16, 16, 28672, 8192),
                 GemvConfig.of(WeightFormat.INT1, ActFormat.INT8, 3, GemvStage.PTX),
                 GemvConfig.of(WeightFormat.MXFP8, ActFormat.FP16, 1, GemvStage.BASELINE));
         for (GemvConfig c : configs) {

@@ -1,0 +1,69 @@
+package org.ladderae.kernels;
+
+import org.ladderae.formats.E8M0;
+import org.ladderae.formats.Fp16;
+import org.ladderae.formats.GroupQuantizer;
+import org.ladderae.formats.ScalarCodec;
+
+/**
+ * CPU reference GEMV in double precision, NT layout: C[m][n] = sum_k A[m][k] * decode(W[n][k]);
+ * A is M x K row-major, W is N x K (codes), C is M x N. The GPU kernels are checked against it.
+ */
+public final class GemvReference {
+    private GemvReference() {}
+
+    /** FP16 activations (given as values), weights as codes of w; mxExponents [N][K/32] for MXFP8, else null. */
+    public static double[] gemv(double[] a, int[] wCodes, byte[] mxExponents, WeightFormat w, int m, int n, int k) {
+        check(a.length, wCodes.length, m, n, k);
+        ScalarCodec codec = w.elementCodec();
+        double[] c = new double[m * n];
+        double[] row = new double[k];
+        for (int j = 0; j < n; j++) {
+            for (int kk = 0; kk < k; kk++) {
+                double v = codec.decode(wCodes[j * k + kk]);
+                if (w == WeightFormat.MXFP8) v *= E8M0.decode(mxExponents[j * (k / 32) + kk / 32] & 0xff);
+                row[kk] = v;
+            }
+            for (int i = 0; i < m; i++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) s += a[i * k + kk] * row[kk];
+                c[i * n + j] = s;
+            }
+        }
+        return c;
+    }
+
+    /** Integer activations (INT8 or INT4 values) and unsigned INTx weight codes: exact sums (INT32 on the GPU). */
+    public static long[] gemvInt(int[] a, int[] wCodes, int m, int n, int k) {
+        check(a.length, wCodes.length, m, n, k);
+        long[] c = new long[m * n];
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < m; i++) {
+                long s = 0;
+                for (int kk = 0; kk < k; kk++) s += (long) a[i * k + kk] * wCodes[j * k + kk];
+                c[i * n + j] = s;
+            }
+        return c;
+    }
+
+    /** Weights with per-group scales / zero points (one {@link GroupQuantizer.Quantized} per row). */
+    public static double[] gemvGrouped(double[] a, GroupQuantizer.Quantized[] rows, ScalarCodec codec, int m, int k) {
+        int n = rows.length;
+        double[] c = new double[m * n];
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < m; i++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) s += a[i * k + kk] * rows[j].dequantize(kk, codec);
+                c[i * n + j] = s;
+            }
+        return c;
+    }
+
+    /** The FP16 the kernel writes for an exact value (round to nearest even, Inf past 65504 + half an ulp). */
+    public static int toFp16Code(double v) { return Fp16.INSTANCE.encode(v); }
+
+    private static void check(int aLen, int wLen, int m, int n, int k) {
+        if ((long) m * k != aLen) throw new IllegalArgumentException("A has " + aLen + " elements, expected M*K = " + (long) m * k);
+        if ((long) n * k != wLen) throw new IllegalArgumentException("W has " + wLen + " codes, expected N*K = " + (long) n * k);
+    }
+}

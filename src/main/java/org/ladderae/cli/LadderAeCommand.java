@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             Figure9Command.class, Figure11Command.class, Figure12Command.class, Figure13Command.class,
             Figure14Command.class, Table1Command.class, Table2Command.class,
-            AllCommand.class, ListCommand.class, DoctorCommand.class, HelpCommand.class,
+            AllCommand.class, ListCommand.class, DoctorCommand.class, SelftestCommand.class, HelpCommand.class,
         })
 public final class LadderAeCommand implements Runnable {
     @Spec CommandSpec spec;

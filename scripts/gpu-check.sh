@@ -31,7 +31,7 @@ grep -Eq "^\[ +0 tests failed +\]" "$logs/gpu-tests.log" && grep -Eq "^\[ +[1-9]
 echo
 echo "== summary"
 grep -E "^\[(ok|missing|warn)\] +(GPU|CUDA driver|GPU 0|copy bandwidth|headless charts|kernel builds)" "$logs/doctor.log" | sed 's/^/doctor: /'
-grep -E "^(selftest on|kernel|vector_add|gemv|selftest (PASSED|FAILED))" "$logs/selftest.log" | sed 's/^/selftest: /'
+grep -E "^(selftest on|copy bandwidth|kernel |vector_add|gemv|selftest (PASSED|FAILED)|ladder-ae:)" "$logs/selftest.log" | sed 's/^/selftest: /'
 grep -E "tests (successful|failed|skipped|aborted)" "$logs/gpu-tests.log" | tr -s ' ' | sed 's/^/gpu tests: /'
 if [ "$selftest_ok" = 1 ] && [ "$tests_ok" = 1 ]; then echo "GPU CHECK PASSED"; exit 0; fi
 echo "GPU CHECK FAILED (selftest ok=$selftest_ok, gpu tests ok=$tests_ok; logs in $logs)"

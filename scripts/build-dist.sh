@@ -55,6 +55,16 @@ if [ -d /usr/share/fonts/truetype/dejavu ]; then
     mkdir -p "$stage/runtime/lib/fonts"
     cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf \
        /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf "$stage/runtime/lib/fonts/"
+    # A machine with fontconfig but no fonts fails with "Fontconfig head is null" (seen on the GPU
+    # machine); the launcher points FONTCONFIG_FILE here: the system's config plus these fonts.
+    cat > "$stage/runtime/lib/fonts/fonts.conf" <<'CONF'
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir prefix="relative">.</dir>
+</fontconfig>
+CONF
 fi
 # Non-glibc libraries the runtime's AWT links that are not bundled (none with Temurin; several with Debian's 17).
 missing=$(ldd "$stage/runtime/lib/libfontmanager.so" | awk '/=> \/(usr\/)?lib/ {print $3}' \

@@ -6,6 +6,7 @@
 cd "$(dirname "$0")/.." || exit 1
 home=$(pwd)
 export LADDER_AE_HOME="$home"
+[ -z "${FONTCONFIG_FILE:-}" ] && [ -f "$home/runtime/lib/fonts/fonts.conf" ] && export FONTCONFIG_FILE="$home/runtime/lib/fonts/fonts.conf"
 logs=${GPU_CHECK_LOGS:-$home/gpu-check-logs}
 mkdir -p "$logs"
 java="$home/runtime/bin/java"
@@ -22,9 +23,12 @@ grep -q "^selftest PASSED" "$logs/selftest.log" && selftest_ok=1
 echo "== GPU test suite"
 cp=$(ls "$home"/tests/lib/*.jar "$home"/lib/*.jar | grep -v junit-platform-console-standalone | tr '\n' ':')
 launcher=$(ls "$home"/tests/lib/junit-platform-console-standalone-*.jar | head -n 1)
+# testfeed streams one line per test; a hung test gets a thread dump (SIGQUIT) and is then killed.
+timeout -s QUIT -k 10 "${GPU_TESTS_TIMEOUT_S:-240}" \
 "$java" -Djava.awt.headless=true --enable-native-access=ALL-UNNAMED -jar "$launcher" execute \
     --class-path "$home/tests/classes:$cp" --scan-class-path "$home/tests/classes" --include-tag gpu \
-    --disable-banner --details=tree --reports-dir "$logs/junit" 2>&1 | tee "$logs/gpu-tests.log"
+    --config=junit.jupiter.execution.timeout.default=120s \
+    --disable-banner --details=testfeed --reports-dir "$logs/junit" 2>&1 | tee "$logs/gpu-tests.log"
 tests_ok=0
 grep -Eq "^\[ +0 tests failed +\]" "$logs/gpu-tests.log" && grep -Eq "^\[ +[1-9][0-9]* tests successful +\]" "$logs/gpu-tests.log" && tests_ok=1
 

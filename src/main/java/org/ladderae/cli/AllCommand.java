@@ -1,11 +1,18 @@
 package org.ladderae.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ladderae.experiments.Experiment;
 import org.ladderae.experiments.ExperimentRunner;
+import org.ladderae.env.ProgressBar;
 import org.ladderae.experiments.Experiments;
+import org.ladderae.paperdata.PaperDataLoader;
+import org.ladderae.reports.RunReport;
+import org.ladderae.results.MachineSummary;
+import org.ladderae.results.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,28 +34,51 @@ public final class AllCommand implements Callable<Integer> {
     public Integer call() {
         Cli.configureLogging(spec, options);
         List<String> failed = new ArrayList<>();
+        List<RunReport.Entry> entries = new ArrayList<>();
         List<Experiment> all = Experiments.all();
+        long start = System.nanoTime();
         for (int i = 0; i < all.size(); i++) {
             Experiment e = all.get(i);
-            LOG.info("[{}/{}] {}", i + 1, all.size(), e.id());
+            java.time.Duration elapsed = java.time.Duration.ofNanos(System.nanoTime() - start);
+            String eta = i == 0 ? "" : ", ETA " + ProgressBar.format(elapsed.multipliedBy(all.size() - i).dividedBy(i));
+            LOG.info("[{}/{}] {} (elapsed {}{})", i + 1, all.size(), e.id(), ProgressBar.format(elapsed), eta);
             try {
                 if (options.reproduce && !e.reproduceSupport().available()) {
                     throw new UserError(UserError.USAGE, e.id() + " --reproduce is not available yet: " + e.reproduceSupport().reason());
                 }
                 ExperimentRunner.Outcome outcome = Cli.runner().drawFromData(e, Cli.runnerOptions(spec, options), spec.commandLine().getOut());
                 spec.commandLine().getOut().println(e.id() + ": " + outcome.runDirectory().path());
+                entries.add(new RunReport.Entry(e.id(), outcome.runDirectory().path(), outcome.files(), null));
             } catch (Exception ex) {
                 String why = Cli.messageFor(ex);
                 LOG.error("{} failed: {}", e.id(), why);
                 LOG.debug("failure detail", ex);
                 failed.add(e.id() + " (" + why + ")");
+                entries.add(new RunReport.Entry(e.id(), null, List.of(), why));
             }
         }
+        writeReport(entries);
         spec.commandLine().getOut().flush();
         if (!failed.isEmpty()) {
             LOG.error("{} of {} experiments failed: {}", failed.size(), all.size(), String.join("; ", failed));
             return UserError.RUN_FAILURE;
         }
         return 0;
+    }
+
+    private void writeReport(List<RunReport.Entry> entries) {
+        try {
+            RunDirectory dir = RunDirectory.create(options.out, "all");
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("ladder-ae", VersionProvider.version());
+            env.put("mode", options.reproduce ? "reproduce (measured on this machine)" : "paper data (no GPU used)");
+            env.put("dataset", options.dataset);
+            env.putAll(MachineSummary.capture());
+            RunReport report = new RunReport("ladder-ae: Ladder (OSDI'24) artifact, all experiments", env, entries, List.of(),
+                    RunReport.paperClaims(new PaperDataLoader(options.paperData)));
+            for (java.nio.file.Path f : report.write(dir.path())) spec.commandLine().getOut().println("report: " + f);
+        } catch (Exception ex) {
+            LOG.error("could not write the report: {}", Cli.messageFor(ex));
+        }
     }
 }

@@ -42,7 +42,7 @@ public final class Cli {
         CommandLine cmd = new CommandLine(new LadderAeCommand());
         for (CommandLine sub : cmd.getSubcommands().values()) {
             if (sub.getCommand() instanceof ExperimentCommand ec) {
-                sub.getCommandSpec().usageMessage().description(ec.experiment().summary() + ".");
+                sub.getCommandSpec().usageMessage().description(ec.experiment().summary().replace("%", "%%") + ".");
             }
         }
         cmd.setExecutionExceptionHandler((ex, line, parsed) -> {

@@ -11,9 +11,21 @@ import picocli.CommandLine.Spec;
         description = {"Artifact evaluation for Ladder (OSDI'24): draws the paper's figures and tables from its logged",
                 "numbers, or measures them on this machine's GPU with --reproduce."},
         subcommands = {
-            Figure9Command.class, Figure11Command.class, Figure12Command.class, Figure13Command.class,
-            Figure14Command.class, Table1Command.class, Table2Command.class,
-            AllCommand.class, ListCommand.class, DoctorCommand.class, SelftestCommand.class, HelpCommand.class,
+            Figure9Command.class,
+            Figure11Command.class,
+            Figure12Command.class,
+            Figure13Command.class,
+            Figure14Command.class,
+            Table1Command.class,
+            Table2Command.class,
+            AllCommand.class,
+            ListCommand.class,
+            DoctorCommand.class,
+            SelftestCommand.class,
+            CompareCommand.class,
+            CheckpointsCommand.class,
+            BaselinesCommand.class,
+            HelpCommand.class,
         })
 public final class LadderAeCommand implements Runnable {
     @Spec CommandSpec spec;

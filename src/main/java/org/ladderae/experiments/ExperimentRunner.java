@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     /** What the user asked for. {@code paperDataDir} null means the bundled data. */
     public record Options(String datasetId, Path outRoot, Set<RenderContext.ChartFormat> formats, Path paperDataDir,
@@ -58,7 +59,7 @@ public final class ExperimentRunner {
             AtomicFiles.write(runJson, JSON.writeValueAsBytes(runRecord(experiment, options, data, dataset, run, files, start, elapsed)));
             files.add(0, run.path().resolve("data.json"));
             files.add(runJson);
-            LOG.info("{}: {} -> {} ({} files, {} ms)", experiment.id(), dataset.label(), run.path(), files.size(), elapsed.toMillis());
+            LOG.info("{}: dataset {} (measured on {}) -> {} ({} files, {} ms)", experiment.id(), dataset.id(), dataset.device(), run.path(), files.size(), elapsed.toMillis());
             return new Outcome(experiment, run, files, elapsed);
         } catch (IOException | RuntimeException e) {
             throw e;

@@ -2,15 +2,38 @@ package org.ladderae.experiments;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.ladderae.paperdata.Panel;
+import org.ladderae.paperdata.Series;
+import org.ladderae.reports.Table;
+import org.ladderae.reports.TableWriter;
 
 /** Whole-model tuning time of AMOS, TensorIR, Welder and Ladder (minutes). */
 public final class Table2 extends Experiment {
+    private static final String MISSING = "n/a";
+
     @Override public String id() { return "table2"; }
 
     @Override public String summary() { return "Whole-model tuning time of AMOS, TensorIR, Welder and Ladder (minutes)"; }
 
+    /** Rows = Model(BS), columns = tools, as the artifact's "Transposed Compilation Time Table". */
     @Override public List<Path> render(RenderContext ctx) throws IOException {
-        throw new IllegalStateException("table2 cannot be drawn yet");
+        Panel panel = ctx.dataset().panels().get(0);
+        List<String> columns = new ArrayList<>();
+        columns.add("Model(BS)");
+        panel.series().forEach(s -> columns.add(s.name()));
+        Table.Builder table = Table.builder(ctx.data().layout().path("title").asText(panel.title()), columns)
+                .note("Minutes. Data: " + ctx.deviceLabel());
+        for (int i = 0; i < panel.x().size(); i++) {
+            List<Double> row = new ArrayList<>();
+            for (Series s : panel.series()) row.add(s.value(i));
+            table.row(panel.xLabels().get(i), row, Table2::minutes, MISSING);
+        }
+        return TableWriter.write(List.of(table.build()), ctx.outputDir(), id(), ctx.out());
+    }
+
+    private static String minutes(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(java.util.Locale.ROOT, "%.1f", v);
     }
 }

@@ -8,7 +8,10 @@ import java.util.Optional;
  * the bit-exact codecs are in {@code org.ladderae.formats}.
  */
 public enum NumberFormat {
-    FP32(32), FP16(16), INT8(8), INT4(4), INT2(2), INT1(1), NF4(4),
+    FP32(32), FP16(16),
+    /** Only in baseline records: PyTorch's tinygemm INT4 kernel takes bfloat16 activations. */
+    BF16(16),
+    INT8(8), INT4(4), INT2(2), INT1(1), NF4(4),
     /** The artifact's FP8 is E5M2 (EXPERIMENTS.md §2.2). */
     FP8(8),
     FP8_E4M3(8),

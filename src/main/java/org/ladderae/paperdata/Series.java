@@ -26,5 +26,6 @@ public record Series(String name, String plainName, String system, FormatPair fo
         return r == null ? "no value in the source" : r;
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isLadder() { return "Ladder".equals(system); }
 }

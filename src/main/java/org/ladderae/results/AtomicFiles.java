@@ -19,15 +19,16 @@ public final class AtomicFiles {
     @FunctionalInterface
     public interface IoConsumer<T> { void accept(T t) throws IOException; }
 
-    public static void write(Path target, byte[] bytes) throws IOException {
-        write(target, out -> out.write(bytes));
+    /** Writes {@code bytes} to {@code target} and returns {@code target}. */
+    public static Path write(Path target, byte[] bytes) throws IOException {
+        return write(target, out -> out.write(bytes));
     }
 
-    public static void writeString(Path target, String text) throws IOException {
-        write(target, text.getBytes(StandardCharsets.UTF_8));
+    public static Path writeString(Path target, String text) throws IOException {
+        return write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    public static void write(Path target, IoConsumer<OutputStream> writer) throws IOException {
+    public static Path write(Path target, IoConsumer<OutputStream> writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
@@ -43,6 +44,7 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            return target;
         } finally {
             Files.deleteIfExists(tmp);
         }

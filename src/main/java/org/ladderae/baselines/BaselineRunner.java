@@ -1,0 +1,38 @@
+package org.ladderae.baselines;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.ladderae.results.Measurement;
+
+/**
+ * One family of baseline systems. {@link #detect} says whether this machine can run it (cheap, no
+ * GPU work); {@link #run} measures the given workloads (those this runner does not cover are
+ * ignored) and returns one {@link Measurement} per system and workload: OK with timings, NA with the
+ * reason, or FAILED with the tail of the program's stderr. It never throws for a failing baseline.
+ */
+public interface BaselineRunner {
+    /** The family name used by {@code --only} (e.g. "cuBLAS", "PyTorch", "TensorRT"). */
+    String system();
+
+    /** The workloads this runner measures (or reports n/a for) by default. */
+    List<BaselineWorkload> workloads();
+
+    Detection detect();
+
+    List<Measurement> run(List<BaselineWorkload> workloads, Options options);
+
+    /**
+     * {@code quick}: few repetitions (smoke runs, not for reported numbers). {@code timeout}: per
+     * benchmark process. {@code cacheDir}: where built benchmarks and extracted scripts live.
+     */
+    record Options(String python, boolean quick, Duration timeout, Path cacheDir) {
+        public int warmup() { return quick ? 3 : 10; }
+
+        public int iters() { return quick ? 10 : 50; }
+
+        public static Path defaultCacheDir() {
+            return Path.of(System.getProperty("user.home"), ".cache", "ladder-ae", "baselines");
+        }
+    }
+}

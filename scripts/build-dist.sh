@@ -32,12 +32,12 @@ rm -rf target/dist-natives && mkdir -p target/dist-natives
     && rm -f "$root/$natives" && zip -q -r -9 "$root/$natives" .)
 
 # Modules: what jdeps finds in the app and its libraries (and the test launcher, which runs there too),
-# plus jdk.crypto.ec/jdk.zipfs that libraries load reflectively.
+# plus modules libraries use reflectively (jdk.unsupported: pdfbox unmaps files through sun.misc.Unsafe).
 app_jars=("$jar" target/lib/*.jar)
 test_jars=(target/test-lib/*.jar)
 modules=$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 \
     --class-path "$(IFS=:; echo "${app_jars[*]}:${test_jars[*]}")" "${app_jars[@]}" "${test_jars[@]}" 2>/dev/null | tail -n 1)
-modules="$modules,jdk.zipfs,jdk.crypto.ec"
+modules="$modules,jdk.zipfs,jdk.crypto.ec,jdk.unsupported"
 echo "build-dist: jlink modules: $modules"
 java_feature=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 if [ "${java_feature%%.*}" -ge 21 ]; then compress=zip-9; else compress=2; fi

@@ -20,6 +20,11 @@ echo "== selftest"
 selftest_ok=0
 grep -q "^selftest PASSED" "$logs/selftest.log" && selftest_ok=1
 
+echo "== charts (figure9 from paper data, headless PNG + PDF)"
+./ladder-ae figure9 --out "$logs/results" 2>&1 | tee "$logs/charts.log"
+charts_ok=0
+ls "$logs"/results/figure9/*/*.png >/dev/null 2>&1 && charts_ok=1
+
 echo "== GPU test suite"
 cp=$(ls "$home"/tests/lib/*.jar "$home"/lib/*.jar | grep -v junit-platform-console-standalone | tr '\n' ':')
 launcher=$(ls "$home"/tests/lib/junit-platform-console-standalone-*.jar | head -n 1)
@@ -36,7 +41,8 @@ echo
 echo "== summary"
 grep -E "^\[(ok|missing|warn)\] +(GPU|CUDA driver|GPU 0|copy bandwidth|headless charts|kernel builds)" "$logs/doctor.log" | sed 's/^/doctor: /'
 grep -E "^(selftest on|copy bandwidth|kernel |vector_add|gemv|selftest (PASSED|FAILED)|ladder-ae:)" "$logs/selftest.log" | sed 's/^/selftest: /'
+echo "charts: figure9 drawn: $([ "$charts_ok" = 1 ] && echo yes || echo NO)"
 grep -E "tests (successful|failed|skipped|aborted)" "$logs/gpu-tests.log" | tr -s ' ' | sed 's/^/gpu tests: /'
-if [ "$selftest_ok" = 1 ] && [ "$tests_ok" = 1 ]; then echo "GPU CHECK PASSED"; exit 0; fi
-echo "GPU CHECK FAILED (selftest ok=$selftest_ok, gpu tests ok=$tests_ok; logs in $logs)"
+if [ "$selftest_ok" = 1 ] && [ "$tests_ok" = 1 ] && [ "$charts_ok" = 1 ]; then echo "GPU CHECK PASSED"; exit 0; fi
+echo "GPU CHECK FAILED (selftest ok=$selftest_ok, charts ok=$charts_ok, gpu tests ok=$tests_ok; logs in $logs)"
 exit 1

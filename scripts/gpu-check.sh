@@ -20,10 +20,11 @@ echo "== selftest"
 selftest_ok=0
 grep -q "^selftest PASSED" "$logs/selftest.log" && selftest_ok=1
 
+charts_dir=${TMPDIR:-/tmp}/ladder-ae-gpu-check-charts
 echo "== charts (figure9 from paper data, headless PNG + PDF)"
-./ladder-ae figure9 --out "$logs/results" 2>&1 | tee "$logs/charts.log"
+./ladder-ae figure9 --out "$charts_dir" 2>&1 | tee "$logs/charts.log"
 charts_ok=0
-ls "$logs"/results/figure9/*/*.png >/dev/null 2>&1 && charts_ok=1
+ls "$charts_dir"/figure9/*/*.png >/dev/null 2>&1 && charts_ok=1
 
 echo "== GPU test suite"
 cp=$(ls "$home"/tests/lib/*.jar "$home"/lib/*.jar | grep -v junit-platform-console-standalone | tr '\n' ':')

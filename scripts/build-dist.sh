@@ -66,6 +66,17 @@ if [ -d /usr/share/fonts/truetype/dejavu ]; then
 </fontconfig>
 CONF
 fi
+# fontconfig: the JDK dlopens libfontconfig.so.1 for fonts; without it (the GPU machine's image) every
+# chart fails with "Fontconfig head is null". Bundle it with its dependencies; the launcher puts this
+# directory on LD_LIBRARY_PATH only where the system has no libfontconfig.so.1.
+fc=$(ldconfig -p 2>/dev/null | awk '/libfontconfig\.so\.1 .*x86-64/ {print $NF; exit}')
+if [ -n "$fc" ]; then
+    mkdir -p "$stage/runtime/lib/fontconfig"
+    for lib in "$fc" $(ldd "$fc" | awk '/=> \// {print $3}' | grep -v -E '/(libc|libm|libdl|libpthread|librt)\.so'); do
+        cp -L "$lib" "$stage/runtime/lib/fontconfig/$(basename "$lib")"
+    done
+    echo "build-dist: bundled fontconfig: $(ls "$stage/runtime/lib/fontconfig" | tr '\n' ' ')"
+fi
 # Non-glibc libraries the runtime's AWT links that are not bundled (none with Temurin; several with Debian's 17).
 missing=$(ldd "$stage/runtime/lib/libfontmanager.so" | awk '/=> \/(usr\/)?lib/ {print $3}' \
     | grep -v -E '/(libc|libm|libdl|libpthread|librt|libgcc_s|libstdc\+\+)\.so' || true)

@@ -28,6 +28,7 @@ public final class DoctorCommand implements Callable<Integer> {
         List<Check> checks = new ArrayList<>();
         checks.add(ToolChecks.java());
         checks.add(ToolChecks.os());
+        checks.add(org.ladderae.env.ChartCheck.headlessRendering());
         checks.addAll(org.ladderae.env.GpuChecks.all());
         checks.add(ToolChecks.nvcc());
         checks.add(ToolChecks.pythonTorch(python));

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             AllCommand.class,
             ListCommand.class,
             DoctorCommand.class,
+            SelftestCommand.class,
             CompareCommand.class,
             CheckpointsCommand.class,
             BaselinesCommand.class,

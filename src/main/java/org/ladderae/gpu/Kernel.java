@@ -1,0 +1,50 @@
+package org.ladderae.gpu;
+
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.JCudaDriver;
+
+/** One kernel of a loaded {@link CudaModule}. Launches go to the default stream, in order. */
+public final class Kernel {
+    private final CudaContext context;
+    private final CUfunction function;
+    private final String name;
+
+    Kernel(CudaContext context, CUfunction function, String name) {
+        this.context = context;
+        this.function = function;
+        this.name = name;
+    }
+
+    public String name() { return name; }
+
+    /**
+     * Queues one launch. Shape and argument errors surface here; faults inside the kernel surface at
+     * the next synchronizing call ({@link #launchAndWait} or {@link CudaContext#synchronize}).
+     */
+    public void launch(LaunchConfig c, KernelArgs args) {
+        context.bind();
+        CudaDriver.check("cuLaunchKernel(" + name + ", " + c + ", " + args + ")",
+                JCudaDriver.cuLaunchKernel(function, c.gridX(), c.gridY(), c.gridZ(), c.blockX(), c.blockY(), c.blockZ(),
+                        c.sharedBytes(), null, args.toKernelParams(), null));
+    }
+
+    /** Launches and waits, so a fault is reported against this kernel (correctness checks use this). */
+    public void launchAndWait(LaunchConfig c, KernelArgs args) {
+        launch(c, args);
+        context.bind();
+        CudaDriver.check("cuCtxSynchronize after " + name, JCudaDriver.cuCtxSynchronize());
+    }
+
+    /** Registers per thread, from the compiled code (for reports and tuning). */
+    public int registersPerThread() { return attribute(CUfunction_attribute.CU_FUNC_ATTRIBUTE_NUM_REGS, "registers"); }
+
+    public int maxThreadsPerBlock() { return attribute(CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, "max threads"); }
+
+    private int attribute(int attr, String what) {
+        context.bind();
+        int[] v = new int[1];
+        CudaDriver.check("cuFuncGetAttribute(" + name + ", " + what + ")", JCudaDriver.cuFuncGetAttribute(v, attr, function));
+        return v[0];
+    }
+}

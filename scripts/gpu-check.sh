@@ -38,10 +38,14 @@ timeout -s QUIT -k 10 "${GPU_TESTS_TIMEOUT_S:-240}" \
 tests_ok=0
 grep -Eq "^\[ +0 tests failed +\]" "$logs/gpu-tests.log" && grep -Eq "^\[ +[1-9][0-9]* tests successful +\]" "$logs/gpu-tests.log" && tests_ok=1
 
+echo "== GEMV benchmark (Figure 12 M0/M3, Figure 14 M0-M3 shapes; each kernel checked before it is timed)"
+timeout -s QUIT -k 10 "${BENCH_TIMEOUT_S:-180}" ./ladder-ae bench gemv --figures 2>&1 | tee "$logs/bench-gemv.log"
+
 echo
 echo "== summary"
 grep -E "^\[(ok|missing|warn)\] +(GPU|CUDA driver|GPU 0|copy bandwidth|headless charts|kernel builds)" "$logs/doctor.log" | sed 's/^/doctor: /'
 grep -E "^(selftest on|copy bandwidth|kernel |vector_add|gemv|selftest (PASSED|FAILED)|ladder-ae:)" "$logs/selftest.log" | sed 's/^/selftest: /'
+grep -E "^(GEMV on|copy bandwidth|point|fig1[24]|M=16)" "$logs/bench-gemv.log" | sed 's/^/bench: /'
 echo "charts: figure9 drawn: $([ "$charts_ok" = 1 ] && echo yes || echo NO)"
 grep -E "tests (successful|failed|skipped|aborted)" "$logs/gpu-tests.log" | tr -s ' ' | sed 's/^/gpu tests: /'
 if [ "$selftest_ok" = 1 ] && [ "$tests_ok" = 1 ] && [ "$charts_ok" = 1 ]; then echo "GPU CHECK PASSED"; exit 0; fi

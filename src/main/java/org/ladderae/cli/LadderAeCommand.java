@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             CompareCommand.class,
             CheckpointsCommand.class,
             BaselinesCommand.class,
+            BenchCommand.class,
             HelpCommand.class,
         })
 public final class LadderAeCommand implements Runnable {

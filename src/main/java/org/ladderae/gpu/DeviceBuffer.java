@@ -85,6 +85,15 @@ public final class DeviceBuffer implements AutoCloseable {
         CudaDriver.check("cuMemsetD32", JCudaDriver.cuMemsetD32(ptr, pattern, bytes / 4));
     }
 
+    /** Copies {@code length} bytes of {@code host} to this buffer at {@code offset} (for uploads in chunks). */
+    public void copyFrom(byte[] host, long offset, int length) {
+        if (offset < 0 || length < 0 || length > host.length) throw new IllegalArgumentException("bad range " + offset + "+" + length);
+        checkSize(offset + length, "host-to-device copy");
+        context.bind();
+        CudaDriver.check("cuMemcpyHtoD(" + Units.bytes(length) + " at offset " + offset + ")",
+                JCudaDriver.cuMemcpyHtoD(ptr.withByteOffset(offset), Pointer.to(host), length));
+    }
+
     private void copyFromHost(Pointer host, long n) {
         checkSize(n, "host-to-device copy");
         context.bind();

@@ -1,0 +1,99 @@
+package org.ladderae.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.gpu.GpuTestSupport;
+
+/**
+ * Every GEMV format pair and Figure 13 stage against the double-precision CPU reference on fresh
+ * random data, outputs poisoned, at odd shapes (N = 1000, K = 11008 where the kernel's K unit allows,
+ * M = 1, 3, 16). Runs on the GPU machine only.
+ */
+@Tag("gpu")
+class GemvGpuTest {
+    private static CudaContext context;
+    private static GemvRunner runner;
+
+    static final List<Object[]> PAIRS = List.of(
+            new Object[] {WeightFormat.FP16, ActFormat.FP16}, new Object[] {WeightFormat.INT8, ActFormat.FP16},
+            new Object[] {WeightFormat.INT4, ActFormat.FP16}, new Object[] {WeightFormat.INT2, ActFormat.FP16},
+            new Object[] {WeightFormat.INT1, ActFormat.FP16}, new Object[] {WeightFormat.NF4, ActFormat.FP16},
+            new Object[] {WeightFormat.FP8_E5M2, ActFormat.FP16}, new Object[] {WeightFormat.FP8_E4M3, ActFormat.FP16},
+            new Object[] {WeightFormat.MXFP8, ActFormat.FP16}, new Object[] {WeightFormat.INT8, ActFormat.INT8},
+            new Object[] {WeightFormat.INT4, ActFormat.INT8}, new Object[] {WeightFormat.INT2, ActFormat.INT8},
+            new Object[] {WeightFormat.INT1, ActFormat.INT8}, new Object[] {WeightFormat.INT4, ActFormat.INT4},
+            new Object[] {WeightFormat.INT2, ActFormat.INT4}, new Object[] {WeightFormat.INT1, ActFormat.INT4});
+
+    /** Figure 13's formats get all four stages; every pair gets the holistic (fastest) stage at M = 1, 3 and 16. */
+    static Stream<Arguments> configs() {
+        List<Arguments> out = new ArrayList<>();
+        for (Object[] p : PAIRS) {
+            WeightFormat w = (WeightFormat) p[0];
+            ActFormat a = (ActFormat) p[1];
+            boolean figure13 = (w == WeightFormat.FP16 || w == WeightFormat.INT4 || w == WeightFormat.MXFP8) && a == ActFormat.FP16
+                    || w == WeightFormat.INT1 && a == ActFormat.INT8;
+            if (figure13) {
+                for (GemvStage s : List.of(GemvStage.BASELINE, GemvStage.TRANSFORM, GemvStage.PTX)) out.add(Arguments.of(GemvConfig.of(w, a, 1, s)));
+            }
+            for (int m : new int[] {1, 3, 16}) out.add(Arguments.of(GemvKernels.holistic(w, a, m, 1000, 11008)));
+        }
+        return out.stream();
+    }
+
+    @BeforeAll
+    static void buildAllInParallel() throws Exception {
+        context = GpuTestSupport.context();
+        KernelCache cache = KernelCache.defaultCache();
+        runner = new GemvRunner(context, cache);
+        TargetArch arch = TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try {
+            List<Future<byte[]>> builds = new ArrayList<>();
+            configs().forEach(args -> builds.add(pool.submit(() -> GemvRunner.build(cache, (GemvConfig) args.get()[0], arch))));
+            for (Future<byte[]> f : builds) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (runner != null) runner.close();
+    }
+
+    /** 11008 when the kernel's K unit divides it, else the next multiple of the unit. */
+    static int oddK(GemvConfig c) {
+        for (int k = 11008; ; k++) {
+            try {
+                c.validateShape(1000, k);
+                return k;
+            } catch (IllegalArgumentException notAMultiple) {
+                // keep looking
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void matchesTheDoublePrecisionReference(GemvConfig config) {
+        int k = oddK(config);
+        GemvRunner.Check c = runner.check(config, 1000, k, System.nanoTime());
+        System.out.printf("%-70s N=1000 K=%d error %.2e (tolerance %.0e)%s%n", GemvKernels.spec(config).kernelName(), k, c.error(),
+                c.tolerance(), c.allWritten() ? "" : " UNWRITTEN OUTPUTS");
+        assertThat(c.allWritten()).as("every output written").isTrue();
+        assertThat(c.error()).as("error vs reference").isLessThanOrEqualTo(c.tolerance());
+    }
+}

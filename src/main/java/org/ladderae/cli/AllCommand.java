@@ -35,6 +35,7 @@ public final class AllCommand implements Callable<Integer> {
         Cli.configureLogging(spec, options);
         List<String> failed = new ArrayList<>();
         List<RunReport.Entry> entries = new ArrayList<>();
+        Map<String, org.ladderae.paperdata.Dataset> measured = new LinkedHashMap<>();
         List<Experiment> all = Experiments.all();
         long start = System.nanoTime();
         for (int i = 0; i < all.size(); i++) {
@@ -43,10 +44,8 @@ public final class AllCommand implements Callable<Integer> {
             String eta = i == 0 ? "" : ", ETA " + ProgressBar.format(elapsed.multipliedBy(all.size() - i).dividedBy(i));
             LOG.info("[{}/{}] {} (elapsed {}{})", i + 1, all.size(), e.id(), ProgressBar.format(elapsed), eta);
             try {
-                if (options.reproduce && !e.reproduceSupport().available()) {
-                    throw new UserError(UserError.USAGE, e.id() + " --reproduce is not available yet: " + e.reproduceSupport().reason());
-                }
-                ExperimentRunner.Outcome outcome = Cli.runner().drawFromData(e, Cli.runnerOptions(spec, options), spec.commandLine().getOut());
+                ExperimentRunner.Outcome outcome = Cli.run(e, spec, options);
+                if (outcome.measured() != null) measured.put(e.id(), outcome.measured());
                 spec.commandLine().getOut().println(e.id() + ": " + outcome.runDirectory().path());
                 entries.add(new RunReport.Entry(e.id(), outcome.runDirectory().path(), outcome.files(), null));
             } catch (Exception ex) {
@@ -57,7 +56,7 @@ public final class AllCommand implements Callable<Integer> {
                 entries.add(new RunReport.Entry(e.id(), null, List.of(), why));
             }
         }
-        writeReport(entries);
+        writeReport(entries, measured);
         spec.commandLine().getOut().flush();
         if (!failed.isEmpty()) {
             LOG.error("{} of {} experiments failed: {}", failed.size(), all.size(), String.join("; ", failed));
@@ -66,7 +65,26 @@ public final class AllCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeReport(List<RunReport.Entry> entries) {
+    /** Each baseline series that a reproduction could not measure, once, with its reason. */
+    private static List<String> unavailable(Map<String, org.ladderae.paperdata.Dataset> measured) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (var d : measured.values()) {
+            for (var p : d.panels()) {
+                for (var s : p.series()) {
+                    if (s.isLadder()) continue;
+                    for (int i = 0; i < s.values().size(); i++) {
+                        if (s.value(i) == null) {
+                            out.add(s.plainName() + ": " + s.nullReason(i));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private void writeReport(List<RunReport.Entry> entries, Map<String, org.ladderae.paperdata.Dataset> measured) {
         try {
             RunDirectory dir = RunDirectory.create(options.out, "all");
             Map<String, Object> env = new LinkedHashMap<>();
@@ -74,8 +92,8 @@ public final class AllCommand implements Callable<Integer> {
             env.put("mode", options.reproduce ? "reproduce (measured on this machine)" : "paper data (no GPU used)");
             env.put("dataset", options.dataset);
             env.putAll(MachineSummary.capture());
-            RunReport report = new RunReport("ladder-ae: Ladder (OSDI'24) artifact, all experiments", env, entries, List.of(),
-                    RunReport.paperClaims(new PaperDataLoader(options.paperData)));
+            RunReport report = new RunReport("ladder-ae: Ladder (OSDI'24) artifact, all experiments", env, entries, unavailable(measured),
+                    RunReport.claims(new PaperDataLoader(options.paperData), measured));
             for (java.nio.file.Path f : report.write(dir.path())) spec.commandLine().getOut().println("report: " + f);
         } catch (Exception ex) {
             LOG.error("could not write the report: {}", Cli.messageFor(ex));

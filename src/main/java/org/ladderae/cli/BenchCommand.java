@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.ladderae.gpu.CopyBandwidth;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.GpuUnavailableException;
@@ -96,7 +93,11 @@ public final class BenchCommand implements Runnable {
                 throw new UserError(UserError.RUN_FAILURE, e.getMessage());
             }
             KernelCache cache = KernelCache.defaultCache();
-            prebuild(cache, configs, ctx);
+            try {
+                GemvRunner.buildAll(cache, configs, TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor()));
+            } catch (KernelBuildException e) {
+                throw new UserError(UserError.RUN_FAILURE, e.getMessage());
+            }
             CopyBandwidth.Result copy = CopyBandwidth.of(ctx);
             out.println("GEMV on " + ctx.device().describe());
             out.println("copy bandwidth: " + copy.describe());
@@ -135,29 +136,6 @@ public final class BenchCommand implements Runnable {
             }
             out.println("GB/s counts weight bytes (and MX exponents), activations and output once; % copy is of the measured device copy.");
             return allPassed ? 0 : UserError.RUN_FAILURE;
-        }
-
-        /** Compiles every configuration on all cores before the GPU work starts (nvcc is the slow part). */
-        private static void prebuild(KernelCache cache, List<GemvConfig> configs, CudaContext ctx) {
-            TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
-            try {
-                List<Future<byte[]>> fs = new ArrayList<>();
-                for (GemvConfig c : configs.stream().distinct().toList()) fs.add(pool.submit(() -> GemvRunner.build(cache, c, arch)));
-                for (Future<byte[]> f : fs) {
-                    try {
-                        f.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        if (e.getCause() instanceof KernelBuildException kbe) throw kbe;
-                        throw new IllegalStateException(e.getCause());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
-            }
         }
 
         private static GemvStage parseStage(String s) {

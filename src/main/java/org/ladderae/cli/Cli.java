@@ -88,6 +88,19 @@ public final class Cli {
         ConsoleAppender.redirect(spec.commandLine().getErr(), options.logLevel());
     }
 
+    /** Draws from logged data, or measures with --reproduce (after checking it can run here). */
+    static ExperimentRunner.Outcome run(org.ladderae.experiments.Experiment e, CommandSpec spec, CommonOptions o) throws IOException {
+        if (!o.reproduce) return runner().drawFromData(e, runnerOptions(spec, o), spec.commandLine().getOut());
+        org.ladderae.experiments.ReproduceSupport support = e.reproduceSupport();
+        if (!support.available()) throw new UserError(UserError.USAGE, e.id() + " --reproduce is not available here: " + support.reason());
+        var rc = new org.ladderae.experiments.ReproduceContext(spec.commandLine().getOut(), o.python, o.quick, o.seed, VersionProvider.version());
+        try {
+            return runner().reproduce(e, runnerOptions(spec, o), rc, spec.commandLine().getOut());
+        } catch (org.ladderae.gpu.GpuUnavailableException | org.ladderae.kernels.KernelBuildException ex) {
+            throw new UserError(UserError.RUN_FAILURE, ex.getMessage());
+        }
+    }
+
     static ExperimentRunner runner() {
         return new ExperimentRunner(RunLog::open);
     }

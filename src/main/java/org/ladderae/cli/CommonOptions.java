@@ -28,6 +28,16 @@ public class CommonOptions {
             description = "Read paper data from DIR instead of the bundled copy (for testing edited data).")
     Path paperData;
 
+    @Option(names = "--python", paramLabel = "PATH", defaultValue = "python3",
+            description = "With --reproduce: interpreter with torch for the PyTorch/cuDNN baselines (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--quick", description = "With --reproduce: fewer baseline repetitions (a smoke run, not numbers to report).")
+    boolean quick;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "20261125", description = "With --reproduce: seed of the random inputs.")
+    long seed;
+
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors.")
     boolean quiet;
 

@@ -2,7 +2,6 @@ package org.ladderae.cli;
 
 import java.util.concurrent.Callable;
 import org.ladderae.experiments.Experiment;
-import org.ladderae.experiments.ReproduceSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,13 +23,7 @@ public abstract class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli.configureLogging(spec, options);
-        if (options.reproduce) {
-            ReproduceSupport support = experiment.reproduceSupport();
-            if (!support.available()) {
-                throw new UserError(UserError.USAGE, experiment.id() + " --reproduce is not available yet: " + support.reason());
-            }
-        }
-        Cli.runner().drawFromData(experiment, Cli.runnerOptions(spec, options), spec.commandLine().getOut());
+        Cli.run(experiment, spec, options);
         return 0;
     }
 }

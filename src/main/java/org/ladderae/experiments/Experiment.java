@@ -28,4 +28,21 @@ public abstract class Experiment {
     public ReproduceSupport reproduceSupport() {
         return ReproduceSupport.unavailable("reproduction of " + id() + " is not implemented yet");
     }
+
+    /**
+     * Measures the experiment on this machine and returns the result in the shape of the paper's
+     * data set {@code paper} (same panels, x and series), so the same charts draw it.
+     */
+    public Reproduction reproduce(org.ladderae.paperdata.Dataset paper, ReproduceContext context) {
+        throw new UnsupportedOperationException(reproduceSupport().reason());
+    }
+
+    /** Plain name of the series the figure is normalised to (its speedup baseline), or null. */
+    public String baselineSeries() { return null; }
+
+    /** Support for experiments that measure on the GPU: available when the CUDA driver and a device are. */
+    protected static ReproduceSupport gpuSupport(String what) {
+        org.ladderae.gpu.CudaDriver.Availability a = org.ladderae.gpu.CudaDriver.availability();
+        return a.available() ? ReproduceSupport.available(what) : ReproduceSupport.unavailable("no usable GPU: " + a.reason());
+    }
 }

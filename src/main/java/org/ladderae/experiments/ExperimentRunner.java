@@ -15,6 +15,9 @@ import java.util.Set;
 import org.ladderae.paperdata.Dataset;
 import org.ladderae.paperdata.ExperimentData;
 import org.ladderae.paperdata.PaperDataLoader;
+import org.ladderae.reports.PaperVsMeasured;
+import org.ladderae.reports.TableWriter;
+import org.ladderae.results.Measurement;
 import org.ladderae.results.AtomicFiles;
 import org.ladderae.results.MachineSummary;
 import org.ladderae.results.RunDirectory;
@@ -34,8 +37,8 @@ public final class ExperimentRunner {
     public record Options(String datasetId, Path outRoot, Set<RenderContext.ChartFormat> formats, Path paperDataDir,
                           List<String> commandLine, String version) {}
 
-    /** One finished run: where it went and what it wrote. */
-    public record Outcome(Experiment experiment, RunDirectory runDirectory, List<Path> files, Duration elapsed) {}
+    /** One finished run: where it went, what it wrote, and (for a reproduction) the measured data set. */
+    public record Outcome(Experiment experiment, RunDirectory runDirectory, List<Path> files, Duration elapsed, Dataset measured) {}
 
     /** Opens a log file in the run directory for the duration of the run; the CLI supplies it. */
     @FunctionalInterface
@@ -60,7 +63,44 @@ public final class ExperimentRunner {
             files.add(0, run.path().resolve("data.json"));
             files.add(runJson);
             LOG.info("{}: dataset {} (measured on {}) -> {} ({} files, {} ms)", experiment.id(), dataset.id(), dataset.device(), run.path(), files.size(), elapsed.toMillis());
-            return new Outcome(experiment, run, files, elapsed);
+            return new Outcome(experiment, run, files, elapsed, null);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * Measures the experiment on this machine, then draws the measurement with the paper's layout and
+     * writes the paper-vs-measured tables; every point's record (OK, n/a, failed) goes to measurements.json.
+     */
+    public Outcome reproduce(Experiment experiment, Options options, ReproduceContext rc, PrintWriter out) throws IOException {
+        Instant start = Instant.now();
+        ExperimentData data = new PaperDataLoader(options.paperDataDir()).load(experiment.id());
+        Dataset paper = data.requireDataset("paper");
+        RunDirectory run = RunDirectory.create(options.outRoot(), experiment.id());
+        try (AutoCloseable ignored = logOpener.open(run.path().resolve("ladder-ae.log"))) {
+            LOG.info("{}: measuring on this machine into {}", experiment.id(), run.path());
+            Reproduction r = experiment.reproduce(paper, rc);
+            List<Path> files = new ArrayList<>();
+            files.add(AtomicFiles.write(run.path().resolve("measurements.json"), JSON.writeValueAsBytes(r.measurements())));
+            files.add(AtomicFiles.write(run.path().resolve("data.json"), JSON.writeValueAsBytes(dataUsed(data, r.dataset()))));
+            files.addAll(experiment.render(new RenderContext(data, r.dataset(), run.path(), options.formats(), out)));
+            if (experiment.baselineSeries() != null) {
+                files.addAll(TableWriter.write(PaperVsMeasured.tables(paper, r.dataset(), experiment.baselineSeries()), run.path(),
+                        experiment.id() + "_paper_vs_measured", out));
+            }
+            Duration elapsed = Duration.between(start, Instant.now());
+            Map<String, Object> record = runRecord(experiment, options, data, r.dataset(), run, files, start, elapsed);
+            record.put("mode", "reproduce");
+            record.put("measured_points", r.measurements().stream().filter(m -> m.status() == Measurement.Status.OK).count());
+            record.put("not_available_points", r.measurements().stream().filter(m -> m.status() != Measurement.Status.OK).count());
+            Path runJson = AtomicFiles.write(run.path().resolve("run.json"), JSON.writeValueAsBytes(record));
+            files.add(runJson);
+            LOG.info("{}: measured on {} -> {} ({} files, {} s)", experiment.id(), r.dataset().device(), run.path(), files.size(),
+                    elapsed.toSeconds());
+            return new Outcome(experiment, run, files, elapsed, r.dataset());
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -29,6 +29,16 @@ public final class Figure12 extends Experiment {
 
     @Override public String summary() { return "Operator latency (GEMM/GEMV M0-M5, Conv2d C0-C7) as speedup over Ladder W_FP16A_FP16"; }
 
+    @Override public String baselineSeries() { return "Ladder"; }
+
+    @Override public ReproduceSupport reproduceSupport() {
+        return gpuSupport("matmul M0/M3 with Ladder GEMV kernels, cuBLAS M0-M5, cuDNN C0-C7; M >= 32 and Ladder conv are n/a until their kernels land");
+    }
+
+    @Override public Reproduction reproduce(org.ladderae.paperdata.Dataset paper, ReproduceContext context) {
+        return Figure12Reproduction.run(paper, context);
+    }
+
     @Override public List<Path> render(RenderContext ctx) throws IOException {
         List<Panel> panels = FigureSupport.panels(ctx.dataset(), "matmul", "conv");
         Map<String, SeriesStyle> styles = Palette.styles(FigureSupport.series(panels));

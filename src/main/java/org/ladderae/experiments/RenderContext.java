@@ -22,6 +22,7 @@ public record RenderContext(ExperimentData data, Dataset dataset, Path outputDir
         String d = dataset.device();
         return switch (dataset.id()) {
             case "paper" -> "paper numbers, measured on " + d;
+            case MeasuredPanels.DATASET_ID -> "measured by ladder-ae on " + d + " (not the paper's GPU: compare ratios, not times)";
             default -> dataset.id() + " (" + dataset.label() + "), measured on " + d;
         };
     }

@@ -53,6 +53,33 @@ public final class GemvRunner {
         return cache.cubin(source(), arch, flags(config));
     }
 
+    /** Compiles every configuration on all cores before GPU work starts (nvcc is the slow part of a first run). */
+    public static void buildAll(KernelCache cache, List<GemvConfig> configs, TargetArch arch) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<java.util.concurrent.Future<byte[]>> fs = new ArrayList<>();
+            for (GemvConfig c : configs.stream().distinct().toList()) fs.add(pool.submit(() -> build(cache, c, arch)));
+            for (java.util.concurrent.Future<byte[]> f : fs) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building kernels", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** {@link #buildAll} for the architecture of this runner's GPU. */
+    public void buildAll(List<GemvConfig> configs) {
+        buildAll(cache, configs, TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor()));
+    }
+
     private static KernelSource source() {
         return KernelSource.fromClasspath(GemvKernelSpec.SOURCE_RESOURCE.substring("/kernels/".length()));
     }

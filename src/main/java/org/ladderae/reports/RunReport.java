@@ -40,12 +40,13 @@ public final class RunReport {
         this.claims = List.copyOf(claims);
     }
 
-    /** Claims evaluated on the bundled paper data; measured values come with --reproduce. */
-    public static List<ClaimRow> paperClaims(PaperDataLoader loader) {
+    /** Claims evaluated on the paper's data and, where this run measured the experiment, on the measured data set. */
+    public static List<ClaimRow> claims(PaperDataLoader loader, Map<String, Dataset> measuredByExperiment) {
         List<ClaimRow> rows = new ArrayList<>();
         for (Claim c : PaperClaims.all()) {
             Dataset paper = loader.load(c.experiment()).requireDataset("paper");
-            rows.add(new ClaimRow(c, c.valueIn(paper), Optional.empty()));
+            Dataset measured = measuredByExperiment.get(c.experiment());
+            rows.add(new ClaimRow(c, c.valueIn(paper), measured == null ? Optional.empty() : c.valueIn(measured)));
         }
         return rows;
     }
@@ -76,7 +77,7 @@ public final class RunReport {
             }
         }
         b.append("\n## Baselines not available here\n\n");
-        if (unavailableBaselines.isEmpty()) b.append("None were needed: this run drew logged data only.\n");
+        if (unavailableBaselines.isEmpty()) b.append("None: this run drew logged data only, or every baseline it needed ran.\n");
         unavailableBaselines.forEach(s -> b.append("- ").append(s).append("\n"));
         b.append("\n## Paper claims\n\n| claim | paper | measured | verdict |\n| --- | --- | --- | --- |\n");
         for (ClaimRow r : claims) {
@@ -113,7 +114,7 @@ public final class RunReport {
             }
         }
         b.append("<h2>Baselines not available here</h2>\n<ul>");
-        if (unavailableBaselines.isEmpty()) b.append("<li>None were needed: this run drew logged data only.</li>");
+        if (unavailableBaselines.isEmpty()) b.append("<li>None: this run drew logged data only, or every baseline it needed ran.</li>");
         unavailableBaselines.forEach(s -> b.append("<li>").append(esc(s)).append("</li>"));
         b.append("</ul>\n<h2>Paper claims</h2>\n<table><tr><th>claim</th><th>paper</th><th>measured</th><th>verdict</th></tr>");
         for (ClaimRow r : claims) {

@@ -120,4 +120,16 @@ class CliTest {
             assertThat(runs.count()).isEqualTo(2);
         }
     }
+
+    @Test
+    void reproduceWithoutAGpuIsOneClearLine(@TempDir Path out) {
+        Run r = run("figure12", "--reproduce", "--out", out.toString());
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.ladderae.gpu.CudaDriver.availability().available(), "this machine has a GPU");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("ladder-ae: figure12 --reproduce is not available here: no usable GPU:");
+        assertThat(r.err().strip().lines()).hasSize(1);
+        Run notYet = run("figure9", "--reproduce", "--out", out.toString());
+        assertThat(notYet.exitCode()).isEqualTo(2);
+        assertThat(notYet.err()).contains("reproduction of figure9 is not implemented yet");
+    }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,15 +55,7 @@ class GemvGpuTest {
         context = GpuTestSupport.context();
         KernelCache cache = KernelCache.defaultCache();
         runner = new GemvRunner(context, cache);
-        TargetArch arch = TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());
-        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        try {
-            List<Future<byte[]>> builds = new ArrayList<>();
-            configs().forEach(args -> builds.add(pool.submit(() -> GemvRunner.build(cache, (GemvConfig) args.get()[0], arch))));
-            for (Future<byte[]> f : builds) f.get();
-        } finally {
-            pool.shutdownNow();
-        }
+        runner.buildAll(configs().map(args -> (GemvConfig) args.get()[0]).toList());
     }
 
     @AfterAll

@@ -1,0 +1,58 @@
+package org.ladderae.experiments;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import org.ladderae.paperdata.Dataset;
+import org.ladderae.paperdata.Panel;
+import org.ladderae.paperdata.Series;
+import org.ladderae.results.Measurement;
+
+/**
+ * Builds a measured data set in the paper's own shape: the same panels, x categories and series as
+ * the paper's, each point filled from a {@link Measurement} of the same system, formats and setting,
+ * or left null with the reason it was not measured. The charts then draw it with the paper's layout.
+ */
+public final class MeasuredPanels {
+    public static final String DATASET_ID = "measured";
+
+    private MeasuredPanels() {}
+
+    /**
+     * @param notMeasured the reason for a point no measurement covers, given the series and x label
+     */
+    public static Panel fill(Panel template, List<Measurement> measurements, BiFunction<Series, String, String> notMeasured) {
+        List<Series> series = new ArrayList<>();
+        for (Series s : template.series()) {
+            List<Double> values = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
+            for (String x : template.xPlainLabels()) {
+                Measurement m = find(measurements, s, x);
+                if (m != null && m.status() == Measurement.Status.OK) {
+                    values.add(m.medianMs());
+                    reasons.add(null);
+                } else {
+                    values.add(null);
+                    reasons.add(m != null ? m.status().name().toLowerCase() + ": " + m.reason() : notMeasured.apply(s, x));
+                }
+            }
+            series.add(new Series(s.name(), s.plainName(), s.system(), s.formats(), s.stage(), values, reasons, null));
+        }
+        return new Panel(template.id(), template.title(), template.workload(), null, template.x(), template.plottedX(),
+                template.peakTflops(), series);
+    }
+
+    private static Measurement find(List<Measurement> ms, Series s, String x) {
+        for (Measurement m : ms) {
+            if (m.system().equals(s.system()) && Objects.equals(m.formats(), s.formats()) && m.setting().equals(x)) return m;
+        }
+        return null;
+    }
+
+    public static Dataset dataset(String gpuName, String version, String provenance, List<Panel> panels) {
+        return new Dataset(DATASET_ID, "measured by ladder-ae " + version + " on " + gpuName, gpuName,
+                "measured on this machine's " + gpuName, new Dataset.Source("ladder-ae", "-", version, "measurements.json"),
+                provenance, panels);
+    }
+}

@@ -16,7 +16,6 @@ import org.ladderae.paperdata.Dataset;
 import org.ladderae.paperdata.ExperimentData;
 import org.ladderae.paperdata.PaperDataLoader;
 import org.ladderae.reports.PaperVsMeasured;
-import org.ladderae.reports.TableWriter;
 import org.ladderae.results.Measurement;
 import org.ladderae.results.AtomicFiles;
 import org.ladderae.results.MachineSummary;
@@ -88,7 +87,7 @@ public final class ExperimentRunner {
             files.add(AtomicFiles.write(run.path().resolve("data.json"), JSON.writeValueAsBytes(dataUsed(data, r.dataset()))));
             files.addAll(experiment.render(new RenderContext(data, r.dataset(), run.path(), options.formats(), out)));
             if (experiment.baselineSeries() != null) {
-                files.addAll(TableWriter.write(PaperVsMeasured.tables(paper, r.dataset(), experiment.baselineSeries()), run.path(),
+                files.addAll(PaperVsMeasured.write(paper, r.dataset(), experiment.baselineSeries(), run.path(),
                         experiment.id() + "_paper_vs_measured", out));
             }
             Duration elapsed = Duration.between(start, Instant.now());

@@ -52,7 +52,7 @@ public final class MeasuredPanels {
 
     public static Dataset dataset(String gpuName, String version, String provenance, List<Panel> panels) {
         return new Dataset(DATASET_ID, "measured by ladder-ae " + version + " on " + gpuName, gpuName,
-                "measured on this machine's " + gpuName, new Dataset.Source("ladder-ae", "-", version, "measurements.json"),
+                gpuName, new Dataset.Source("ladder-ae", "-", version, "measurements.json"),
                 provenance, panels);
     }
 }

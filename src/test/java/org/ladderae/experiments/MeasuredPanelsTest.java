@@ -72,4 +72,14 @@ class MeasuredPanelsTest {
         assertThat(files).singleElement().satisfies(f -> assertThat(Files.size(f)).isGreaterThan(10_000));
         assertThat(ctx.deviceLabel()).isEqualTo("measured by ladder-ae on Test GPU (not the paper's GPU: compare ratios, not times)");
     }
+
+    @Test
+    void paperVsMeasuredWritesOneFileSetPerPanel(@TempDir Path out) throws IOException {
+        ExperimentData data = new PaperDataLoader().load("figure12");
+        List<Path> files = PaperVsMeasured.write(data.requireDataset("paper"), measuredFigure12(data), "Ladder", out, "figure12_paper_vs_measured",
+                new PrintWriter(new StringWriter()));
+        assertThat(files).extracting(f -> f.getFileName().toString()).contains("figure12_paper_vs_measured_matmul.csv",
+                "figure12_paper_vs_measured_conv.md");
+        assertThat(Files.readString(out.resolve("figure12_paper_vs_measured_matmul.csv"))).contains("Ladder-W_INT4A_FP16 (measured)");
+    }
 }

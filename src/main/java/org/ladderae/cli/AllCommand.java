@@ -92,6 +92,9 @@ public final class AllCommand implements Callable<Integer> {
             env.put("mode", options.reproduce ? "reproduce (measured on this machine)" : "paper data (no GPU used)");
             env.put("dataset", options.dataset);
             env.putAll(MachineSummary.capture());
+            if (options.reproduce && org.ladderae.gpu.CudaDriver.availability().available()) {
+                env.put("gpu", org.ladderae.gpu.CudaContext.forDevice(0).device().describe());
+            }
             RunReport report = new RunReport("ladder-ae: Ladder (OSDI'24) artifact, all experiments", env, entries, unavailable(measured),
                     RunReport.claims(new PaperDataLoader(options.paperData), measured));
             for (java.nio.file.Path f : report.write(dir.path())) spec.commandLine().getOut().println("report: " + f);

@@ -86,6 +86,9 @@ public final class ExperimentRunner {
             files.add(AtomicFiles.write(run.path().resolve("measurements.json"), JSON.writeValueAsBytes(r.measurements())));
             files.add(AtomicFiles.write(run.path().resolve("data.json"), JSON.writeValueAsBytes(dataUsed(data, r.dataset()))));
             files.addAll(experiment.render(new RenderContext(data, r.dataset(), run.path(), options.formats(), out)));
+            // The paper's own chart beside the measured one, so a reader compares them at a glance.
+            Path paperDir = java.nio.file.Files.createDirectories(run.path().resolve("paper"));
+            files.addAll(experiment.render(new RenderContext(data, paper, paperDir, options.formats(), new PrintWriter(java.io.Writer.nullWriter()))));
             if (experiment.baselineSeries() != null) {
                 files.addAll(PaperVsMeasured.write(paper, r.dataset(), experiment.baselineSeries(), run.path(),
                         experiment.id() + "_paper_vs_measured", out));

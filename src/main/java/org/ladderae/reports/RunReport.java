@@ -91,7 +91,7 @@ public final class RunReport {
     String html() throws IOException {
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
                 .append(esc(title)).append("</title><style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}"
-                        + "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px}img{max-width:100%;border:1px solid #ddd}"
+                        + "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px}img{max-width:100%;border:1px solid #ddd}.charts{display:flex;gap:8px;align-items:flex-start}.charts figure{flex:1;margin:0}"
                         + ".holds{color:#070}.fails{color:#b00}.nt{color:#777}pre{background:#f6f6f6;padding:8px;overflow:auto}</style></head><body>\n")
                 .append("<h1>").append(esc(title)).append("</h1>\n<h2>Environment</h2>\n<table>");
         environment.forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(String.valueOf(v))).append("</td></tr>"));
@@ -102,13 +102,21 @@ public final class RunReport {
                 b.append("<p class=\"fails\">Failed: ").append(esc(e.failure())).append("</p>\n");
                 continue;
             }
+            b.append("<div class=\"charts\">");
+            boolean beside = e.files().stream().anyMatch(RunReport::isPaperChart);
             for (Path f : e.files()) {
                 String name = f.getFileName().toString();
                 if (name.endsWith(".png")) {
+                    String caption = (isPaperChart(f) ? "paper numbers: " : beside ? "measured here: " : "") + name;
                     b.append("<figure><img alt=\"").append(esc(name)).append("\" src=\"data:image/png;base64,")
                             .append(Base64.getEncoder().encodeToString(Files.readAllBytes(f))).append("\"><figcaption>")
-                            .append(esc(name)).append("</figcaption></figure>\n");
-                } else if (name.endsWith(".txt")) {
+                            .append(esc(caption)).append("</figcaption></figure>\n");
+                }
+            }
+            b.append("</div>\n");
+            for (Path f : e.files()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".txt")) {
                     b.append("<pre>").append(esc(Files.readString(f))).append("</pre>\n");
                 }
             }
@@ -125,6 +133,11 @@ public final class RunReport {
                     .append("</td><td class=\"").append(cls).append("\">").append(esc(verdictText(r))).append("</td></tr>");
         }
         return b.append("</table>\n</body></html>\n").toString();
+    }
+
+    /** A reproduction draws the paper's chart into paper/ beside its measured one. */
+    static boolean isPaperChart(Path f) {
+        return f.getParent() != null && f.getParent().getFileName().toString().equals("paper");
     }
 
     private static String verdictText(ClaimRow r) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The GEMV points the paper's operator figures need at batch 1: Figure 12 M0/M3 and Figure 14
- * M0-M3, for every weight format the figures show, plus M = 16 for the 4-bit formats.
+ * M0-M3, for every format pair the kernels take, plus M = 16 for the 4-bit formats.
  */
 public final class GemvBenchSuite {
     private GemvBenchSuite() {}
@@ -20,17 +20,9 @@ public final class GemvBenchSuite {
 
     public static List<Point> figures() {
         List<Point> points = new ArrayList<>();
-        List<Object[]> formats = List.of(
-                new Object[] {WeightFormat.FP16, ActFormat.FP16}, new Object[] {WeightFormat.INT8, ActFormat.FP16},
-                new Object[] {WeightFormat.INT4, ActFormat.FP16}, new Object[] {WeightFormat.INT2, ActFormat.FP16},
-                new Object[] {WeightFormat.INT1, ActFormat.FP16}, new Object[] {WeightFormat.NF4, ActFormat.FP16},
-                new Object[] {WeightFormat.FP8_E5M2, ActFormat.FP16}, new Object[] {WeightFormat.MXFP8, ActFormat.FP16},
-                new Object[] {WeightFormat.INT8, ActFormat.INT8}, new Object[] {WeightFormat.INT4, ActFormat.INT8},
-                new Object[] {WeightFormat.INT1, ActFormat.INT8}, new Object[] {WeightFormat.INT4, ActFormat.INT4},
-                new Object[] {WeightFormat.INT1, ActFormat.INT4});
         for (int s = 0; s < SHAPES.size(); s++) {
-            for (Object[] f : formats) {
-                points.add(new Point(SHAPE_LABELS.get(s), (WeightFormat) f[0], (ActFormat) f[1], 1, SHAPES.get(s)[0], SHAPES.get(s)[1]));
+            for (GemvConfig.FormatPair f : GemvConfig.supportedPairs()) {
+                points.add(new Point(SHAPE_LABELS.get(s), f.weights(), f.acts(), 1, SHAPES.get(s)[0], SHAPES.get(s)[1]));
             }
         }
         for (WeightFormat w : List.of(WeightFormat.INT4, WeightFormat.NF4)) {

@@ -14,6 +14,16 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
         if (launch.tensorCores() && (acts != ActFormat.FP16 || weights == WeightFormat.MXFP8)) throw new IllegalArgumentException("the tensor-core GEMV takes FP16 activations and non-MX weights");
     }
 
+    /** A weight/activation format pair the GEMV kernels take. */
+    public record FormatPair(WeightFormat weights, ActFormat acts) {}
+
+    /** Every pair the kernels take (derived from {@link ActFormat#accepts}), weights varying fastest within an activation format. */
+    public static java.util.List<FormatPair> supportedPairs() {
+        java.util.List<FormatPair> out = new java.util.ArrayList<>();
+        for (ActFormat a : ActFormat.values()) for (WeightFormat w : WeightFormat.values()) if (a.accepts(w)) out.add(new FormatPair(w, a));
+        return java.util.List.copyOf(out);
+    }
+
     public static GemvConfig of(WeightFormat w, ActFormat a, int m, GemvStage stage) {
         return new GemvConfig(w, a, m, stage, GemvLaunch.DEFAULT);
     }

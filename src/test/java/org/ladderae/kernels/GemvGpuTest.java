@@ -24,22 +24,12 @@ class GemvGpuTest {
     private static CudaContext context;
     private static GemvRunner runner;
 
-    static final List<Object[]> PAIRS = List.of(
-            new Object[] {WeightFormat.FP16, ActFormat.FP16}, new Object[] {WeightFormat.INT8, ActFormat.FP16},
-            new Object[] {WeightFormat.INT4, ActFormat.FP16}, new Object[] {WeightFormat.INT2, ActFormat.FP16},
-            new Object[] {WeightFormat.INT1, ActFormat.FP16}, new Object[] {WeightFormat.NF4, ActFormat.FP16},
-            new Object[] {WeightFormat.FP8_E5M2, ActFormat.FP16}, new Object[] {WeightFormat.FP8_E4M3, ActFormat.FP16},
-            new Object[] {WeightFormat.MXFP8, ActFormat.FP16}, new Object[] {WeightFormat.INT8, ActFormat.INT8},
-            new Object[] {WeightFormat.INT4, ActFormat.INT8}, new Object[] {WeightFormat.INT2, ActFormat.INT8},
-            new Object[] {WeightFormat.INT1, ActFormat.INT8}, new Object[] {WeightFormat.INT4, ActFormat.INT4},
-            new Object[] {WeightFormat.INT2, ActFormat.INT4}, new Object[] {WeightFormat.INT1, ActFormat.INT4});
-
     /** Figure 13's formats get all four stages; every pair gets the holistic (fastest) stage at M = 1, 3 and 16. */
     static Stream<Arguments> configs() {
         List<Arguments> out = new ArrayList<>();
-        for (Object[] p : PAIRS) {
-            WeightFormat w = (WeightFormat) p[0];
-            ActFormat a = (ActFormat) p[1];
+        for (GemvConfig.FormatPair p : GemvConfig.supportedPairs()) {
+            WeightFormat w = p.weights();
+            ActFormat a = p.acts();
             boolean figure13 = (w == WeightFormat.FP16 || w == WeightFormat.INT4 || w == WeightFormat.MXFP8) && a == ActFormat.FP16
                     || w == WeightFormat.INT1 && a == ActFormat.INT8;
             if (figure13) {

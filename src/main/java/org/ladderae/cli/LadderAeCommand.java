@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             CheckpointsCommand.class,
             BaselinesCommand.class,
             BenchCommand.class,
+            TuneCommand.class,
             HelpCommand.class,
         })
 public final class LadderAeCommand implements Runnable {

@@ -84,6 +84,15 @@ public final class GemvRunner {
         return KernelSource.fromClasspath(GemvKernelSpec.SOURCE_RESOURCE.substring("/kernels/".length()));
     }
 
+    /**
+     * Uses {@code cubin} for {@code config} from now on (a tuned checkpoint, or a candidate the tuner
+     * just built), so no compiler is needed to run it.
+     */
+    public void useBinary(GemvConfig config, byte[] cubin) {
+        CudaModule old = modules.put(config, context.loadModule(cubin, GemvKernels.spec(config).kernelName()));
+        if (old != null) old.close();
+    }
+
     private Kernel kernel(GemvConfig config) {
         CudaModule m = modules.computeIfAbsent(config, c -> cache.load(context, source(), flags(c)));
         return m.kernel(GemvKernels.spec(config).kernelName());

@@ -132,4 +132,13 @@ class CliTest {
         assertThat(notYet.exitCode()).isEqualTo(2);
         assertThat(notYet.err()).contains("reproduction of figure9 is not implemented yet");
     }
+
+    @Test
+    void tuningWithoutAGpuIsOneClearLine() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.ladderae.gpu.CudaDriver.availability().available(), "this machine has a GPU");
+        Run r = run("tune", "gemv", "--weights", "int4", "-n", "1024", "-k", "8192");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("ladder-ae: tuning needs a GPU:");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
 }

@@ -40,7 +40,7 @@ public record ReproducePlan(List<PlannedPoint> points, List<OneOff> oneOffs, Lis
         out.print(TableFormats.text(t.build()));
         for (OneOff o : oneOffs) out.println("once: " + o.what() + " ~" + seconds(o.seconds()) + " s");
         for (String n : notes) out.println("note: " + n);
-        out.println("estimated total: ~" + Math.round(Math.ceil(totalSeconds() / 60)) + " min (rough; assumes an H100, see --help)");
+        out.println("estimated total: ~" + Math.round(Math.ceil(totalSeconds() / 60)) + " min (rough: assumes an H100 SXM and a cold kernel cache)");
         out.flush();
     }
 

@@ -84,7 +84,7 @@ final class LadderGemvPoints {
 
     /**
      * Every Ladder series x every x category of {@code panel} with M small enough for the GEMV kernels,
-     * in panel order; {@code workload} is the measurements' workload (the panel id, so the measured panel finds them).
+     * in panel order. The points' workload is the panel id, which is how {@link MeasuredPanels#fill} finds them.
      */
     static List<Point> forPanel(Panel panel) {
         List<Point> points = new ArrayList<>();

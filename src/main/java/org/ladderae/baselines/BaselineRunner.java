@@ -20,6 +20,12 @@ public interface BaselineRunner {
 
     Detection detect();
 
+    /**
+     * Whether this runner's records carry {@code system} (a family may report several systems, e.g.
+     * cuBLAS and cuBLAS-FP32acc): how a resumed reproduction tells which earlier records it owns.
+     */
+    default boolean reports(String system) { return system().equals(system); }
+
     List<Measurement> run(List<BaselineWorkload> workloads, Options options);
 
     /**

@@ -38,6 +38,9 @@ public final class CublasRunner implements BaselineRunner {
     }
 
     @Override
+    public boolean reports(String system) { return expected().stream().anyMatch(e -> e.system().equals(system)); }
+
+    @Override
     public Detection detect() {
         if (!Subprocess.onPath(nvcc) && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(nvcc))) {
             return Detection.notAvailable("nvcc not found (needed to build the cuBLAS benchmark); install the CUDA toolkit");

@@ -52,6 +52,12 @@ public final class TorchRunner implements BaselineRunner {
     static final List<BenchmarkProcess.Expected> CONV = List.of(ex("cuDNN", NumberFormat.FP16, NumberFormat.FP16),
             ex("cuDNN-NHWC", NumberFormat.FP16, NumberFormat.FP16));
 
+    @Override
+    public boolean reports(String system) {
+        return system.equals(SYSTEM) || system.equals(INDUCTOR)
+                || java.util.stream.Stream.of(GEMM, LOWBIT, CONV).flatMap(List::stream).anyMatch(e -> e.system().equals(system));
+    }
+
     /** Runs {@code torch_bench.py env}: torch present, CUDA visible, and the model packages' versions. */
     @Override
     public synchronized Detection detect() {

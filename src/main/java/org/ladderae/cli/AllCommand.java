@@ -33,6 +33,12 @@ public final class AllCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli.configureLogging(spec, options);
+        Cli.checkReproduceOptions(options);
+        if (options.resume != null) throw new UserError(UserError.USAGE, "--resume takes one experiment's run directory: use it with that experiment's command");
+        if (options.dryRun) {
+            for (Experiment e : Experiments.all()) Cli.dryRun(e, spec, options);
+            return 0;
+        }
         List<String> failed = new ArrayList<>();
         List<RunReport.Entry> entries = new ArrayList<>();
         Map<String, org.ladderae.paperdata.Dataset> measured = new LinkedHashMap<>();

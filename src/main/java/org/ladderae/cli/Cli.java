@@ -88,12 +88,30 @@ public final class Cli {
         ConsoleAppender.redirect(spec.commandLine().getErr(), options.logLevel());
     }
 
+    /** --dry-run and --resume only qualify --reproduce. */
+    static void checkReproduceOptions(CommonOptions o) {
+        if (!o.reproduce && (o.dryRun || o.resume != null)) {
+            throw new UserError(UserError.USAGE, (o.dryRun ? "--dry-run" : "--resume") + " goes with --reproduce");
+        }
+    }
+
+    /** With --reproduce --dry-run: prints the plan; needs no GPU and writes nothing. */
+    static void dryRun(org.ladderae.experiments.Experiment e, CommandSpec spec, CommonOptions o) {
+        runner().dryRun(e, runnerOptions(spec, o), o.quick, spec.commandLine().getOut());
+    }
+
     /** Draws from logged data, or measures with --reproduce (after checking it can run here). */
     static ExperimentRunner.Outcome run(org.ladderae.experiments.Experiment e, CommandSpec spec, CommonOptions o) throws IOException {
+        checkReproduceOptions(o);
         if (!o.reproduce) return runner().drawFromData(e, runnerOptions(spec, o), spec.commandLine().getOut());
+        if (o.resume != null) {
+            String problem = ExperimentRunner.resumeProblem(e, o.resume);
+            if (problem != null) throw new UserError(UserError.USAGE, problem);
+        }
         org.ladderae.experiments.ReproduceSupport support = e.reproduceSupport();
         if (!support.available()) throw new UserError(UserError.USAGE, e.id() + " --reproduce is not available here: " + support.reason());
-        var rc = new org.ladderae.experiments.ReproduceContext(spec.commandLine().getOut(), o.python, o.quick, o.seed, VersionProvider.version());
+        // The runner opens the measurement log in the run directory it picks (new, or the resumed one).
+        var rc = new org.ladderae.experiments.ReproduceContext(spec.commandLine().getOut(), o.python, o.quick, o.seed, VersionProvider.version(), null);
         try {
             return runner().reproduce(e, runnerOptions(spec, o), rc, spec.commandLine().getOut());
         } catch (org.ladderae.gpu.GpuUnavailableException | org.ladderae.kernels.KernelBuildException ex) {
@@ -110,6 +128,6 @@ public final class Cli {
         List<String> commandLine = args == null ? List.of() : Arrays.asList(args);
         return new ExperimentRunner.Options(o.dataset, o.out, o.chartFormats(), o.paperData,
                 java.util.stream.Stream.concat(java.util.stream.Stream.of("ladder-ae"), commandLine.stream()).toList(),
-                VersionProvider.version());
+                VersionProvider.version(), o.resume);
     }
 }

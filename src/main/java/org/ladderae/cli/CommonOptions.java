@@ -38,6 +38,14 @@ public class CommonOptions {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "20261125", description = "With --reproduce: seed of the random inputs.")
     long seed;
 
+    @Option(names = "--dry-run", description = "With --reproduce: list every point that would be measured and a rough time, then stop "
+            + "(no GPU needed, nothing written).")
+    boolean dryRun;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "With --reproduce: continue the interrupted run in RUN_DIR "
+            + "(<out>/<experiment>/<run-id>), measuring only the points its measurements.json does not hold as OK.")
+    Path resume;
+
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors.")
     boolean quiet;
 

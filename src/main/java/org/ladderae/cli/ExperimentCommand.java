@@ -23,7 +23,9 @@ public abstract class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli.configureLogging(spec, options);
-        Cli.run(experiment, spec, options);
+        Cli.checkReproduceOptions(options);
+        if (options.dryRun) Cli.dryRun(experiment, spec, options);
+        else Cli.run(experiment, spec, options);
         return 0;
     }
 }

@@ -37,6 +37,14 @@ public abstract class Experiment {
         throw new UnsupportedOperationException(reproduceSupport().reason());
     }
 
+    /**
+     * What {@link #reproduce} would run, for {@code --dry-run}: derived from the paper's data set
+     * alone, so it works on a machine without a GPU. {@code quick} as in {@link ReproduceContext}.
+     */
+    public ReproducePlan plan(org.ladderae.paperdata.Dataset paper, boolean quick) {
+        return ReproducePlan.notImplemented("reproduction of " + id() + " is not implemented yet");
+    }
+
     /** Plain name of the series the figure is normalised to (its speedup baseline), or null. */
     public String baselineSeries() { return null; }
 

@@ -32,9 +32,12 @@ public final class ExperimentRunner {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
-    /** What the user asked for. {@code paperDataDir} null means the bundled data. */
+    /**
+     * What the user asked for. {@code paperDataDir} null means the bundled data; {@code resumeDir}
+     * non-null continues that interrupted reproduction in its own run directory.
+     */
     public record Options(String datasetId, Path outRoot, Set<RenderContext.ChartFormat> formats, Path paperDataDir,
-                          List<String> commandLine, String version) {}
+                          List<String> commandLine, String version, Path resumeDir) {}
 
     /** One finished run: where it went, what it wrote, and (for a reproduction) the measured data set. */
     public record Outcome(Experiment experiment, RunDirectory runDirectory, List<Path> files, Duration elapsed, Dataset measured) {}
@@ -70,6 +73,33 @@ public final class ExperimentRunner {
         }
     }
 
+    /** Prints what {@link #reproduce} would measure and roughly how long it would take; touches neither the GPU nor the disk. */
+    public ReproducePlan dryRun(Experiment experiment, Options options, boolean quick, PrintWriter out) {
+        Dataset paper = new PaperDataLoader(options.paperDataDir()).load(experiment.id()).requireDataset("paper");
+        ReproducePlan plan = experiment.plan(paper, quick);
+        plan.print(experiment.id(), out);
+        return plan;
+    }
+
+    /** Why {@code dir} cannot be resumed as a run of {@code experiment}, or null when it can. */
+    public static String resumeProblem(Experiment experiment, Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isDirectory(d)) return "--resume " + dir + ": no such directory";
+        if (d.getParent() == null || !d.getParent().getFileName().toString().equals(experiment.id())) {
+            return "--resume " + dir + " is not a " + experiment.id() + " run directory (<out>/" + experiment.id() + "/<run-id>)";
+        }
+        return null;
+    }
+
+    /** The run directory of a reproduction: a new one, or with {@code --resume} the interrupted one. */
+    static RunDirectory reproduceDirectory(Experiment experiment, Options options) throws IOException {
+        if (options.resumeDir() == null) return RunDirectory.create(options.outRoot(), experiment.id());
+        String problem = resumeProblem(experiment, options.resumeDir());
+        if (problem != null) throw new IllegalArgumentException(problem);
+        Path dir = options.resumeDir().toAbsolutePath().normalize();
+        return new RunDirectory(dir.getFileName().toString(), dir);
+    }
+
     /**
      * Measures the experiment on this machine, then draws the measurement with the paper's layout and
      * writes the paper-vs-measured tables; every point's record (OK, n/a, failed) goes to measurements.json.
@@ -78,12 +108,15 @@ public final class ExperimentRunner {
         Instant start = Instant.now();
         ExperimentData data = new PaperDataLoader(options.paperDataDir()).load(experiment.id());
         Dataset paper = data.requireDataset("paper");
-        RunDirectory run = RunDirectory.create(options.outRoot(), experiment.id());
+        RunDirectory run = reproduceDirectory(experiment, options);
+        Path measurementsFile = run.path().resolve("measurements.json");
+        MeasurementLog log = options.resumeDir() != null ? MeasurementLog.resume(measurementsFile) : MeasurementLog.fresh(measurementsFile);
         try (AutoCloseable ignored = logOpener.open(run.path().resolve("ladder-ae.log"))) {
-            LOG.info("{}: measuring on this machine into {}", experiment.id(), run.path());
-            Reproduction r = experiment.reproduce(paper, rc);
+            LOG.info("{}: measuring on this machine into {}{}", experiment.id(), run.path(), options.resumeDir() == null ? ""
+                    : " (resuming: " + log.prior().stream().filter(m -> m.status() == Measurement.Status.OK).count() + " points measured OK before)");
+            Reproduction r = experiment.reproduce(paper, rc.withMeasurements(log));
             List<Path> files = new ArrayList<>();
-            files.add(AtomicFiles.write(run.path().resolve("measurements.json"), JSON.writeValueAsBytes(r.measurements())));
+            files.add(AtomicFiles.write(measurementsFile, JSON.writeValueAsBytes(r.measurements())));
             files.add(AtomicFiles.write(run.path().resolve("data.json"), JSON.writeValueAsBytes(dataUsed(data, r.dataset()))));
             files.addAll(experiment.render(new RenderContext(data, r.dataset(), run.path(), options.formats(), out)));
             // The paper's own chart beside the measured one, so a reader compares them at a glance.
@@ -95,7 +128,7 @@ public final class ExperimentRunner {
             }
             Duration elapsed = Duration.between(start, Instant.now());
             Map<String, Object> record = runRecord(experiment, options, data, r.dataset(), run, files, start, elapsed);
-            record.put("mode", "reproduce");
+            record.put("mode", options.resumeDir() != null ? "reproduce (resumed)" : "reproduce");
             record.put("measured_points", r.measurements().stream().filter(m -> m.status() == Measurement.Status.OK).count());
             record.put("not_available_points", r.measurements().stream().filter(m -> m.status() != Measurement.Status.OK).count());
             Path runJson = AtomicFiles.write(run.path().resolve("run.json"), JSON.writeValueAsBytes(record));

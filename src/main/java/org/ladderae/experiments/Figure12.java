@@ -39,6 +39,10 @@ public final class Figure12 extends Experiment {
         return Figure12Reproduction.run(paper, context);
     }
 
+    @Override public ReproducePlan plan(org.ladderae.paperdata.Dataset paper, boolean quick) {
+        return Figure12Reproduction.plan(paper, quick);
+    }
+
     @Override public List<Path> render(RenderContext ctx) throws IOException {
         List<Panel> panels = FigureSupport.panels(ctx.dataset(), "matmul", "conv");
         Map<String, SeriesStyle> styles = Palette.styles(FigureSupport.series(panels));

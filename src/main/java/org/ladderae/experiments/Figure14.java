@@ -31,6 +31,21 @@ public final class Figure14 extends Experiment {
 
     @Override public String summary() { return "Scaling the bit width of weights and activations: LLaMA-2-70B layer and its four GEMV/GEMM shapes"; }
 
+    @Override public String baselineSeries() { return "Ladder"; }
+
+    @Override public ReproduceSupport reproduceSupport() {
+        return gpuSupport("operators M0-M3 at M = 1 for all 12 bit widths with Ladder GEMV kernels; "
+                + "M = 4096 and end-to-end are n/a until the GEMM kernels and the model executor land");
+    }
+
+    @Override public Reproduction reproduce(org.ladderae.paperdata.Dataset paper, ReproduceContext context) {
+        return Figure14Reproduction.run(paper, context);
+    }
+
+    @Override public ReproducePlan plan(org.ladderae.paperdata.Dataset paper, boolean quick) {
+        return Figure14Reproduction.plan(paper);
+    }
+
     @Override public List<Path> render(RenderContext ctx) throws IOException {
         List<Panel> panels = FigureSupport.panels(ctx.dataset(), PANELS[0][0], PANELS[0][1], PANELS[1][0], PANELS[1][1]);
         Map<String, SeriesStyle> styles = Palette.styles(FigureSupport.series(panels));

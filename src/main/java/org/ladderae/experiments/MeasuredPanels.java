@@ -11,8 +11,10 @@ import org.ladderae.results.Measurement;
 
 /**
  * Builds a measured data set in the paper's own shape: the same panels, x categories and series as
- * the paper's, each point filled from a {@link Measurement} of the same system, formats and setting,
- * or left null with the reason it was not measured. The charts then draw it with the paper's layout.
+ * the paper's, each point filled from a {@link Measurement} of the same system and formats whose
+ * workload is the panel's id and whose setting is the x category, or left null with the reason it
+ * was not measured. (Matching the workload keeps panels with the same x labels apart, e.g.
+ * Figure 14's M0-M3 at BS1 SEQ1 and at BS1 SEQ4096.) The charts then draw it with the paper's layout.
  */
 public final class MeasuredPanels {
     public static final String DATASET_ID = "measured";
@@ -28,7 +30,7 @@ public final class MeasuredPanels {
             List<Double> values = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
             for (String x : template.xPlainLabels()) {
-                Measurement m = find(measurements, s, x);
+                Measurement m = find(measurements, template.id(), s, x);
                 if (m != null && m.status() == Measurement.Status.OK) {
                     values.add(m.medianMs());
                     reasons.add(null);
@@ -43,9 +45,10 @@ public final class MeasuredPanels {
                 template.peakTflops(), series);
     }
 
-    private static Measurement find(List<Measurement> ms, Series s, String x) {
+    private static Measurement find(List<Measurement> ms, String workload, Series s, String x) {
         for (Measurement m : ms) {
-            if (m.system().equals(s.system()) && Objects.equals(m.formats(), s.formats()) && m.setting().equals(x)) return m;
+            if (m.workload().equals(workload) && m.system().equals(s.system()) && Objects.equals(m.formats(), s.formats())
+                    && m.setting().equals(x)) return m;
         }
         return null;
     }

@@ -47,6 +47,12 @@ public record Table(String title, List<String> columns, List<List<String>> rows,
             return this;
         }
 
+        /** A row of cells already formatted, the row header first. */
+        public Builder row(List<String> cells) {
+            rows.add(List.copyOf(cells));
+            return this;
+        }
+
         public Builder note(String text) { this.note = text; return this; }
 
         public Table build() { return new Table(title, columns, rows, note); }

@@ -1,0 +1,99 @@
+package org.ladderae.experiments;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.ladderae.baselines.BaselineRunner;
+import org.ladderae.baselines.BaselineWorkload;
+import org.ladderae.baselines.Baselines;
+import org.ladderae.results.Measurement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The baselines a reproduction runs: which runner measures which workloads, what that would cost
+ * ({@code --dry-run}), and the runs themselves, skipping a runner's workload when the resumed run
+ * already holds that runner's records for it, all OK.
+ */
+final class BaselinePoints {
+    private static final Logger LOG = LoggerFactory.getLogger(BaselinePoints.class);
+    /** One benchmark process may take this long before it is stopped and its points fail. */
+    private static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(10);
+
+    private BaselinePoints() {}
+
+    /** A runner and the workloads it runs for this experiment. */
+    record Step(BaselineRunner runner, List<BaselineWorkload> workloads) {}
+
+    /** Runners of the families {@code systems} (all when null) with their default workloads that satisfy {@code which}. */
+    static List<Step> select(String python, Set<String> systems, Predicate<BaselineWorkload> which) {
+        List<Step> steps = new ArrayList<>();
+        for (BaselineRunner r : Baselines.all(python, BaselineRunner.Options.defaultCacheDir())) {
+            if (systems != null && !systems.contains(r.system())) continue;
+            List<BaselineWorkload> work = r.workloads().stream().filter(which).toList();
+            if (!work.isEmpty()) steps.add(new Step(r, work));
+        }
+        return steps;
+    }
+
+    static List<ReproducePlan.PlannedPoint> plan(List<Step> steps, boolean quick) {
+        BaselineRunner.Options options = options("python3", quick);
+        List<ReproducePlan.PlannedPoint> out = new ArrayList<>();
+        for (Step s : steps) {
+            for (BaselineWorkload w : s.workloads()) {
+                out.add(new ReproducePlan.PlannedPoint(s.runner().system(), "its precisions", w.workload(), w.setting(),
+                        shape(w), seconds(w, options)));
+            }
+        }
+        return out;
+    }
+
+    private static String shape(BaselineWorkload w) {
+        List<Integer> d = w.dims();
+        return switch (w.kind()) {
+            case GEMM -> "M=" + d.get(0) + " N=" + d.get(1) + " K=" + d.get(2);
+            case CONV -> "NCHW=" + d.subList(0, 4) + " K=" + d.get(4) + " RxS=" + d.get(5) + "x" + d.get(6);
+            case MODEL -> w.workload() + " " + w.setting();
+        };
+    }
+
+    /** A process start per runner and workload (an upper bound: runners batch GEMMs) plus the work itself. */
+    private static double seconds(BaselineWorkload w, BaselineRunner.Options o) {
+        List<Integer> d = w.dims();
+        return Estimates.BASELINE_PROCESS_S + switch (w.kind()) {
+            case GEMM -> Estimates.gemm(d.get(0), d.get(1), d.get(2), o.warmup() + o.iters(), 5);
+            case CONV -> Estimates.BASELINE_CONV_S;
+            case MODEL -> Estimates.BASELINE_MODEL_S;
+        };
+    }
+
+    private static BaselineRunner.Options options(String python, boolean quick) {
+        return new BaselineRunner.Options(python, quick, PROCESS_TIMEOUT, BaselineRunner.Options.defaultCacheDir());
+    }
+
+    /** Runs every step, recording each runner's records as they come; returns them all, reused ones included. */
+    static List<Measurement> run(List<Step> steps, ReproduceContext rc, String experimentId) {
+        BaselineRunner.Options options = options(rc.python(), rc.quick());
+        List<Measurement> out = new ArrayList<>();
+        for (Step s : steps) {
+            List<BaselineWorkload> todo = new ArrayList<>();
+            for (BaselineWorkload w : s.workloads()) {
+                List<Measurement> reused = rc.measurements().reuse(m -> m.workload().equals(w.workload())
+                        && m.setting().equals(w.setting()) && s.runner().reports(m.system()));
+                if (reused.isEmpty()) todo.add(w);
+                out.addAll(reused);
+            }
+            if (todo.isEmpty()) {
+                LOG.info("{}: {} reused from the resumed run for all {} points", experimentId, s.runner().system(), s.workloads().size());
+                continue;
+            }
+            LOG.info("{}: {} on {} points", experimentId, s.runner().system(), todo.size());
+            List<Measurement> measured = s.runner().run(todo, options);
+            rc.measurements().record(measured);
+            out.addAll(measured);
+        }
+        return out;
+    }
+}

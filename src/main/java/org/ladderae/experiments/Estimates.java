@@ -1,0 +1,35 @@
+package org.ladderae.experiments;
+
+/**
+ * Rough durations for {@code --dry-run}, from the H100 runs in docs/runs. They plan a session's GPU
+ * time; they are never reported as results.
+ */
+final class Estimates {
+    /** nvcc on one GEMV configuration with a cold kernel cache; cached builds cost nothing. */
+    static final double KERNEL_BUILD_S = 20;
+    /** Kernel builds run in parallel, one nvcc per core; assume this many at once. */
+    static final int BUILD_PARALLELISM = 8;
+    /** Check at up to 1000 rows on a double-precision CPU reference, plus the timer's warm-up and 150 ms target. */
+    static final double GEMV_POINT_S = 1.0;
+    /** GemvRunner fills timing weights with valid codes on the host, about this fast. */
+    static final double HOST_FILL_BYTES_PER_S = 1e9;
+    /** Starting one benchmark process (python import of torch, or the cached cuBLAS benchmark). */
+    static final double BASELINE_PROCESS_S = 15;
+    /** A conv point or a whole model through a baseline: dominated by set-up, not by the kernels. */
+    static final double BASELINE_CONV_S = 5, BASELINE_MODEL_S = 60;
+    /** FP16 dense tensor peak of an H100 SXM: GEMM time at peak, a lower bound. */
+    static final double GEMM_TFLOPS = 989.4;
+
+    private Estimates() {}
+
+    static double gemvPoint(long weightBytes) { return GEMV_POINT_S + weightBytes / HOST_FILL_BYTES_PER_S; }
+
+    static double kernelBuilds(int configs) {
+        return Math.ceil(configs / (double) BUILD_PARALLELISM) * KERNEL_BUILD_S;
+    }
+
+    /** {@code repetitions} runs of each of {@code variants} precisions of a GEMM at the FP16 peak. */
+    static double gemm(long m, long n, long k, int repetitions, int variants) {
+        return 2.0 * m * n * k / (GEMM_TFLOPS * 1e12) * repetitions * variants;
+    }
+}

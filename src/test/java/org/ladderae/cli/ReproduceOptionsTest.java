@@ -1,0 +1,56 @@
+package org.ladderae.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --dry-run and --resume through the command line, on a machine without a GPU (CI). */
+class ReproduceOptionsTest {
+    @Test
+    void figure14DryRunListsEveryPointWithAnEstimateAndWritesNothing(@TempDir Path out) {
+        CliTest.Run r = CliTest.run("figure14", "--reproduce", "--dry-run", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("figure14 --reproduce would run 48 points")
+                .contains("W_INT1A_INT4").contains("M=1 N=28672 K=8192").contains("matmul_bs1_seq1")
+                .containsPattern("once: build \\d+ GEMV kernel configurations").contains("M = 4096 needs the tensor-core GEMM kernels")
+                .contains("needs the model executor").containsPattern("estimated total: ~\\d+ min");
+        assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
+    void table1DryRunListsTheLibraryGemms(@TempDir Path out) {
+        CliTest.Run r = CliTest.run("table1", "--reproduce", "--dry-run", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("cuBLAS").contains("PyTorch").contains("M=16384 N=16384 K=16384")
+                .contains("Ladder row: n/a (GEMM kernels not wired yet)");
+    }
+
+    @Test
+    void dryRunOfAnExperimentWithoutReproductionSaysSo(@TempDir Path out) {
+        CliTest.Run r = CliTest.run("table2", "--reproduce", "--dry-run", "--out", out.toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("would run 0 points").contains("reproduction of table2 is not implemented yet");
+    }
+
+    @Test
+    void dryRunAndResumeNeedReproduce(@TempDir Path out) {
+        CliTest.Run r = CliTest.run("figure14", "--dry-run", "--out", out.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--dry-run goes with --reproduce");
+    }
+
+    @Test
+    void resumeOfADirectoryOfAnotherExperimentIsAUsageError(@TempDir Path out) throws IOException {
+        Path other = Files.createDirectories(out.resolve("figure12").resolve("20260101-000000"));
+        CliTest.Run r = CliTest.run("figure14", "--reproduce", "--resume", other.toString(), "--out", out.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("is not a figure14 run directory");
+        CliTest.Run missing = CliTest.run("figure14", "--reproduce", "--resume", out.resolve("nope").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such directory");
+    }
+}

@@ -111,7 +111,8 @@ public final class Cli {
         org.ladderae.experiments.ReproduceSupport support = e.reproduceSupport();
         if (!support.available()) throw new UserError(UserError.USAGE, e.id() + " --reproduce is not available here: " + support.reason());
         // The runner opens the measurement log in the run directory it picks (new, or the resumed one).
-        var rc = new org.ladderae.experiments.ReproduceContext(spec.commandLine().getOut(), o.python, o.quick, o.seed, VersionProvider.version(), null);
+        var rc = new org.ladderae.experiments.ReproduceContext(spec.commandLine().getOut(), o.python, o.quick, o.seed, VersionProvider.version(), null,
+                o.forceTuneLadder, null);
         try {
             return runner().reproduce(e, runnerOptions(spec, o), rc, spec.commandLine().getOut());
         } catch (org.ladderae.gpu.GpuUnavailableException | org.ladderae.kernels.KernelBuildException ex) {

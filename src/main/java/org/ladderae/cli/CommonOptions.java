@@ -46,6 +46,10 @@ public class CommonOptions {
             + "(<out>/<experiment>/<run-id>), measuring only the points its measurements.json does not hold as OK.")
     Path resume;
 
+    @Option(names = "--force-tune-ladder", description = "With --reproduce: re-tune Ladder's kernels on this GPU instead of loading "
+            + "the shipped checkpoints; the new checkpoints go into the run directory.")
+    boolean forceTuneLadder;
+
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors.")
     boolean quiet;
 

@@ -114,7 +114,7 @@ public final class ExperimentRunner {
         try (AutoCloseable ignored = logOpener.open(run.path().resolve("ladder-ae.log"))) {
             LOG.info("{}: measuring on this machine into {}{}", experiment.id(), run.path(), options.resumeDir() == null ? ""
                     : " (resuming: " + log.prior().stream().filter(m -> m.status() == Measurement.Status.OK).count() + " points measured OK before)");
-            Reproduction r = experiment.reproduce(paper, rc.withMeasurements(log));
+            Reproduction r = experiment.reproduce(paper, rc.withMeasurements(log).withTunedCheckpoints(run.path().resolve("checkpoints")));
             List<Path> files = new ArrayList<>();
             files.add(AtomicFiles.write(measurementsFile, JSON.writeValueAsBytes(r.measurements())));
             files.add(AtomicFiles.write(run.path().resolve("data.json"), JSON.writeValueAsBytes(dataUsed(data, r.dataset()))));

@@ -12,6 +12,17 @@ import org.ladderae.kernels.GemvConfig;
 import org.ladderae.kernels.GemvKernelSpec;
 import org.ladderae.kernels.GemvKernels;
 import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.GemvLaunch;
+import org.ladderae.kernels.TargetArch;
+import org.ladderae.checkpoints.Checkpoint;
+import org.ladderae.checkpoints.CheckpointManifest;
+import org.ladderae.checkpoints.CheckpointStore;
+import org.ladderae.env.ProgressBar;
+import org.ladderae.gpu.CudaDriver;
+import org.ladderae.tuning.GemvCheckpoints;
+import org.ladderae.tuning.GemvTuningProblem;
+import org.ladderae.tuning.Tuner;
+import org.ladderae.tuning.TuningReport;
 import org.ladderae.kernels.KernelCache;
 import org.ladderae.kernels.WeightFormat;
 import org.ladderae.paperdata.FormatPair;
@@ -118,11 +129,30 @@ final class LadderGemvPoints {
         }
         LOG.info("{}: {} Ladder GEMV points to measure, {} reused from the resumed run", experimentId, todo.size(), points.size() - todo.size());
         if (!todo.isEmpty()) {
-            GemvRunner runner = new GemvRunner(ctx, KernelCache.defaultCache());
+            KernelCache cache = KernelCache.defaultCache();
+            GemvRunner runner = new GemvRunner(ctx, cache);
+            TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
             try {
-                runner.buildAll(todo.stream().map(i -> points.get(i).config()).distinct().toList());
+                Map<Integer, Resolved> resolved = new java.util.LinkedHashMap<>();
+                List<GemvConfig> toBuild = new ArrayList<>();
                 for (int i : todo) {
-                    out[i] = measureOne(runner, points.get(i), rc.seed(), gpu, copy, experimentId);
+                    Resolved r = rc.forceTune() ? null : fromCheckpoint(points.get(i), runner, arch);
+                    if (r == null && !rc.forceTune()) {
+                        r = new Resolved(points.get(i).config(), "heuristic launch (no checkpoint for this shape and " + arch.smName() + ")");
+                        toBuild.add(r.config());
+                    }
+                    resolved.put(i, r);
+                }
+                runner.buildAll(toBuild.stream().distinct().toList());
+                for (int i : todo) {
+                    Resolved r = resolved.get(i);
+                    try {
+                        if (r == null) r = tune(points.get(i), runner, cache, arch, ctx, rc);
+                        out[i] = measureOne(runner, points.get(i), r, rc.seed(), gpu, copy, experimentId);
+                    } catch (Exception e) {
+                        out[i] = Measurement.failed(SYSTEM, points.get(i).series(), points.get(i).workload(), points.get(i).setting(),
+                                "tuning failed: " + e.getMessage());
+                    }
                     rc.measurements().record(List.of(out[i]));
                 }
             } finally {
@@ -132,9 +162,35 @@ final class LadderGemvPoints {
         return List.of(out);
     }
 
-    private static Measurement measureOne(GemvRunner runner, Point p, long seed, String gpu, CopyBandwidth.Result copy, String experimentId) {
+    /** The kernel a point runs, and where it came from (a shipped checkpoint, this run's tuning, or the heuristic). */
+    record Resolved(GemvConfig config, String source) {}
+
+    private static Resolved fromCheckpoint(Point p, GemvRunner runner, TargetArch arch) {
+        return GemvCheckpoints.find(CheckpointStore.installed(), arch.smName(), p.kernel().weights(), p.kernel().acts(), p.m(), p.n(), p.k())
+                .map(t -> {
+                    runner.useBinary(t.config(), t.cubin());
+                    return new Resolved(t.config(), "checkpoint " + t.checkpoint().id());
+                }).orElse(null);
+    }
+
+    /** --force-tune-ladder: tunes the point on this GPU and keeps the checkpoint in the run directory. */
+    private static Resolved tune(Point p, GemvRunner runner, KernelCache cache, TargetArch arch, CudaContext ctx, ReproduceContext rc)
+            throws Exception {
+        if (cache.nvcc().isEmpty()) throw new IllegalStateException("--force-tune-ladder needs nvcc on PATH");
+        GemvTuningProblem problem = new GemvTuningProblem(p.kernel().weights(), p.kernel().acts(), p.m(), p.n(), p.k(), runner, cache, arch, rc.seed());
+        TuningReport<GemvLaunch> report = new Tuner(Runtime.getRuntime().availableProcessors(), rc.out(), ProgressBar.isTerminal()).tune(problem);
+        CheckpointManifest manifest = GemvCheckpoints.manifest(problem, report, arch.smName(), ctx.device().name(),
+                CudaDriver.versionString(ctx.device().driverVersion()), cache.nvcc().get().version(), ctx.device().smCount());
+        Checkpoint saved = GemvCheckpoints.save(new CheckpointStore(rc.tunedCheckpoints()), manifest, report.bestBinary(), true);
+        runner.useBinary(problem.config(report.best()), report.bestBinary());
+        return new Resolved(problem.config(report.best()), String.format(java.util.Locale.ROOT,
+                "tuned in this run in %.1f s (%d candidates): %s", report.total().toMillis() / 1e3, report.candidatesTried(), saved.directory()));
+    }
+
+    private static Measurement measureOne(GemvRunner runner, Point p, Resolved r, long seed, String gpu, CopyBandwidth.Result copy,
+                                          String experimentId) {
         try {
-            GemvConfig c = p.config();
+            GemvConfig c = r.config();
             GemvRunner.Check check = runner.check(c, Math.min(p.n(), CHECK_ROWS), Math.min(p.k(), CHECK_K), seed);
             if (!check.passed()) {
                 return Measurement.failed(SYSTEM, p.series(), p.workload(), p.setting(), String.format(
@@ -144,15 +200,18 @@ final class LadderGemvPoints {
             GemvRunner.Timing t = runner.time(c, p.n(), p.k(), seed);
             LOG.info("{} {} {}: {} ms", experimentId, p.setting(), p.series().label(), String.format("%.4f", t.stats().medianMs()));
             return new Measurement(SYSTEM, p.series(), p.workload(), p.setting(), Measurement.Status.OK, t.stats(), null, gpu,
-                    kernelNotes(c, p.kernel()),
+                    kernelNotes(c, p.kernel(), r.source()),
                     Map.of("gb_per_s", t.gbPerSecond(), "fraction_of_copy", t.gbPerSecond() / copy.gbPerSecond(), "check_error", check.error()));
         } catch (RuntimeException e) {
             return Measurement.failed(SYSTEM, p.series(), p.workload(), p.setting(), e.getMessage());
         }
     }
 
-    private static Map<String, String> kernelNotes(GemvConfig c, KernelFormats kf) {
-        String kernel = GemvKernels.spec(c).kernelName();
-        return kf.substitution() == null ? Map.of("kernel", kernel) : Map.of("kernel", kernel, "substitution", kf.substitution());
+    private static Map<String, String> kernelNotes(GemvConfig c, KernelFormats kf, String source) {
+        Map<String, String> notes = new java.util.LinkedHashMap<>();
+        notes.put("kernel", GemvKernels.spec(c).kernelName());
+        notes.put("kernel_source", source);
+        if (kf.substitution() != null) notes.put("substitution", kf.substitution());
+        return notes;
     }
 }

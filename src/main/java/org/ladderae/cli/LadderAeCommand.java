@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             CheckpointsCommand.class,
             BaselinesCommand.class,
             BenchCommand.class,
+            CompileCommand.class,
             HelpCommand.class,
         })
 public final class LadderAeCommand implements Runnable {

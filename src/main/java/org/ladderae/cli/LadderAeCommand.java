@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             BaselinesCommand.class,
             BenchCommand.class,
             TuneCommand.class,
+            CompileCommand.class,
             HelpCommand.class,
         })
 public final class LadderAeCommand implements Runnable {

@@ -40,17 +40,7 @@ public final class BenchCommand implements Runnable {
     @Command(name = "gemv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "GEMV C[M,N] = A[M,K] x W[N,K]^T with low-bit weights (M = 1..16).")
     static final class Gemv implements Callable<Integer> {
-        @Option(names = "--weights", defaultValue = "int4", description = "fp16, int8, int4, int2, int1, nf4, fp8 (E5M2), e4m3, mxfp8.")
-        String weights;
-
-        @Option(names = "--acts", defaultValue = "fp16", description = "fp16, int8 (INTx weights) or int4 (INT4/2/1 weights).")
-        String acts;
-
-        @Option(names = "-m", defaultValue = "1") int m;
-
-        @Option(names = "-n", defaultValue = "28672") int n;
-
-        @Option(names = "-k", defaultValue = "8192") int k;
+        @picocli.CommandLine.Mixin GemvShapeOptions shape;
 
         @Option(names = "--stage", defaultValue = "holistic", description = "baseline, transform, ptx or holistic (Figure 13's stages).")
         String stage;
@@ -68,12 +58,8 @@ public final class BenchCommand implements Runnable {
         public Integer call() {
             List<GemvBenchSuite.Point> points = new ArrayList<>();
             GemvStage st = parseStage(stage);
-            try {
-                if (figures) points.addAll(GemvBenchSuite.figures());
-                else points.add(new GemvBenchSuite.Point("", WeightFormat.parse(weights), ActFormat.parse(acts), m, n, k));
-            } catch (IllegalArgumentException e) {
-                throw new UserError(UserError.USAGE, "unknown format: " + e.getMessage());
-            }
+            if (figures) points.addAll(GemvBenchSuite.figures());
+            else points.add(new GemvBenchSuite.Point("", shape.weightFormat(), shape.actFormat(), shape.m, shape.n, shape.k));
             List<GemvConfig> configs = new ArrayList<>();
             for (GemvBenchSuite.Point p : points) {
                 try {

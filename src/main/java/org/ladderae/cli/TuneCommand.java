@@ -45,11 +45,7 @@ public final class TuneCommand implements Runnable {
     @Command(name = "gemv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Tune the holistic GEMV stage for one shape and formats.")
     static final class Gemv implements Callable<Integer> {
-        @Option(names = "--weights", defaultValue = "int4") String weights;
-        @Option(names = "--acts", defaultValue = "fp16") String acts;
-        @Option(names = "-m", defaultValue = "1") int m;
-        @Option(names = "-n", defaultValue = "28672") int n;
-        @Option(names = "-k", defaultValue = "8192") int k;
+        @picocli.CommandLine.Mixin GemvShapeOptions shape;
         @Option(names = "--out", defaultValue = "results", description = "Run output root; the checkpoint goes to <out>/tune/<run-id>/checkpoints.")
         Path out;
         @Option(names = "--into-shipped", description = "Write into the installed checkpoints/ instead, replacing an existing one.")
@@ -60,14 +56,9 @@ public final class TuneCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            WeightFormat w;
-            ActFormat a;
-            try {
-                w = WeightFormat.parse(weights);
-                a = ActFormat.parse(acts);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(UserError.USAGE, "unknown format: " + e.getMessage());
-            }
+            WeightFormat w = shape.weightFormat();
+            ActFormat a = shape.actFormat();
+            int m = shape.m, n = shape.n, k = shape.k;
             CudaDriver.Availability availability = CudaDriver.availability();
             if (!availability.available()) throw new UserError(UserError.RUN_FAILURE, "tuning needs a GPU: " + availability.reason());
             KernelCache cache = KernelCache.defaultCache();

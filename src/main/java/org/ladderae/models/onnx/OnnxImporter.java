@@ -32,12 +32,35 @@ import org.ladderae.models.onnx.proto.OnnxProtos.TensorShapeProto;
 import org.ladderae.models.onnx.proto.OnnxProtos.ValueInfoProto;
 
 /**
- * Maps an ONNX model onto the model IR. Nodes map one to one where the IR has the op, and known
- * patterns fuse into one op: Pow/ReduceMean/Add/Sqrt/(Div | Reciprocal, Mul)[/Mul weight] into RmsNorm,
- * Sigmoid and Mul of the same input into Silu (and with a following Mul into SiluGate), MatMul or Gemm
- * with an initializer weight (and a following bias Add) into Linear. A fused op takes the place of its
- * pattern's last node, so the op order stays valid. Anything else stops the import with
- * "unsupported ONNX op 'X' at node 'Y'": a partial graph would only fail later, further from the cause.
+ * Maps an ONNX model onto the model IR. {@link OnnxFolder} first evaluates the graph's constant shape
+ * arithmetic (Shape/Gather/Unsqueeze/Concat/Slice/Range/Where/... on static shapes) into initializers and drops
+ * no-op nodes; then nodes map one to one where the IR has the op, and these sequences (as torch 2.x's TorchScript
+ * exporter writes transformers' LlamaDecoderLayer with eager attention, opset 13-17) fuse into one op each:
+ * <ul>
+ *   <li><b>RmsNorm</b>: [Cast(x, float)] Pow(x, 2) -> ReduceMean(axes [-1], keepdims 1) -> Add(eps) -> Sqrt ->
+ *       (Div(x, .) | Reciprocal or Div(1, .) then Mul(x, .)) -> [Cast] -> [Mul(weight [H])];</li>
+ *   <li><b>Linear</b>: MatMul(x, W^T [K, N] initializer) [-> Add(bias [N])], or Gemm(x, W, [bias]);</li>
+ *   <li><b>ladder.QuantLinear</b>(x, &lt;w&gt;.qweight, &lt;w&gt;.scales, &lt;w&gt;.zeros[, bias]) -> Linear with the
+ *       weight's own INTx format and group size, codes carried as they are ({@link QuantizedWeight} gives the form);</li>
+ *   <li><b>Silu / SiluGate</b>: Sigmoid(x), Mul(x, sigmoid) [-> Mul(silu, up activation)];</li>
+ *   <li><b>Attention</b>, anchored at its Softmax(axis -1) on [B, heads, S, S] scores:
+ *     <pre>
+ *     x [B,S,h*d] -> Reshape [B,S,h,d] -> Transpose [0,2,1,3]                         (q, k and v each)
+ *     q, k: [rotary, below]
+ *     k, v: [repeat_kv: Unsqueeze(axis 2) -> Expand [B,kv,rep,S,d] -> Reshape [B,kv*rep,S,d]]
+ *     scores = MatMul(q, Transpose(k, [0,1,3,2])) -> Mul(1/sqrt(d)) | Div(sqrt(d)) -> [Add(causal mask constant)]
+ *              (scale and mask in either order, Casts anywhere between) -> Softmax -> [Cast]
+ *     out = MatMul(probs, v) -> Transpose [0,2,1,3] -> Reshape [B,S,h*d]
+ *     </pre>
+ *     becoming [Rotary(q), Rotary(k)] and Attention(q, k, v, heads, kvHeads, headDim, causal). The scale must be
+ *     1/sqrt(d) and the mask causal (0 on and below the diagonal, at most -1e4 above), or the import stops saying so;</li>
+ *   <li><b>Rotary</b> (rotate_half): Add(Mul(x, cos), Mul(Concat(Neg(Slice(x, d/2:)), Slice(x, :d/2), axis -1), sin))
+ *       on head-major x, cos/sin constant tables [.., S, d] whose theta is read back from the tables and checked.</li>
+ * </ul>
+ * Every tensor inside a fused pattern must be read only inside it; otherwise the pattern is left unfused. A fused
+ * op takes the place of its pattern's last node, so the op order stays valid. Anything left over stops the import
+ * with "unsupported ONNX op 'X' at node 'Y'" (with dynamic dimensions that is typically a Shape: export with static
+ * shapes): a partial graph would only fail later, further from the cause.
  */
 public final class OnnxImporter {
     private final GraphProto graph;

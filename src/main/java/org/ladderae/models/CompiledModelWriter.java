@@ -23,6 +23,7 @@ import org.ladderae.kernels.WeightFormat;
 import org.ladderae.kernels.WeightLayout;
 import org.ladderae.models.onnx.ImportedModel;
 import org.ladderae.models.onnx.OnnxWeight;
+import org.ladderae.models.onnx.QuantizedWeight;
 import org.ladderae.results.AtomicFiles;
 
 /**
@@ -67,7 +68,9 @@ public final class CompiledModelWriter {
         Set<String> linearWeights = new HashSet<>();
         for (Op.Linear l : g.linears()) {
             linearWeights.add(l.weight());
-            writeLinear(l, model.weights().get(l.weight()), weightsDir, usedNames, files);
+            QuantizedWeight pre = model.quantizedWeights().get(l.weight());
+            if (pre != null) writeQuantized(l, pre, weightsDir, usedNames, files);
+            else writeLinear(l, model.weights().get(l.weight()), weightsDir, usedNames, files);
         }
         for (Tensor w : g.weights()) {
             if (linearWeights.contains(w.name())) continue;
@@ -145,6 +148,29 @@ public final class CompiledModelWriter {
         } else if (f == WeightFormat.MXFP8) {
             files.add(writeFile(dir, fileName(l.weight(), ".e8m0", usedNames), l.weight(), "e8m0 exponents [N][K/32]", out -> out.write(exponents)));
         }
+    }
+
+    /** A weight quantised before export: its codes, scales and zeros as they are, laid out like {@link #writeLinear}'s. */
+    private static void writeQuantized(Op.Linear l, QuantizedWeight w, Path dir, Set<String> usedNames, List<WrittenFile> files) throws IOException {
+        WeightFormat f = l.format();
+        int n = l.n(), k = l.k(), groups = w.groupsPerRow();
+        files.add(writeFile(dir, fileName(l.weight(), "." + f.token(), usedNames), l.weight(), f.token() + " codes from the model's qweight, transformed", out -> {
+            for (int r0 = 0; r0 < n; r0 += ROW_CHUNK) {
+                int rows = Math.min(ROW_CHUNK, n - r0);
+                int[] codes = new int[rows * k];
+                for (int r = 0; r < rows; r++) System.arraycopy(w.codes(r0 + r), 0, codes, r * k, k);
+                out.write(WeightLayout.transform(WeightLayout.packPlain(codes, f, rows, k), f, ActFormat.FP16, rows, k));
+            }
+        }));
+        int[] scaleCodes = new int[n * groups], zeroCodes = new int[n * groups];
+        for (int r = 0; r < n; r++)
+            for (int g = 0; g < groups; g++) {
+                scaleCodes[r * groups + g] = Fp16.INSTANCE.encode(w.scale(r, g));
+                zeroCodes[r * groups + g] = Fp16.INSTANCE.encode(w.zero(r, g));
+            }
+        String per = "[N][K/" + (w.groupSize() == GroupQuantizer.WHOLE_ROW ? k : w.groupSize()) + "]";
+        files.add(writeFile(dir, fileName(l.weight(), ".scales.f16", usedNames), l.weight(), "fp16 scales " + per + " from the model", out -> out.write(BitPacking.pack(scaleCodes, 16))));
+        files.add(writeFile(dir, fileName(l.weight(), ".zeros.f16", usedNames), l.weight(), "fp16 zero points " + per + " from the model", out -> out.write(BitPacking.pack(zeroCodes, 16))));
     }
 
     private static WrittenFile writeFile(Path dir, String name, String tensor, String role, AtomicFiles.IoConsumer<OutputStream> body) throws IOException {

@@ -71,9 +71,10 @@ final class PositionOps {
         for (int b = 0; b < batch; b++) {
             double cumsum = 0;
             for (int j = 0; j < seq; j++) {
-                double m = mask.values()[b * seq + j] != 0 ? 1 : 0;
-                cumsum += m;
-                double position = (cumsum - 1) * m;
+                boolean token = mask.values()[b * seq + j] != 0;
+                if (token) cumsum++;
+                // (cumsum - 1) * mask, written so a padded slot is +0 rather than -0 (HF's is an integer 0).
+                double position = token ? cumsum - 1 : 0;
                 for (int h = 0; h < heads; h++) out[(b * heads + h) * seq + j] = slopes[h] * position;
             }
         }

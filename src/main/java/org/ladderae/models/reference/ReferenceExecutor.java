@@ -3,6 +3,8 @@ package org.ladderae.models.reference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.ladderae.formats.Fp16;
 import org.ladderae.models.ModelGraph;
 import org.ladderae.models.Op;
 import org.ladderae.models.Tensor;
@@ -32,6 +34,16 @@ public final class ReferenceExecutor {
 
     /** Every tensor of the run (inputs, weights, then op outputs in order). */
     public static Map<String, DenseTensor> runAll(ModelGraph g, Map<String, DenseTensor> inputs, Map<String, DenseTensor> decodedWeights) {
+        return runAll(g, inputs, decodedWeights, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #runAll(ModelGraph, Map, Map)}, passing every op output through {@code storeOutput} before later
+     * ops read it: {@link #roundToFp16} there models a GPU that keeps each intermediate tensor in FP16, which
+     * is how the tolerance of {@link LayerComparison} is sized.
+     */
+    public static Map<String, DenseTensor> runAll(ModelGraph g, Map<String, DenseTensor> inputs, Map<String, DenseTensor> decodedWeights,
+                                                  UnaryOperator<DenseTensor> storeOutput) {
         Map<String, Tensor> declared = g.tensors();
         Map<String, DenseTensor> values = new LinkedHashMap<>();
         for (Tensor t : g.inputs()) values.put(t.name(), provided(inputs, t, "input"));
@@ -41,7 +53,7 @@ public final class ReferenceExecutor {
             for (int i = 0; i < produced.size(); i++) {
                 String name = op.outputs().get(i);
                 checkShape(declared.get(name), produced.get(i), op.kind() + " '" + op.name() + "' output");
-                values.put(name, produced.get(i));
+                values.put(name, storeOutput.apply(produced.get(i)));
             }
         }
         return values;
@@ -54,6 +66,9 @@ public final class ReferenceExecutor {
         for (String name : g.outputs()) out.put(name, all.get(name));
         return out;
     }
+
+    /** Every value rounded to the nearest FP16 (ties to even), as an FP16 store of the tensor would. */
+    public static DenseTensor roundToFp16(DenseTensor t) { return ElementwiseOps.map(t, Fp16::round); }
 
     /** One op on already computed tensors; outputs in the op's {@link Op#outputs()} order. */
     static List<DenseTensor> execute(Op op, Map<String, DenseTensor> v) {

@@ -32,7 +32,20 @@ public final class LlmLayers {
     public static final LlamaConfig LLAMA2_70B = new LlamaConfig("llama2-70b", 8192, 64, 8, 28672, 1e-5, 10000.0);
     public static final BloomConfig BLOOM_176B = new BloomConfig("bloom-176b", 14336, 112, 1e-5);
 
+    /**
+     * Small layers of the same structure, for CPU reference tests and quick GPU checks. Every linear K
+     * (128, 384, 512) is a multiple of 128, the largest GEMV K unit (INT1: 128 codes per 16-byte load) and the
+     * largest group size, so the same small graph runs in every weight format; LLaMA keeps real GQA (8 heads on
+     * 2 kv heads) and BLOOM keeps several ALiBi heads.
+     */
+    public static final LlamaConfig LLAMA_SMALL = new LlamaConfig("llama-small", 128, 8, 2, 384, 1e-5, 10000.0);
+    public static final BloomConfig BLOOM_SMALL = new BloomConfig("bloom-small", 128, 4, 1e-5);
+
     public static ModelGraph llama2_70b(int batch, int seq) { return llamaLayer(LLAMA2_70B, batch, seq); }
+
+    public static ModelGraph llamaSmall(int batch, int seq) { return llamaLayer(LLAMA_SMALL, batch, seq); }
+
+    public static ModelGraph bloomSmall(int batch, int seq) { return bloomBlock(BLOOM_SMALL, batch, seq); }
 
     public static ModelGraph bloom176b(int batch, int seq) { return bloomBlock(BLOOM_176B, batch, seq); }
 

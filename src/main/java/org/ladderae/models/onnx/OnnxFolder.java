@@ -1,5 +1,7 @@
 package org.ladderae.models.onnx;
 
+import static org.ladderae.models.onnx.OnnxAttributes.*;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -611,21 +613,6 @@ final class OnnxFolder {
         long[] o = new long[v.data().length];
         for (int i = 0; i < o.length; i++) o[i] = (long) v.data()[i];
         return o;
-    }
-
-    private static long[] ints(NodeProto n, String name) {
-        AttributeProto a = attribute(n, name);
-        return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static AttributeProto attribute(NodeProto n, String name) {
-        for (AttributeProto a : n.getAttributeList()) if (a.getName().equals(name)) return a;
-        return null;
-    }
-
-    private static long intAttr(NodeProto n, String name, long dflt) {
-        AttributeProto a = attribute(n, name);
-        return a == null ? dflt : a.getI();
     }
 
     /** A folded value as an initializer: integers as INT64, floats as FLOAT (exact for FP16 values), bools as BOOL. */

@@ -1,5 +1,7 @@
 package org.ladderae.models.onnx;
 
+import static org.ladderae.models.onnx.OnnxAttributes.*;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -791,21 +793,6 @@ public final class OnnxImporter {
         NodeProto n = graph.getNode(i);
         String op = n.getDomain().isEmpty() ? n.getOpType() : n.getDomain() + "." + n.getOpType();
         return new OnnxImportException("unsupported ONNX op '" + op + "' at node '" + nodeName(i) + "'");
-    }
-
-    private static AttributeProto attribute(NodeProto n, String name) {
-        for (AttributeProto a : n.getAttributeList()) if (a.getName().equals(name)) return a;
-        return null;
-    }
-
-    private static long intAttr(NodeProto n, String name, long dflt) {
-        AttributeProto a = attribute(n, name);
-        return a == null ? dflt : a.getI();
-    }
-
-    private static double floatAttr(NodeProto n, String name, double dflt) {
-        AttributeProto a = attribute(n, name);
-        return a == null ? dflt : a.getF();
     }
 
     private Tensor valueTensor(ValueInfoProto v) {

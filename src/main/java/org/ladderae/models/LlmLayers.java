@@ -95,7 +95,7 @@ public final class LlmLayers {
         b.weight(Tensor.of("post_attention_layernorm.bias", DType.FP16, h));
         b.op(new Op.LayerNorm("post_attention_layernorm", "h1", "post_attention_layernorm.weight", "post_attention_layernorm.bias", "mlp_in", c.layerNormEps()));
         linear(b, "mlp.dense_h_to_4h", "mlp_in", "mlp_h", c.ffn(), h, true);
-        b.op(new Op.Gelu("mlp.gelu", "mlp_h", "mlp_act"));
+        b.op(new Op.Gelu("mlp.gelu", "mlp_h", "mlp_act", true));
         linear(b, "mlp.dense_4h_to_h", "mlp_act", "mlp_out", h, c.ffn(), true);
         b.op(new Op.Add("residual_mlp", "h1", "mlp_out", "output"));
         return b.output("output").build();

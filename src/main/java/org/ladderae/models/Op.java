@@ -258,8 +258,11 @@ public sealed interface Op {
         @Override public long flops(Function<String, Tensor> t) { return 5 * Shapes.elements(t.apply(gate)); }
     }
 
-    /** GeLU (BLOOM uses the tanh approximation). */
-    record Gelu(String name, String input, String output) implements Op {
+    /**
+     * GeLU: {@code tanh} selects the tanh approximation (BLOOM's bloom_gelu_forward, ONNX Gelu with
+     * approximate="tanh"); otherwise the exact erf form (ONNX's default).
+     */
+    record Gelu(String name, String input, String output, boolean tanh) implements Op {
         @Override public List<String> inputs() { return List.of(input); }
         @Override public List<String> outputs() { return List.of(output); }
         @Override public List<Tensor> infer(Function<String, Tensor> t) { return List.of(t.apply(input).renamed(output)); }

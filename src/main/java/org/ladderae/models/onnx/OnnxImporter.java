@@ -191,7 +191,7 @@ public final class OnnxImporter {
             case "Add" -> place(i, new Op.Add(nodeName(i), operand(n, 0), operand(n, 1), n.getOutput(0)));
             case "Mul" -> place(i, new Op.Mul(nodeName(i), operand(n, 0), operand(n, 1), n.getOutput(0)));
             case "Softmax" -> place(i, new Op.Softmax(nodeName(i), in(n, 0), n.getOutput(0), (int) intAttr(n, "axis", opset >= 13 ? -1 : 1)));
-            case "Gelu" -> place(i, new Op.Gelu(nodeName(i), in(n, 0), n.getOutput(0)));
+            case "Gelu" -> place(i, new Op.Gelu(nodeName(i), in(n, 0), n.getOutput(0), isTanhGelu(n)));
             case "Cast" -> place(i, new Op.Cast(nodeName(i), in(n, 0), n.getOutput(0), dtype((int) intAttr(n, "to", 0), "Cast node '" + nodeName(i) + "'")));
             case "Transpose" -> mapTranspose(i);
             case "Reshape" -> {
@@ -793,6 +793,12 @@ public final class OnnxImporter {
         NodeProto n = graph.getNode(i);
         String op = n.getDomain().isEmpty() ? n.getOpType() : n.getDomain() + "." + n.getOpType();
         return new OnnxImportException("unsupported ONNX op '" + op + "' at node '" + nodeName(i) + "'");
+    }
+
+    /** ONNX Gelu's approximate attribute: "tanh", or "none" (the exact erf form, the default). */
+    private static boolean isTanhGelu(NodeProto n) {
+        AttributeProto a = attribute(n, "approximate");
+        return a != null && a.getS().toStringUtf8().equals("tanh");
     }
 
     private Tensor valueTensor(ValueInfoProto v) {

@@ -25,6 +25,32 @@ final class ElementwiseOps {
      * GeLU, tanh approximation, as HF's {@code bloom_gelu_forward}:
      * x * 0.5 * (1 + tanh(0.79788456 * x * (1 + 0.044715 x^2))). The IR's Gelu documents BLOOM's tanh form.
      */
+    /** GeLU, exact: x * Phi(x) = x * 0.5 * (1 + erf(x / sqrt 2)) (ONNX Gelu, torch's default). */
+    static double geluErf(double x) {
+        return x * 0.5 * (1 + erf(x / Math.sqrt(2)));
+    }
+
+    /**
+     * erf in double precision (Java has none): the Maclaurin series below |x| = 3, where the largest
+     * term is about 3e3 so cancellation still leaves ~1e-12; above, 1 - erfc from erfc's continued
+     * fraction, evaluated bottom-up (erfc(3) is 2.2e-5, so the fraction's error is negligible).
+     */
+    static double erf(double x) {
+        double ax = Math.abs(x);
+        if (ax < 3) {
+            double term = ax, sum = ax;
+            for (int n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+                term *= -ax * ax / n;
+                sum += term / (2 * n + 1);
+            }
+            return Math.signum(x) * 2 / Math.sqrt(Math.PI) * sum;
+        }
+        double f = ax;
+        for (int n = 60; n >= 1; n--) f = ax + (n / 2.0) / f;
+        double erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+        return Math.signum(x) * (1 - erfc);
+    }
+
     static double geluTanh(double x) {
         return x * 0.5 * (1 + Math.tanh(BLOOM_GELU_SQRT_2_OVER_PI * x * (1 + 0.044715 * x * x)));
     }

@@ -84,7 +84,9 @@ public final class ReferenceExecutor {
                 o.positionBias() == null ? null : v.get(o.positionBias())));
         if (op instanceof Op.Silu o) return List.of(ElementwiseOps.map(v.get(o.input()), ElementwiseOps::silu));
         if (op instanceof Op.SiluGate o) return List.of(ElementwiseOps.siluGate(o, v.get(o.gate()), v.get(o.up())));
-        if (op instanceof Op.Gelu o) return List.of(ElementwiseOps.map(v.get(o.input()), ElementwiseOps::geluTanh));
+        if (op instanceof Op.Gelu o) {
+            return List.of(ElementwiseOps.map(v.get(o.input()), o.tanh() ? ElementwiseOps::geluTanh : ElementwiseOps::geluErf));
+        }
         if (op instanceof Op.Sigmoid o) return List.of(ElementwiseOps.map(v.get(o.input()), ElementwiseOps::sigmoid));
         if (op instanceof Op.Add o) return List.of(ElementwiseOps.broadcast(o.name(), v.get(o.a()), v.get(o.b()), Double::sum));
         if (op instanceof Op.Mul o) return List.of(ElementwiseOps.broadcast(o.name(), v.get(o.a()), v.get(o.b()), (x, y) -> x * y));

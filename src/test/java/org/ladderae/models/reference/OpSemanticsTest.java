@@ -69,6 +69,17 @@ class OpSemanticsTest {
     }
 
     @Test
+    void erfAndExactGeluMatchReferenceValuesAcrossBothBranches() {
+        // Values of erf from C99 libm (Python math.erf), on both sides of the |x| = 3 switch.
+        assertThat(ElementwiseOps.erf(0.5)).isCloseTo(0.5204998778130465, within(EXACT));
+        assertThat(ElementwiseOps.erf(1)).isCloseTo(0.8427007929497149, within(EXACT));
+        assertThat(ElementwiseOps.erf(-2)).isCloseTo(-0.9953222650189527, within(EXACT));
+        assertThat(ElementwiseOps.erf(2.99)).isCloseTo(0.9999764743969194, within(EXACT));
+        assertThat(ElementwiseOps.erf(3.5)).isCloseTo(0.9999992569016276, within(EXACT));
+        assertThat(ElementwiseOps.geluErf(1)).isCloseTo(0.8413447460685429, within(EXACT));
+    }
+
+    @Test
     void linearIsInputTimesWeightTransposedPlusBias() {
         var op = new Op.Linear("fc", "x", "w", "b", "y", 3, 2, WeightFormat.FP16, 0);
         DenseTensor y = LinearOps.linear(op, DenseTensor.of(new double[] {1, 2, -1, 0}, 2, 2),

@@ -7,7 +7,8 @@ import org.ladderae.formats.ScalarCodec;
 
 /**
  * CPU reference GEMV in double precision, NT layout: C[m][n] = sum_k A[m][k] * decode(W[n][k]);
- * A is M x K row-major, W is N x K (codes), C is M x N. The GPU kernels are checked against it.
+ * A is M x K row-major, W is N x K (codes), C is M x N. Any M: the GEMM kernels ({@link GemmProblem}) are
+ * checked against it too.
  */
 public final class GemvReference {
     private GemvReference() {}
@@ -33,7 +34,7 @@ public final class GemvReference {
         return c;
     }
 
-    /** Integer activations (INT8 or INT4 values) and unsigned INTx weight codes: exact sums (INT32 on the GPU). */
+    /** Integer activations (INT8 or INT4 values) and integer weights (unsigned INTx codes, or signed INT8 for the GEMM): exact sums (INT32 on the GPU). */
     public static long[] gemvInt(int[] a, int[] wCodes, int m, int n, int k) {
         check(a.length, wCodes.length, m, n, k);
         long[] c = new long[m * n];

@@ -55,24 +55,7 @@ public final class GemvRunner {
 
     /** Compiles every configuration on all cores before GPU work starts (nvcc is the slow part of a first run). */
     public static void buildAll(KernelCache cache, List<GemvConfig> configs, TargetArch arch) {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        try {
-            List<java.util.concurrent.Future<byte[]>> fs = new ArrayList<>();
-            for (GemvConfig c : configs.stream().distinct().toList()) fs.add(pool.submit(() -> build(cache, c, arch)));
-            for (java.util.concurrent.Future<byte[]> f : fs) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building kernels", e);
-        } finally {
-            pool.shutdownNow();
-        }
+        KernelCache.buildInParallel(configs, c -> build(cache, c, arch));
     }
 
     /** {@link #buildAll} for the architecture of this runner's GPU. */
@@ -199,7 +182,7 @@ public final class GemvRunner {
      * memory. Multi-byte formats draw from a table of valid codes (FP16/FP8 must stay finite); in
      * sub-byte formats every bit pattern is a valid code.
      */
-    private static void fillRandomValid(DeviceBuffer dst, WeightFormat w, long bytes, long seed) {
+    static void fillRandomValid(DeviceBuffer dst, WeightFormat w, long bytes, long seed) {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         int[] table = new int[4096];
         for (int i = 0; i < table.length; i++) table[i] = GemvProblem.randomWeightCode(w, rnd);

@@ -46,6 +46,15 @@ public final class BenchCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv or gemm");
     }
 
+    /** The device's context, or the run-failure exit with the reason there is no usable GPU. */
+    static CudaContext openDevice(int ordinal) {
+        try {
+            return CudaContext.forDevice(ordinal);
+        } catch (GpuUnavailableException e) {
+            throw new UserError(UserError.RUN_FAILURE, e.getMessage());
+        }
+    }
+
     @Command(name = "gemv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "GEMV C[M,N] = A[M,K] x W[N,K]^T with low-bit weights (M = 1..16).")
     static final class Gemv implements Callable<Integer> {
@@ -81,12 +90,7 @@ public final class BenchCommand implements Runnable {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            CudaContext ctx;
-            try {
-                ctx = CudaContext.forDevice(device);
-            } catch (GpuUnavailableException e) {
-                throw new UserError(UserError.RUN_FAILURE, e.getMessage());
-            }
+            CudaContext ctx = openDevice(device);
             KernelCache cache = KernelCache.defaultCache();
             try {
                 GemvRunner.buildAll(cache, configs, TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor()));
@@ -165,12 +169,7 @@ public final class BenchCommand implements Runnable {
         public Integer call() {
             GemmConfig.Format w = parseFormat(weights, "weight"), a = parseFormat(acts, "activation");
             PrintWriter out = spec.commandLine().getOut();
-            CudaContext ctx;
-            try {
-                ctx = CudaContext.forDevice(device);
-            } catch (GpuUnavailableException e) {
-                throw new UserError(UserError.RUN_FAILURE, e.getMessage());
-            }
+            CudaContext ctx = openDevice(device);
             TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
             GemmConfig config;
             try {

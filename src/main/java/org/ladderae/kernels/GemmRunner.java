@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ladderae.formats.Fp16;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.CudaModule;
 import org.ladderae.gpu.DeviceBuffer;
@@ -128,20 +127,10 @@ public final class GemmRunner implements AutoCloseable {
         boolean written = true;
         for (short s : out) if (s == HalfPrecision.POISON) written = false;
         if (config.activation() == Format.FP16) {
-            double[] ref = p.reference();
-            double num = 0, den = 0;
-            for (int i = 0; i < ref.length; i++) {
-                double got = Fp16.INSTANCE.decode(out[i] & 0xffff);
-                if (!Double.isFinite(got)) written = false;
-                num += (got - ref[i]) * (got - ref[i]);
-                den += ref[i] * ref[i];
-            }
-            return new Check(config, Math.sqrt(num / den), FP16_TOLERANCE, written);
+            GemvReference.Fp16Comparison cmp = GemvReference.compare(out, p.reference());
+            return new Check(config, cmp.relativeError(), FP16_TOLERANCE, written && cmp.allFinite());
         }
-        long[] exact = p.exactReference();
-        int wrong = 0;
-        for (int i = 0; i < exact.length; i++) if ((out[i] & 0xffff) != GemvReference.toFp16Code(exact[i])) wrong++;
-        return new Check(config, (double) wrong / exact.length, 0.0, written);
+        return new Check(config, GemvReference.fractionInexact(out, p.exactReference()), 0.0, written);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ladderae.formats.Fp16;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.CudaModule;
 import org.ladderae.gpu.DeviceBuffer;
@@ -108,19 +107,11 @@ public final class GemvRunner {
         for (short s : out) if (s == HalfPrecision.POISON) written = false;
         if (config.acts() == ActFormat.FP16) {
             double[] ref = GemvReference.gemv(p.actValues(), p.weightCodes(), p.mxExponents(), config.weights(), config.m(), n, k);
-            double num = 0, den = 0;
-            for (int i = 0; i < ref.length; i++) {
-                double got = Fp16.INSTANCE.decode(out[i] & 0xffff);
-                if (!Double.isFinite(got)) written = false;
-                num += (got - ref[i]) * (got - ref[i]);
-                den += ref[i] * ref[i];
-            }
-            return new Check(config, n, k, Math.sqrt(num / den), tolerance(config), written);
+            GemvReference.Fp16Comparison cmp = GemvReference.compare(out, ref);
+            return new Check(config, n, k, cmp.relativeError(), tolerance(config), written && cmp.allFinite());
         }
         long[] exact = GemvReference.gemvInt(p.actInts(), p.weightCodes(), config.m(), n, k);
-        int wrong = 0;
-        for (int i = 0; i < exact.length; i++) if ((out[i] & 0xffff) != GemvReference.toFp16Code(exact[i])) wrong++;
-        return new Check(config, n, k, (double) wrong / exact.length, 0.0, written);
+        return new Check(config, n, k, GemvReference.fractionInexact(out, exact), 0.0, written);
     }
 
     /**

@@ -10,7 +10,13 @@ import java.util.concurrent.Callable;
 import org.ladderae.gpu.CopyBandwidth;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.GpuUnavailableException;
+import java.util.OptionalDouble;
+import org.ladderae.gpu.GpuPeaks;
 import org.ladderae.kernels.ActFormat;
+import org.ladderae.kernels.GemmConfig;
+import org.ladderae.kernels.GemmKernels;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.paperdata.NumberFormat;
 import org.ladderae.kernels.GemvBenchSuite;
 import org.ladderae.kernels.GemvConfig;
 import org.ladderae.kernels.GemvKernels;
@@ -25,16 +31,28 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ladder-ae bench gemv}: check, then time, Ladder GEMV kernels; ratios to our FP16 kernel and to the copy bandwidth. */
+/**
+ * {@code ladder-ae bench gemv}: check, then time, Ladder GEMV kernels; ratios to our FP16 kernel and to the copy bandwidth.
+ * {@code ladder-ae bench gemm}: the same for one tensor-core GEMM: ms, TFLOP/s and percent of the GPU's dense peak.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Benchmark Ladder kernels on this GPU (each is checked against the CPU reference first).",
-        subcommands = BenchCommand.Gemv.class)
+        subcommands = {BenchCommand.Gemv.class, BenchCommand.Gemm.class})
 public final class BenchCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv or gemm");
+    }
+
+    /** The device's context, or the run-failure exit with the reason there is no usable GPU. */
+    static CudaContext openDevice(int ordinal) {
+        try {
+            return CudaContext.forDevice(ordinal);
+        } catch (GpuUnavailableException e) {
+            throw new UserError(UserError.RUN_FAILURE, e.getMessage());
+        }
     }
 
     @Command(name = "gemv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -72,12 +90,7 @@ public final class BenchCommand implements Runnable {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            CudaContext ctx;
-            try {
-                ctx = CudaContext.forDevice(device);
-            } catch (GpuUnavailableException e) {
-                throw new UserError(UserError.RUN_FAILURE, e.getMessage());
-            }
+            CudaContext ctx = openDevice(device);
             KernelCache cache = KernelCache.defaultCache();
             try {
                 GemvRunner.buildAll(cache, configs, TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor()));
@@ -127,6 +140,77 @@ public final class BenchCommand implements Runnable {
         private static GemvStage parseStage(String s) {
             for (GemvStage g : GemvStage.values()) if (g.token().equalsIgnoreCase(s) || g.name().equalsIgnoreCase(s)) return g;
             throw new UserError(UserError.USAGE, "unknown stage '" + s + "': use baseline, transform, ptx or holistic");
+        }
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Tensor-core GEMM C[M,N] = A[M,K] x W[N,K]^T (W_FP16A_FP16, W_INT4A_FP16, W_INT8A_INT8), "
+                    + "checked against the CPU reference at M = 33 and 4095 first.")
+    static final class Gemm implements Callable<Integer> {
+        @Option(names = "--weights", defaultValue = "int4", description = "fp16, int4 (unsigned codes, Ladder layout) or int8 (signed).")
+        String weights;
+
+        @Option(names = "--acts", defaultValue = "fp16", description = "fp16 (fp16 or int4 weights) or int8 (int8 weights).")
+        String acts;
+
+        @Option(names = "-m", defaultValue = "4096") int m;
+
+        @Option(names = "-n", defaultValue = "28672", description = "Multiple of 128.") int n;
+
+        @Option(names = "-k", defaultValue = "8192", description = "Multiple of 64 (fp16 acts) or 128 (int8 acts).") int k;
+
+        @Option(names = "--device", defaultValue = "0") int device;
+
+        @Option(names = "--seed", defaultValue = "20261125") long seed;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            GemmConfig.Format w = parseFormat(weights, "weight"), a = parseFormat(acts, "activation");
+            PrintWriter out = spec.commandLine().getOut();
+            CudaContext ctx = openDevice(device);
+            TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
+            GemmConfig config;
+            try {
+                config = GemmKernels.forShape(w, a, m, n, k, arch);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(UserError.USAGE, e.getMessage());
+            }
+            KernelCache cache = KernelCache.defaultCache();
+            out.println("GEMM on " + ctx.device().describe());
+            out.println("kernel: " + config.kernelName() + (config.splitK() > 1 ? " split-K " + config.splitK() : ""));
+            try (GemmRunner runner = new GemmRunner(ctx, cache)) {
+                GemmRunner.Check check = runner.checkAll(config, seed);
+                GemmConfig at = check.config();
+                out.printf(Locale.ROOT, "check %dx%dx%d: error %.2e (tolerance %.0e)%s%n", at.m(), at.n(), at.k(), check.error(),
+                        check.tolerance(), check.allWritten() ? "" : ", UNWRITTEN OUTPUTS");
+                if (!check.passed()) {
+                    out.println("FAILED its correctness check: not timed");
+                    return UserError.RUN_FAILURE;
+                }
+                GemmRunner.Timing t = runner.time(config, seed);
+                OptionalDouble peak = GpuPeaks.forDevice(ctx.device().name())
+                        .map(p -> p.peak(a == GemmConfig.Format.INT8 ? NumberFormat.INT8 : NumberFormat.FP16)).orElse(OptionalDouble.empty());
+                out.printf(Locale.ROOT, "%-14s %-20s %10s %8s %10s %10s%n", "formats", "M x N x K", "median ms", "cv %",
+                        a == GemmConfig.Format.INT8 ? "TOP/s" : "TFLOP/s", "% of peak");
+                out.printf(Locale.ROOT, "%-14s %-20s %10.4f %8.1f %10.1f %10s%n", config.formatLabel(), m + "x" + n + "x" + k,
+                        t.stats().medianMs(), 100 * t.stats().cv(), t.tflops(),
+                        peak.isPresent() ? String.format(Locale.ROOT, "%.1f%%", 100 * t.tflops() / peak.getAsDouble()) : "n/a");
+                if (peak.isEmpty()) out.println(GpuPeaks.unknownMessage(ctx.device().name()));
+                else out.println("% of peak: of the datasheet dense " + (a == GemmConfig.Format.INT8 ? "INT8" : "FP16") + " tensor peak (INT4 weights run FP16 MMA).");
+                return 0;
+            } catch (KernelBuildException e) {
+                throw new UserError(UserError.RUN_FAILURE, e.getMessage());
+            }
+        }
+
+        static GemmConfig.Format parseFormat(String s, String what) {
+            try {
+                return GemmConfig.Format.valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(UserError.USAGE, "unknown " + what + " format '" + s + "': use fp16, int4 or int8");
+            }
         }
     }
 }

@@ -20,7 +20,22 @@ final class Estimates {
     /** FP16 dense tensor peak of an H100 SXM: GEMM time at peak, a lower bound. */
     static final double GEMM_TFLOPS = 989.4;
 
+    /** A GEMM point's check: up to 4095 x 512 x 512 on the double-precision CPU reference, plus M = 33. */
+    static final double GEMM_CHECK_S = 3;
+    /** Achieved GEMM throughput the H100 run measured (mma.sync ~330 TFLOP/s FP16); time is at least 20 repetitions. */
+    static final double GEMM_ACHIEVED_TFLOPS = 330;
+    static final int GEMM_MIN_REPS = 20;
+
     private Estimates() {}
+
+    /**
+     * One Ladder GEMM point: the check, filling A and W on the host ({@code bytesPerElement} of the
+     * larger operand), and the timed repetitions at the measured throughput.
+     */
+    static double gemmPoint(long m, long n, long k, int bytesPerElement) {
+        double fill = (double) (m + n) * k * bytesPerElement / HOST_FILL_BYTES_PER_S;
+        return GEMM_CHECK_S + fill + 2.0 * m * n * k / (GEMM_ACHIEVED_TFLOPS * 1e12) * GEMM_MIN_REPS;
+    }
 
     static double gemvPoint(long weightBytes) { return GEMV_POINT_S + weightBytes / HOST_FILL_BYTES_PER_S; }
 

@@ -10,14 +10,13 @@ import org.ladderae.paperdata.Panel;
 import org.ladderae.results.Measurement;
 
 /**
- * Figure 12 measured here: Ladder's GEMV kernels at the batch-1 points (M0, M3), cuBLAS at every
+ * Figure 12 measured here: Ladder's GEMV kernels at the batch-1 points (M0, M3), its tensor-core GEMM
+ * kernels at M1/M2/M4/M5 for the series that have one (W_FP16A_FP16, W_INT4A_FP16), cuBLAS at every
  * matmul point, cuDNN at every conv point, and n/a with its reason for what this build or machine
- * cannot run (the M >= 32 GEMMs and the conv kernels are not integrated yet; CUTLASS fpA_intB,
+ * cannot run (the other formats' GEMMs and the conv kernels are not built yet; CUTLASS fpA_intB,
  * vLLM, AMOS and TensorIR are not installed).
  */
 final class Figure12Reproduction {
-    static final String GEMM_NOT_YET = "M >= 32 needs the tensor-core GEMM kernels, which are not wired into the harness yet "
-            + "(developer kernels: docs/kernels/GEMM-NOTES.md)";
     static final String CONV_NOT_YET = "Ladder conv kernels are not built yet";
     private static final Set<String> BASELINES = Set.of("cuBLAS", "PyTorch", "CUTLASS", "vLLM", "AMOS", "TensorIR");
 
@@ -28,11 +27,15 @@ final class Figure12Reproduction {
     }
 
     static ReproducePlan plan(Dataset paper, boolean quick) {
-        List<LadderGemvPoints.Point> ladder = LadderGemvPoints.forPanel(paper.requirePanel("matmul"));
-        List<ReproducePlan.PlannedPoint> points = new ArrayList<>(ladder.stream().map(LadderGemvPoints.Point::plan).toList());
+        Panel matmul = paper.requirePanel("matmul");
+        List<LadderGemvPoints.Point> gemv = LadderGemvPoints.forPanel(matmul);
+        List<LadderGemmPoints.Point> gemm = LadderGemmPoints.forPanel(matmul);
+        List<ReproducePlan.PlannedPoint> points = new ArrayList<>(gemv.stream().map(LadderGemvPoints.Point::plan).toList());
+        points.addAll(gemm.stream().map(LadderGemmPoints.Point::plan).toList());
         points.addAll(BaselinePoints.plan(baselines("python3"), quick));
-        return new ReproducePlan(points, List.of(LadderGemvPoints.buildCost(ladder)),
-                List.of("Ladder matmul M >= 32: n/a (" + GEMM_NOT_YET + ")", "Ladder conv: n/a (" + CONV_NOT_YET + ")"));
+        List<String> notes = new ArrayList<>(LadderGemmPoints.planNotes(matmul));
+        notes.add("Ladder conv: n/a (" + CONV_NOT_YET + ")");
+        return new ReproducePlan(points, List.of(LadderGemvPoints.buildCost(gemv), LadderGemmPoints.buildCost(gemm)), notes);
     }
 
     static Reproduction run(Dataset paper, ReproduceContext rc) {
@@ -43,13 +46,21 @@ final class Figure12Reproduction {
         CopyBandwidth.Result copy = CopyBandwidth.of(ctx);
 
         List<Measurement> ms = new ArrayList<>(LadderGemvPoints.measure(LadderGemvPoints.forPanel(matmul), ctx, copy, rc, "figure12"));
+        ms.addAll(LadderGemmPoints.measure(LadderGemmPoints.forPanel(matmul), ctx, rc, "figure12"));
         ms.addAll(BaselinePoints.run(baselines(rc.python()), rc, "figure12"));
 
-        Panel measuredMatmul = MeasuredPanels.fill(matmul, ms, (s, x) -> s.isLadder() ? GEMM_NOT_YET : "not measured by this build");
+        Panel measuredMatmul = measuredMatmul(matmul, ms);
         Panel measuredConv = MeasuredPanels.fill(conv, ms, (s, x) -> s.isLadder() ? CONV_NOT_YET : "not measured by this build");
         String provenance = "ladder-ae --reproduce on " + gpu + "; copy bandwidth " + Math.round(copy.gbPerSecond())
-                + " GB/s. Ladder GEMV kernels (M = 1) checked against a double-precision CPU reference before timing; "
-                + "the MXFP8 series runs MXFP8 weights (exact OCP decode) with FP16 activations.";
+                + " GB/s. Ladder GEMV kernels (M = 1) and tensor-core GEMM kernels (M = 32, 4096) checked against a "
+                + "double-precision CPU reference before timing; the MXFP8 series runs MXFP8 weights (exact OCP decode) with "
+                + "FP16 activations at M = 1.";
         return new Reproduction(MeasuredPanels.dataset(gpu, rc.version(), provenance, List.of(measuredMatmul, measuredConv)), ms);
+    }
+
+    /** The matmul panel from {@code ms}; a Ladder series without a GEMM kernel is n/a at M >= 32 with the kernel named. */
+    static Panel measuredMatmul(Panel matmul, List<Measurement> ms) {
+        return MeasuredPanels.fill(matmul, ms, (s, x) -> java.util.Objects.requireNonNullElse(LadderGemmPoints.notCovered(matmul, s, x),
+                "not measured by this build"));
     }
 }

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LadderGemvPoints {
     private static final Logger LOG = LoggerFactory.getLogger(LadderGemvPoints.class);
-    static final String SYSTEM = "Ladder";
+    static final String SYSTEM = LadderPointLoop.SYSTEM;
     /** Rows the correctness check computes on the CPU reference (all of N would take minutes for the large shapes). */
     private static final int CHECK_ROWS = 1000;
     private static final int CHECK_K = 4096;
@@ -54,7 +54,8 @@ final class LadderGemvPoints {
     record KernelFormats(WeightFormat weights, ActFormat acts, String substitution) {}
 
     /** One Ladder point: the paper series it fills, its kernel formats, and where it goes. */
-    record Point(FormatPair series, KernelFormats kernel, String workload, String setting, int m, int n, int k) {
+    record Point(FormatPair series, KernelFormats kernel, String workload, String setting, int m, int n, int k)
+            implements LadderPointLoop.Located {
         GemvConfig config() { return GemvKernels.holistic(kernel.weights(), kernel.acts(), m, n, k); }
 
         ReproducePlan.PlannedPoint plan() {
@@ -119,47 +120,59 @@ final class LadderGemvPoints {
 
     /** Measures {@code points} (reusing what the resumed run holds), recording each as it finishes; returns them in order. */
     static List<Measurement> measure(List<Point> points, CudaContext ctx, CopyBandwidth.Result copy, ReproduceContext rc, String experimentId) {
-        String gpu = ctx.device().name();
-        Measurement[] out = new Measurement[points.size()];
-        List<Integer> todo = new ArrayList<>();
-        for (int i = 0; i < points.size(); i++) {
-            Point p = points.get(i);
-            out[i] = rc.measurements().reuse(SYSTEM, p.series(), p.workload(), p.setting());
-            if (out[i] == null) todo.add(i);
+        return LadderPointLoop.run(points, rc, experimentId, "GEMV", () -> new Gemv(ctx, copy, rc, experimentId));
+    }
+
+    /** GEMV's steps: a shipped checkpoint, else the heuristic launch (built in parallel up front), else (--force-tune-ladder) tuning. */
+    private static final class Gemv implements LadderPointLoop.Family<Point> {
+        private final CudaContext ctx;
+        private final CopyBandwidth.Result copy;
+        private final ReproduceContext rc;
+        private final String experimentId;
+        private final KernelCache cache = KernelCache.defaultCache();
+        private final GemvRunner runner;
+        private final TargetArch arch;
+        private final Map<Point, Resolved> resolved = new java.util.HashMap<>();
+
+        Gemv(CudaContext ctx, CopyBandwidth.Result copy, ReproduceContext rc, String experimentId) {
+            this.ctx = ctx;
+            this.copy = copy;
+            this.rc = rc;
+            this.experimentId = experimentId;
+            this.runner = new GemvRunner(ctx, cache);
+            this.arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
         }
-        LOG.info("{}: {} Ladder GEMV points to measure, {} reused from the resumed run", experimentId, todo.size(), points.size() - todo.size());
-        if (!todo.isEmpty()) {
-            KernelCache cache = KernelCache.defaultCache();
-            GemvRunner runner = new GemvRunner(ctx, cache);
-            TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
-            try {
-                Map<Integer, Resolved> resolved = new java.util.LinkedHashMap<>();
-                List<GemvConfig> toBuild = new ArrayList<>();
-                for (int i : todo) {
-                    Resolved r = rc.forceTune() ? null : fromCheckpoint(points.get(i), runner, arch);
-                    if (r == null && !rc.forceTune()) {
-                        r = new Resolved(points.get(i).config(), "heuristic launch (no checkpoint for this shape and " + arch.smName() + ")");
-                        toBuild.add(r.config());
-                    }
-                    resolved.put(i, r);
+
+        @Override
+        public void prepare(List<Point> todo) {
+            List<GemvConfig> toBuild = new ArrayList<>();
+            for (Point p : todo) {
+                if (rc.forceTune()) continue;   // tuned one by one in measure()
+                Resolved r = fromCheckpoint(p, runner, arch);
+                if (r == null) {
+                    r = new Resolved(p.config(), "heuristic launch (no checkpoint for this shape and " + arch.smName() + ")");
+                    toBuild.add(r.config());
                 }
-                runner.buildAll(toBuild.stream().distinct().toList());
-                for (int i : todo) {
-                    Resolved r = resolved.get(i);
-                    try {
-                        if (r == null) r = tune(points.get(i), runner, cache, arch, ctx, rc);
-                        out[i] = measureOne(runner, points.get(i), r, rc.seed(), gpu, copy, experimentId);
-                    } catch (Exception e) {
-                        out[i] = Measurement.failed(SYSTEM, points.get(i).series(), points.get(i).workload(), points.get(i).setting(),
-                                "tuning failed: " + e.getMessage());
-                    }
-                    rc.measurements().record(List.of(out[i]));
-                }
-            } finally {
-                runner.close();
+                resolved.put(p, r);
             }
+            runner.buildAll(toBuild.stream().distinct().toList());
         }
-        return List.of(out);
+
+        @Override
+        public Measurement measure(Point p) {
+            Resolved r = resolved.get(p);
+            if (r == null) {
+                try {
+                    r = tune(p, runner, cache, arch, ctx, rc);
+                } catch (Exception e) {
+                    return Measurement.failed(SYSTEM, p.series(), p.workload(), p.setting(), "tuning failed: " + e.getMessage());
+                }
+            }
+            return measureOne(runner, p, r, rc.seed(), ctx.device().name(), copy, experimentId);
+        }
+
+        @Override
+        public void close() { runner.close(); }
     }
 
     /** The kernel a point runs, and where it came from (a shipped checkpoint, this run's tuning, or the heuristic). */

@@ -36,6 +36,16 @@ public final class Kernel {
         CudaDriver.check("cuCtxSynchronize after " + name, JCudaDriver.cuCtxSynchronize());
     }
 
+    /**
+     * Allows up to {@code bytes} of dynamic shared memory per block; launches asking for more than 48 KiB
+     * fail with CUDA_ERROR_INVALID_VALUE until this is set (the GEMM kernels use up to 227 KiB).
+     */
+    public void setMaxDynamicSharedBytes(int bytes) {
+        context.bind();
+        CudaDriver.check("cuFuncSetAttribute(" + name + ", max dynamic shared " + bytes + ")",
+                JCudaDriver.cuFuncSetAttribute(function, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes));
+    }
+
     /** Registers per thread, from the compiled code (for reports and tuning). */
     public int registersPerThread() { return attribute(CUfunction_attribute.CU_FUNC_ATTRIBUTE_NUM_REGS, "registers"); }
 

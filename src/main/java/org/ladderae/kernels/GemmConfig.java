@@ -95,9 +95,19 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         };
     }
 
-    /** nvcc flags beyond the source file: target and the -D macros. */
+    /** nvcc flags for a standalone build: cubin, the sm_90a target and {@link #defineFlags()}. */
     public List<String> nvccFlags() {
-        List<String> f = new ArrayList<>(List.of("-cubin", "-O3", "-gencode=arch=compute_90a,code=sm_90a", "-DKNAME=" + kernelName()));
+        List<String> f = new ArrayList<>(List.of("-cubin", "-gencode=arch=compute_90a,code=sm_90a"));
+        f.addAll(defineFlags());
+        return f;
+    }
+
+    /**
+     * -O3 and the -D macros: what {@link KernelCache} needs besides the source (it adds -cubin and the
+     * target). They depend on the kernel, not on M, N, K, so one binary serves every shape it divides.
+     */
+    public List<String> defineFlags() {
+        List<String> f = new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName()));
         if (path == Path.WGMMA) {
             f.add("-DWG=" + warpsM / 4);
             f.add("-DBN=" + bn);
@@ -109,6 +119,14 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         }
         return f;
     }
+
+    /** The same kernel and split-K at another shape (the correctness check runs the timed binary on a small one). */
+    public GemmConfig withShape(int m, int n, int k) {
+        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK);
+    }
+
+    /** "W_INT4A_FP16", the paper's label for the format pair. */
+    public String formatLabel() { return "W_" + weight + "A_" + activation; }
 
     /** Grid {x, y, z}: x = output tiles (ceil(M/BM) * N/BN), z = split-K slices. */
     public int[] grid() { return new int[] {((m + bm - 1) / bm) * (n / bn), 1, splitK}; }

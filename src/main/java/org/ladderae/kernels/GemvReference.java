@@ -7,7 +7,8 @@ import org.ladderae.formats.ScalarCodec;
 
 /**
  * CPU reference GEMV in double precision, NT layout: C[m][n] = sum_k A[m][k] * decode(W[n][k]);
- * A is M x K row-major, W is N x K (codes), C is M x N. The GPU kernels are checked against it.
+ * A is M x K row-major, W is N x K (codes), C is M x N. Any M: the GEMM kernels ({@link GemmProblem}) are
+ * checked against it too.
  */
 public final class GemvReference {
     private GemvReference() {}
@@ -33,7 +34,7 @@ public final class GemvReference {
         return c;
     }
 
-    /** Integer activations (INT8 or INT4 values) and unsigned INTx weight codes: exact sums (INT32 on the GPU). */
+    /** Integer activations (INT8 or INT4 values) and integer weights (unsigned INTx codes, or signed INT8 for the GEMM): exact sums (INT32 on the GPU). */
     public static long[] gemvInt(int[] a, int[] wCodes, int m, int n, int k) {
         check(a.length, wCodes.length, m, n, k);
         long[] c = new long[m * n];
@@ -57,6 +58,29 @@ public final class GemvReference {
                 c[i * n + j] = s;
             }
         return c;
+    }
+
+    /** How FP16 outputs compare with a double-precision reference. */
+    public record Fp16Comparison(double relativeError, boolean allFinite) {}
+
+    /** ||out - ref|| / ||ref|| over FP16 output codes, and whether every output is finite (a NaN may be an unwritten poison). */
+    public static Fp16Comparison compare(short[] fp16Out, double[] ref) {
+        double num = 0, den = 0;
+        boolean finite = true;
+        for (int i = 0; i < ref.length; i++) {
+            double got = Fp16.INSTANCE.decode(fp16Out[i] & 0xffff);
+            if (!Double.isFinite(got)) finite = false;
+            num += (got - ref[i]) * (got - ref[i]);
+            den += ref[i] * ref[i];
+        }
+        return new Fp16Comparison(Math.sqrt(num / den), finite);
+    }
+
+    /** Fraction of FP16 outputs that are not the round-to-nearest FP16 of the exact integer result. */
+    public static double fractionInexact(short[] fp16Out, long[] exact) {
+        int wrong = 0;
+        for (int i = 0; i < exact.length; i++) if ((fp16Out[i] & 0xffff) != toFp16Code(exact[i])) wrong++;
+        return (double) wrong / exact.length;
     }
 
     /** The FP16 the kernel writes for an exact value (round to nearest even, Inf past 65504 + half an ulp). */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ladderae.formats.Fp16;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.CudaModule;
 import org.ladderae.gpu.DeviceBuffer;
@@ -55,24 +54,7 @@ public final class GemvRunner {
 
     /** Compiles every configuration on all cores before GPU work starts (nvcc is the slow part of a first run). */
     public static void buildAll(KernelCache cache, List<GemvConfig> configs, TargetArch arch) {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        try {
-            List<java.util.concurrent.Future<byte[]>> fs = new ArrayList<>();
-            for (GemvConfig c : configs.stream().distinct().toList()) fs.add(pool.submit(() -> build(cache, c, arch)));
-            for (java.util.concurrent.Future<byte[]> f : fs) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building kernels", e);
-        } finally {
-            pool.shutdownNow();
-        }
+        KernelCache.buildInParallel(configs, c -> build(cache, c, arch));
     }
 
     /** {@link #buildAll} for the architecture of this runner's GPU. */
@@ -125,19 +107,11 @@ public final class GemvRunner {
         for (short s : out) if (s == HalfPrecision.POISON) written = false;
         if (config.acts() == ActFormat.FP16) {
             double[] ref = GemvReference.gemv(p.actValues(), p.weightCodes(), p.mxExponents(), config.weights(), config.m(), n, k);
-            double num = 0, den = 0;
-            for (int i = 0; i < ref.length; i++) {
-                double got = Fp16.INSTANCE.decode(out[i] & 0xffff);
-                if (!Double.isFinite(got)) written = false;
-                num += (got - ref[i]) * (got - ref[i]);
-                den += ref[i] * ref[i];
-            }
-            return new Check(config, n, k, Math.sqrt(num / den), tolerance(config), written);
+            GemvReference.Fp16Comparison cmp = GemvReference.compare(out, ref);
+            return new Check(config, n, k, cmp.relativeError(), tolerance(config), written && cmp.allFinite());
         }
         long[] exact = GemvReference.gemvInt(p.actInts(), p.weightCodes(), config.m(), n, k);
-        int wrong = 0;
-        for (int i = 0; i < exact.length; i++) if ((out[i] & 0xffff) != GemvReference.toFp16Code(exact[i])) wrong++;
-        return new Check(config, n, k, (double) wrong / exact.length, 0.0, written);
+        return new Check(config, n, k, GemvReference.fractionInexact(out, exact), 0.0, written);
     }
 
     /**
@@ -199,7 +173,7 @@ public final class GemvRunner {
      * memory. Multi-byte formats draw from a table of valid codes (FP16/FP8 must stay finite); in
      * sub-byte formats every bit pattern is a valid code.
      */
-    private static void fillRandomValid(DeviceBuffer dst, WeightFormat w, long bytes, long seed) {
+    static void fillRandomValid(DeviceBuffer dst, WeightFormat w, long bytes, long seed) {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         int[] table = new int[4096];
         for (int i = 0; i < table.length; i++) table[i] = GemvProblem.randomWeightCode(w, rnd);

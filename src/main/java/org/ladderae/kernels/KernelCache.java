@@ -102,6 +102,31 @@ public final class KernelCache {
         }
     }
 
+    /**
+     * Runs {@code build} for every distinct item on all cores and waits (nvcc is the slow part of a first
+     * run); the first failure is rethrown.
+     */
+    public static <T> void buildInParallel(List<T> items, java.util.function.Consumer<T> build) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+            for (T item : items.stream().distinct().toList()) fs.add(pool.submit(() -> build.accept(item)));
+            for (java.util.concurrent.Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building kernels", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** SHA-256 over the parts, each length-prefixed so ("ab","c") and ("a","bc") differ. */
     static String sha256(String... parts) {
         try {

@@ -1,0 +1,195 @@
+package org.ladderae.experiments;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.gpu.GpuPeaks;
+import org.ladderae.kernels.GemmConfig;
+import org.ladderae.kernels.GemmConfig.Format;
+import org.ladderae.kernels.GemmKernels;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.kernels.GemvConfig;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.TargetArch;
+import org.ladderae.paperdata.FormatPair;
+import org.ladderae.paperdata.NumberFormat;
+import org.ladderae.paperdata.Panel;
+import org.ladderae.paperdata.Series;
+import org.ladderae.paperdata.XCategory;
+import org.ladderae.results.Measurement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ladder's points that the tensor-core GEMM kernels measure (M above {@link GemvConfig#MAX_M}): which
+ * paper series have a GEMM kernel (W_FP16A_FP16, W_INT4A_FP16, W_INT8A_INT8), which points of a panel
+ * they cover, the reason every other Ladder series stays n/a there, what the points would cost
+ * ({@code --dry-run}), and the measuring: build every configuration in parallel, then per point check
+ * against the double-precision CPU reference and time only what passed.
+ */
+final class LadderGemmPoints {
+    private static final Logger LOG = LoggerFactory.getLogger(LadderGemmPoints.class);
+    static final String SYSTEM = LadderPointLoop.SYSTEM;
+
+    private LadderGemmPoints() {}
+
+    /** Whether a point of this M is the GEMM kernels' (the GEMV kernels take M up to {@link GemvConfig#MAX_M}). */
+    static boolean isGemm(int m) { return m > GemvConfig.MAX_M; }
+
+    /** The storage formats of a GEMM kernel. */
+    record KernelFormats(Format weights, Format acts) {}
+
+    /** The GEMM kernel formats of a paper series; empty when there is no GEMM kernel for it. */
+    static Optional<KernelFormats> kernelFormats(FormatPair pair) {
+        Format w = switch (pair.weights()) {
+            case FP16 -> Format.FP16;
+            case INT4 -> Format.INT4;
+            case INT8 -> Format.INT8;
+            default -> null;
+        };
+        Format a = switch (pair.activations()) {
+            case FP16 -> Format.FP16;
+            case INT8 -> Format.INT8;
+            default -> null;
+        };
+        if (w == null || a == null || !GemmKernels.supports(w, a)) return Optional.empty();
+        return Optional.of(new KernelFormats(w, a));
+    }
+
+    /** Why a Ladder series has no GEMM point (null when it has a kernel). */
+    static String noKernelReason(FormatPair pair) {
+        return kernelFormats(pair).isPresent() ? null : "no GEMM kernel for " + pair.label() + " yet (tensor-core GEMM kernels: "
+                + "W_FP16A_FP16, W_INT4A_FP16, W_INT8A_INT8)";
+    }
+
+    /** One Ladder GEMM point: the paper series it fills and where it goes. */
+    record Point(FormatPair series, String workload, String setting, int m, int n, int k) implements LadderPointLoop.Located {
+        Format weights() { return kernelFormats(series).orElseThrow().weights(); }
+
+        Format acts() { return kernelFormats(series).orElseThrow().acts(); }
+
+        GemmConfig config(TargetArch arch) { return GemmKernels.forShape(weights(), acts(), m, n, k, arch); }
+
+        ReproducePlan.PlannedPoint plan() {
+            return new ReproducePlan.PlannedPoint(SYSTEM + " GEMM", series.label(), workload, setting, "M=" + m + " N=" + n + " K=" + k,
+                    Estimates.gemmPoint(m, n, k, weights() == Format.FP16 ? 2 : 1));
+        }
+    }
+
+    /** Every Ladder series with a GEMM kernel x every x category of {@code panel} with M above the GEMV range, in panel order. */
+    static List<Point> forPanel(Panel panel) {
+        List<Point> points = new ArrayList<>();
+        for (XCategory x : panel.x()) {
+            Integer m = x.intAttribute("M");
+            if (m == null || !isGemm(m)) continue;
+            for (Series s : panel.series()) {
+                if (!s.isLadder() || s.formats() == null || kernelFormats(s.formats()).isEmpty()) continue;
+                points.add(new Point(s.formats(), panel.id(), x.plainLabel(), m, x.intAttribute("N"), x.intAttribute("K")));
+            }
+        }
+        return points;
+    }
+
+    /**
+     * The reason a point of {@code panel} that no measurement covers is empty: for a Ladder series at a
+     * GEMM-sized M, the missing kernel (or "not measured" when it has one); null for everything else.
+     */
+    static String notCovered(Panel panel, Series s, String xLabel) {
+        if (!s.isLadder() || s.formats() == null) return null;
+        Integer m = panel.x().stream().filter(x -> x.plainLabel().equals(xLabel)).findFirst().map(x -> x.intAttribute("M")).orElse(null);
+        if (m == null || !isGemm(m)) return null;
+        String reason = noKernelReason(s.formats());
+        return reason != null ? reason : "not measured by this build";
+    }
+
+    /** Plan notes: each Ladder series of {@code panel} that stays n/a at the GEMM-sized M, with its reason. */
+    static List<String> planNotes(Panel panel) {
+        boolean anyGemmM = panel.x().stream().anyMatch(x -> x.intAttribute("M") != null && isGemm(x.intAttribute("M")));
+        if (!anyGemmM) return List.of();
+        List<String> notes = new ArrayList<>();
+        for (Series s : panel.series()) {
+            if (!s.isLadder() || s.formats() == null) continue;
+            String reason = noKernelReason(s.formats());
+            if (reason != null) notes.add(panel.id() + " Ladder " + s.formats().label() + " at M > " + GemvConfig.MAX_M + ": n/a (" + reason + ")");
+        }
+        return notes;
+    }
+
+    static ReproducePlan.OneOff buildCost(List<Point> points) {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        int configs = new LinkedHashSet<>(points.stream().map(p -> p.config(h100).kernelName()).toList()).size();
+        return new ReproducePlan.OneOff("build " + configs + " GEMM kernel configurations (nvcc, cold cache)", Estimates.kernelBuilds(configs));
+    }
+
+    /** Measures {@code points} (reusing what the resumed run holds), recording each as it finishes; returns them in order. */
+    static List<Measurement> measure(List<Point> points, CudaContext ctx, ReproduceContext rc, String experimentId) {
+        return LadderPointLoop.run(points, rc, experimentId, "GEMM", () -> new Gemm(ctx, rc.seed(), experimentId));
+    }
+
+    /** The compute precision whose dense tensor peak a GEMM of these formats is measured against (INT4 weights run FP16 MMA). */
+    static NumberFormat computeFormat(Format acts) { return acts == Format.INT8 ? NumberFormat.INT8 : NumberFormat.FP16; }
+
+    private static final class Gemm implements LadderPointLoop.Family<Point> {
+        private final CudaContext ctx;
+        private final long seed;
+        private final String experimentId;
+        private final GemmRunner runner;
+        private final TargetArch arch;
+
+        Gemm(CudaContext ctx, long seed, String experimentId) {
+            this.ctx = ctx;
+            this.seed = seed;
+            this.experimentId = experimentId;
+            this.runner = new GemmRunner(ctx, KernelCache.defaultCache());
+            this.arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
+        }
+
+        @Override
+        public void prepare(List<Point> todo) {
+            List<GemmConfig> configs = new ArrayList<>();
+            for (Point p : todo) {
+                try {
+                    configs.add(p.config(arch));
+                } catch (IllegalArgumentException shapeWithoutKernel) {
+                    // reported by measure() for that point alone
+                }
+            }
+            runner.buildAll(configs);
+        }
+
+        @Override
+        public Measurement measure(Point p) {
+            GemmConfig c = p.config(arch);
+            GemmRunner.Check check = runner.checkAll(c, seed);
+            if (!check.passed()) {
+                GemmConfig at = check.config();
+                return Measurement.failed(SYSTEM, p.series(), p.workload(), p.setting(), String.format(
+                        "failed its correctness check at %dx%dx%d (error %.2e, tolerance %.0e, all written: %s): not timed",
+                        at.m(), at.n(), at.k(), check.error(), check.tolerance(), check.allWritten()));
+            }
+            GemmRunner.Timing t = runner.time(c, seed);
+            LOG.info("{} {} {}: {} ms, {} TFLOP/s", experimentId, p.setting(), p.series().label(),
+                    String.format("%.4f", t.stats().medianMs()), String.format("%.1f", t.tflops()));
+            Map<String, Double> extras = new java.util.LinkedHashMap<>();
+            extras.put("tflops", t.tflops());
+            extras.put("check_error", check.error());
+            GpuPeaks.forDevice(ctx.device().name()).flatMap(pk -> {
+                java.util.OptionalDouble v = pk.peak(computeFormat(c.activation()));
+                return v.isPresent() ? Optional.of(v.getAsDouble()) : Optional.empty();
+            }).ifPresent(peak -> extras.put("fraction_of_peak", t.tflops() / peak));
+            Map<String, String> notes = new java.util.LinkedHashMap<>();
+            notes.put("kernel", c.kernelName() + (c.splitK() > 1 ? " split-K " + c.splitK() : ""));
+            notes.put("kernel_source", "heuristic GEMM configuration (GemmKernels.forShape; no GEMM tuning yet)");
+            if (c.weight() == Format.INT8) notes.put("weights", "signed INT8 (s8 x s8 IMMA, INT32 accumulation, FP16 output)");
+            if (c.weight() == Format.INT4) notes.put("weights", "unsigned INT4 codes in the Ladder fragment layout, no scale (as in the artifact)");
+            return new Measurement(SYSTEM, p.series(), p.workload(), p.setting(), Measurement.Status.OK, t.stats(), null, ctx.device().name(),
+                    notes, extras);
+        }
+
+        @Override
+        public void close() { runner.close(); }
+    }
+}

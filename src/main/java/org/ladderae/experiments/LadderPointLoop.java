@@ -1,0 +1,67 @@
+package org.ladderae.experiments;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ladderae.paperdata.FormatPair;
+import org.ladderae.results.Measurement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop every family of Ladder kernels (GEMV, GEMM) measures its points with: reuse what the run
+ * being resumed holds as OK, prepare the rest at once (build all kernels in parallel), then measure and
+ * record each point as it finishes, so an interrupted run loses at most one point. A point whose
+ * measuring throws is recorded as failed with the message.
+ */
+final class LadderPointLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(LadderPointLoop.class);
+    static final String SYSTEM = "Ladder";
+
+    private LadderPointLoop() {}
+
+    /** Where a point's measurement goes: the paper series, the panel (workload) and the x category (setting). */
+    interface Located {
+        FormatPair series();
+        String workload();
+        String setting();
+    }
+
+    /** One kernel family's build-check-time steps; closed after the loop. */
+    interface Family<P> extends AutoCloseable {
+        /** Builds (or resolves) everything the points need, before the first is measured. */
+        void prepare(List<P> todo);
+
+        /** Checks the point against the CPU reference and, if it passed, times it. */
+        Measurement measure(P point) throws Exception;
+
+        @Override
+        void close();
+    }
+
+    /** Measures {@code points} in order; {@code family} is only opened when some point is not reused. */
+    static <P extends Located> List<Measurement> run(List<P> points, ReproduceContext rc, String experimentId, String kind,
+                                                     java.util.function.Supplier<Family<P>> family) {
+        Measurement[] out = new Measurement[points.size()];
+        List<Integer> todo = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            P p = points.get(i);
+            out[i] = rc.measurements().reuse(SYSTEM, p.series(), p.workload(), p.setting());
+            if (out[i] == null) todo.add(i);
+        }
+        LOG.info("{}: {} Ladder {} points to measure, {} reused from the resumed run", experimentId, todo.size(), kind, points.size() - todo.size());
+        if (todo.isEmpty()) return List.of(out);
+        try (Family<P> f = family.get()) {
+            f.prepare(todo.stream().map(points::get).toList());
+            for (int i : todo) {
+                P p = points.get(i);
+                try {
+                    out[i] = f.measure(p);
+                } catch (Exception e) {
+                    out[i] = Measurement.failed(SYSTEM, p.series(), p.workload(), p.setting(), String.valueOf(e.getMessage()));
+                }
+                rc.measurements().record(List.of(out[i]));
+            }
+        }
+        return List.of(out);
+    }
+}

@@ -1,0 +1,204 @@
+package org.ladderae.kernels;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.gpu.CudaModule;
+import org.ladderae.gpu.DeviceBuffer;
+import org.ladderae.gpu.GpuTimer;
+import org.ladderae.gpu.HalfPrecision;
+import org.ladderae.gpu.Kernel;
+import org.ladderae.gpu.KernelArgs;
+import org.ladderae.gpu.LaunchConfig;
+import org.ladderae.kernels.GemmConfig.Format;
+import org.ladderae.results.TimingStats;
+
+/**
+ * Builds, checks and times the Ladder tensor-core GEMM kernels ({@link GemmConfig}) on the GPU. A
+ * kernel is checked against the double-precision CPU reference before it is timed; M, N and K are
+ * run-time arguments, so the check runs the very binary that is timed, on the small shapes of
+ * {@link #checkShapes}: M = 33 (a partial tile) and, for the large-tile kernels, M = 4095.
+ */
+public final class GemmRunner implements AutoCloseable {
+    /** The split-K reduction every mma.sync module also exports. */
+    static final String SPLITK_REDUCE = "ladder_gemm_splitk_reduce";
+    private static final int REDUCE_THREADS = 256;
+    /** Poison of the split-K workspace: an FP32 NaN (a huge INT32 for the INT8 kernels, equally wrong if left). */
+    private static final int WORKSPACE_POISON = 0x7FC00000;
+
+    private final CudaContext context;
+    private final KernelCache cache;
+    private final Map<List<String>, CudaModule> modules = new LinkedHashMap<>();
+
+    public GemmRunner(CudaContext context, KernelCache cache) {
+        this.context = context;
+        this.cache = cache;
+    }
+
+    /**
+     * Outcome of one correctness check at {@code config}'s shape. {@code error} is ||out-ref||/||ref||
+     * (FP16 activations) or the fraction of outputs that differ from the FP16 rounding of the exact
+     * INT32 sum (INT8 activations, tolerance 0).
+     */
+    public record Check(GemmConfig config, double error, double tolerance, boolean allWritten) {
+        public boolean passed() { return allWritten && error <= tolerance; }
+    }
+
+    /** One timing at {@code config}'s shape. */
+    public record Timing(GemmConfig config, TimingStats stats) {
+        /** 2MNK / median time, in TFLOP/s (TOP/s for INT8). */
+        public double tflops() { return config.flops() / (stats.medianMs() * 1e-3) / 1e12; }
+    }
+
+    /**
+     * FP32 accumulation leaves only the output's FP16 rounding (the H100 run measured 1.9e-4..2.1e-4
+     * relative Frobenius error, split-K included); 1e-3 as for the GEMV kernels that accumulate in FP32.
+     */
+    public static final double FP16_TOLERANCE = 1e-3;
+
+    public static KernelSource source(GemmConfig config) {
+        return KernelSource.fromClasspath(config.source().substring("kernels/".length()));
+    }
+
+    /** The kernel's binary, compiled (or found in the cache) without touching the GPU; safe from several threads. */
+    public static byte[] build(KernelCache cache, GemmConfig config, TargetArch arch) {
+        if (config.path() == GemmConfig.Path.WGMMA && !(arch.major() == 9 && arch.archSpecific()))
+            throw new KernelBuildException(config.kernelName() + " uses wgmma, which needs sm_90a, not " + arch.smName());
+        return cache.cubin(source(config), arch, config.defineFlags());
+    }
+
+    /** Compiles every configuration on all cores before GPU work starts. */
+    public static void buildAll(KernelCache cache, List<GemmConfig> configs, TargetArch arch) {
+        KernelCache.buildInParallel(configs, c -> build(cache, c, arch));
+    }
+
+    public void buildAll(List<GemmConfig> configs) { buildAll(cache, configs, arch()); }
+
+    private TargetArch arch() { return TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor()); }
+
+    /**
+     * The shapes the check runs for a timed configuration: N = 2 tiles (so the grouped tile order is
+     * exercised), K a few pipeline rounds, M = 33 (a partial tile) and, for the large tiles, M = 4095
+     * (many tile rows, the last partial) or else the timed M itself.
+     */
+    public static List<GemmConfig> checkShapes(GemmConfig timed) {
+        int n = 2 * timed.bn();
+        int kUnit = timed.bk() * timed.splitK();
+        List<GemmConfig> shapes = new ArrayList<>();
+        shapes.add(timed.withShape(33, n, roundUp(1024, kUnit)));
+        if (timed.m() > GemmKernels.SMALL_M) shapes.add(timed.withShape(4095, n, roundUp(512, kUnit)));
+        else if (timed.m() != 33) shapes.add(timed.withShape(timed.m(), n, roundUp(1024, kUnit)));
+        return shapes;
+    }
+
+    private static int roundUp(int v, int unit) { return (v + unit - 1) / unit * unit; }
+
+    /** Every shape of {@link #checkShapes}; the first that fails, else the last (the largest error is reported). */
+    public Check checkAll(GemmConfig timed, long seed) {
+        Check worst = null;
+        for (GemmConfig c : checkShapes(timed)) {
+            Check r = check(c, seed++);
+            if (!r.passed()) return r;
+            if (worst == null || r.error() > worst.error()) worst = r;
+        }
+        return worst;
+    }
+
+    /** Runs {@code config} once on fresh random inputs at its own shape, outputs NaN-poisoned, and compares with the CPU reference. */
+    public Check check(GemmConfig config, long seed) {
+        int m = config.m(), n = config.n(), k = config.k();
+        GemmProblem p = GemmProblem.random(config.weight(), config.activation(), m, n, k, seed);
+        byte[] a = p.deviceActivations();
+        byte[] w = p.deviceWeights();
+        short[] out = new short[m * n];
+        try (DeviceBuffer dA = context.allocate(a.length); DeviceBuffer dW = context.allocate(w.length);
+             DeviceBuffer dC = context.allocate(2L * out.length); DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {
+            dA.copyFrom(a);
+            dW.copyFrom(w);
+            dC.fill16(HalfPrecision.POISON);
+            dWs.fill32(WORKSPACE_POISON);
+            Launches l = launches(config, dA, dW, dC, dWs);
+            l.queue();
+            context.synchronize();
+            dC.copyTo(out);
+        }
+        boolean written = true;
+        for (short s : out) if (s == HalfPrecision.POISON) written = false;
+        if (config.activation() == Format.FP16) {
+            GemvReference.Fp16Comparison cmp = GemvReference.compare(out, p.reference());
+            return new Check(config, cmp.relativeError(), FP16_TOLERANCE, written && cmp.allFinite());
+        }
+        return new Check(config, GemvReference.fractionInexact(out, p.exactReference()), 0.0, written);
+    }
+
+    /**
+     * Times {@code config} at its shape on random device data of the right formats (values never zero:
+     * zeros would lower the tensor cores' power draw and flatter the time). Split-K times both launches.
+     */
+    public Timing time(GemmConfig config, long seed) {
+        long aBytes = (long) config.m() * config.k() * (config.activation() == Format.INT8 ? 1 : 2);
+        long wBytes = config.weightBytes();
+        long cBytes = 2L * config.m() * config.n();
+        try (DeviceBuffer dA = context.allocate(aBytes); DeviceBuffer dW = context.allocate(wBytes);
+             DeviceBuffer dC = context.allocate(cBytes); DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {
+            GemvRunner.fillRandomValid(dA, config.activation() == Format.INT8 ? WeightFormat.INT8 : WeightFormat.FP16, aBytes, seed);
+            GemvRunner.fillRandomValid(dW, switch (config.weight()) {
+                case FP16 -> WeightFormat.FP16;
+                case INT8 -> WeightFormat.INT8;
+                case INT4 -> WeightFormat.INT4;
+            }, wBytes, seed + 1);
+            Launches l = launches(config, dA, dW, dC, dWs);
+            long workingSet = aBytes + wBytes + cBytes + config.workspaceBytes();
+            try (GpuTimer timer = new GpuTimer(context)) {
+                TimingStats stats = timer.time(i -> l.queue(), GpuTimer.Options.defaults().withCache(GpuTimer.cacheFor(workingSet, context.device())));
+                return new Timing(config, stats);
+            }
+        }
+    }
+
+    /** The launch (and, with split-K, the reduction) of one configuration on given buffers. */
+    private record Launches(Kernel gemm, LaunchConfig gemmLaunch, KernelArgs gemmArgs, Kernel reduce, LaunchConfig reduceLaunch,
+                            KernelArgs reduceArgs) {
+        void queue() {
+            gemm.launch(gemmLaunch, gemmArgs);
+            if (reduce != null) reduce.launch(reduceLaunch, reduceArgs);
+        }
+    }
+
+    private Launches launches(GemmConfig c, DeviceBuffer a, DeviceBuffer w, DeviceBuffer out, DeviceBuffer ws) {
+        CudaModule module = module(c);
+        int[] g = c.grid(), b = c.block();
+        KernelArgs args = KernelArgs.of().buffer(a).buffer(w).buffer(out).buffer(ws).i32(c.m()).i32(c.n()).i32(c.k());
+        LaunchConfig lc = new LaunchConfig(g[0], g[1], g[2], b[0], b[1], b[2], c.sharedMemoryBytes());
+        if (c.splitK() == 1) return new Launches(module.kernel(c.kernelName()), lc, args, null, null, null);
+        long mn = (long) c.m() * c.n();   // even: N is a multiple of the tile
+        LaunchConfig rl = LaunchConfig.covering(mn / 2, REDUCE_THREADS);
+        KernelArgs ra = KernelArgs.of().buffer(ws).buffer(out).i64(mn).i32(c.splitK());
+        return new Launches(module.kernel(c.kernelName()), lc, args, module.kernel(SPLITK_REDUCE), rl, ra);
+    }
+
+    /** Loads (building if needed) and lifts the function's dynamic shared memory limit to what it uses (up to 227 KiB). */
+    private CudaModule module(GemmConfig c) {
+        return modules.computeIfAbsent(c.defineFlags(), f -> {
+            CudaModule m = context.loadModule(build(cache, c, arch()), c.kernelName());
+            m.kernel(c.kernelName()).setMaxDynamicSharedBytes(c.sharedMemoryBytes());
+            return m;
+        });
+    }
+
+    /** Uses {@code cubin} for {@code config} from now on (a prebuilt or tuned binary: no compiler needed). */
+    public void useBinary(GemmConfig config, byte[] cubin) {
+        CudaModule m = context.loadModule(cubin, config.kernelName());
+        m.kernel(config.kernelName()).setMaxDynamicSharedBytes(config.sharedMemoryBytes());
+        CudaModule old = modules.put(config.defineFlags(), m);
+        if (old != null) old.close();
+    }
+
+    @Override
+    public void close() {
+        modules.values().forEach(CudaModule::close);
+        modules.clear();
+    }
+}

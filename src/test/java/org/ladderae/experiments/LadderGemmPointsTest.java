@@ -1,0 +1,88 @@
+package org.ladderae.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.ladderae.kernels.GemmConfig.Format;
+import org.ladderae.paperdata.Dataset;
+import org.ladderae.paperdata.FormatPair;
+import org.ladderae.paperdata.NumberFormat;
+import org.ladderae.paperdata.Panel;
+import org.ladderae.paperdata.PaperDataLoader;
+import org.ladderae.paperdata.Series;
+
+/** Which paper series the GEMM kernels measure, at which points, and the n/a reasons for the rest. */
+class LadderGemmPointsTest {
+    private static final Dataset FIGURE12 = new PaperDataLoader().load("figure12").requireDataset("paper");
+    private static final Dataset FIGURE14 = new PaperDataLoader().load("figure14").requireDataset("paper");
+
+    @Test
+    void figure12GemmPointsAreFp16AndInt4AtM1M2M4M5() {
+        List<LadderGemmPoints.Point> points = LadderGemmPoints.forPanel(FIGURE12.requirePanel("matmul"));
+        assertThat(points).hasSize(8).extracting(LadderGemmPoints.Point::setting).containsOnly("M1", "M2", "M4", "M5");
+        assertThat(points).extracting(LadderGemmPoints.Point::series)
+                .containsOnly(FormatPair.FP16, new FormatPair(NumberFormat.INT4, NumberFormat.FP16));
+        LadderGemmPoints.Point m2 = points.stream().filter(p -> p.setting().equals("M2") && !p.series().equals(FormatPair.FP16)).findFirst().orElseThrow();
+        assertThat(List.of(m2.m(), m2.n(), m2.k())).containsExactly(4096, 14336, 57344);
+        assertThat(m2.weights()).isEqualTo(Format.INT4);
+        // Together with the GEMV points (M0, M3), every Ladder point of a format with kernels is covered once.
+        assertThat(LadderGemvPoints.forPanel(FIGURE12.requirePanel("matmul"))).extracting(LadderGemvPoints.Point::setting)
+                .doesNotContainAnyElementsOf(points.stream().map(LadderGemmPoints.Point::setting).toList());
+    }
+
+    @Test
+    void figure14M4096PanelHasTheThreeGemmFormatsAtAllFourShapes() {
+        List<LadderGemmPoints.Point> points = LadderGemmPoints.forPanel(FIGURE14.requirePanel(Figure14Reproduction.OPERATORS_M4096));
+        assertThat(points).hasSize(12).extracting(LadderGemmPoints.Point::series).containsOnly(FormatPair.FP16,
+                new FormatPair(NumberFormat.INT4, NumberFormat.FP16), new FormatPair(NumberFormat.INT8, NumberFormat.INT8));
+        assertThat(points).extracting(LadderGemmPoints.Point::m).containsOnly(4096);
+        // The M = 1 panel is the GEMV kernels'.
+        assertThat(LadderGemmPoints.forPanel(FIGURE14.requirePanel(Figure14Reproduction.OPERATORS_M1))).isEmpty();
+    }
+
+    @Test
+    void otherFormatsAtGemmSizedMNameTheMissingKernel() {
+        Panel matmul = FIGURE12.requirePanel("matmul");
+        Series nf4 = matmul.series().stream().filter(s -> new FormatPair(NumberFormat.NF4, NumberFormat.FP16).equals(s.formats())).findFirst().orElseThrow();
+        assertThat(LadderGemmPoints.notCovered(matmul, nf4, "M1")).startsWith("no GEMM kernel for W_NF4A_FP16 yet");
+        assertThat(LadderGemmPoints.notCovered(matmul, nf4, "M0")).as("M0 is a GEMV point").isNull();
+        Series fp16 = matmul.series().stream().filter(s -> s.isLadder() && FormatPair.FP16.equals(s.formats())).findFirst().orElseThrow();
+        assertThat(LadderGemmPoints.notCovered(matmul, fp16, "M2")).isEqualTo("not measured by this build");
+        Series cublas = matmul.series().stream().filter(s -> !s.isLadder()).findFirst().orElseThrow();
+        assertThat(LadderGemmPoints.notCovered(matmul, cublas, "M2")).isNull();
+
+        Panel filled = Figure12Reproduction.measuredMatmul(matmul, List.of());
+        Series filledNf4 = filled.series().stream().filter(s -> nf4.formats().equals(s.formats())).findFirst().orElseThrow();
+        assertThat(filledNf4.nullReason(1)).startsWith("no GEMM kernel for W_NF4A_FP16 yet");
+        assertThat(filledNf4.nullReason(0)).isEqualTo("not measured by this build");
+    }
+
+    @Test
+    void plansListTheGemmPointsAndTheFormatsThatStayNa() {
+        ReproducePlan f12 = Figure12Reproduction.plan(FIGURE12, true);
+        assertThat(f12.points()).filteredOn(p -> p.system().equals("Ladder GEMM")).hasSize(8)
+                .allSatisfy(p -> assertThat(p.seconds()).isGreaterThan(Estimates.GEMM_CHECK_S));
+        assertThat(f12.notes()).anySatisfy(n -> assertThat(n).contains("W_NF4A_FP16").contains("no GEMM kernel for W_NF4A_FP16 yet"))
+                .anySatisfy(n -> assertThat(n).contains("W_MXFP8A_MXFP8"))
+                .noneSatisfy(n -> assertThat(n).startsWith("matmul Ladder W_INT4A_FP16"));
+        assertThat(f12.oneOffs()).anySatisfy(o -> assertThat(o.what()).contains("GEMM kernel configurations"));
+
+        ReproducePlan f14 = Figure14Reproduction.plan(FIGURE14);
+        assertThat(f14.points()).filteredOn(p -> p.system().equals("Ladder GEMM")).hasSize(12);
+        assertThat(f14.notes()).filteredOn(n -> n.startsWith(Figure14Reproduction.OPERATORS_M4096)).hasSize(9);
+
+        ReproducePlan t1 = Table1Reproduction.plan(true);
+        assertThat(t1.points()).filteredOn(p -> p.system().equals("Ladder GEMM")).extracting(ReproducePlan.PlannedPoint::formats)
+                .containsExactlyInAnyOrder("W_FP16A_FP16", "W_INT8A_INT8");
+        assertThat(t1.notes()).anySatisfy(n -> assertThat(n).startsWith("Ladder W_NF4A_FP16: n/a (no GEMM kernel for W_NF4A_FP16 yet"));
+    }
+
+    @Test
+    void table1LadderPointsAreTheLibraryShape() {
+        assertThat(Table1Reproduction.ladderPoints()).hasSize(2).allSatisfy(p -> {
+            assertThat(List.of(p.m(), p.n(), p.k())).containsOnly(16384);
+            assertThat(p.workload()).isEqualTo(org.ladderae.baselines.BaselineWorkload.table1Gemm().workload());
+        });
+    }
+}

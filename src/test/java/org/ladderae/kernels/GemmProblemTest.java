@@ -1,0 +1,83 @@
+package org.ladderae.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.ladderae.formats.Fp16;
+import org.ladderae.kernels.GemmConfig.Format;
+
+/** GEMM inputs, device bytes and the CPU references the kernels are checked against. */
+class GemmProblemTest {
+    private static int h(double v) { return Fp16.INSTANCE.encode(v); }
+
+    @Test
+    void fp16ReferenceIsATimesWTransposed() {
+        // A = [[1, 2], [0.5, -1]] (2 x 2), W = [[3, 4], [-2, 0.25]] (N = 2): C = A W^T = [[11, -1.5], [-2.5, -1.25]]
+        GemmProblem p = new GemmProblem(Format.FP16, Format.FP16, 2, 2, 2,
+                new int[] {h(3), h(4), h(-2), h(0.25)}, new int[] {h(1), h(2), h(0.5), h(-1)});
+        assertThat(p.reference()).containsExactly(11, -1.5, -2.5, -1.25);
+    }
+
+    @Test
+    void int4ReferenceDecodesUnsignedCodes() {
+        GemmProblem p = new GemmProblem(Format.INT4, Format.FP16, 1, 1, 2, new int[] {15, 2}, new int[] {h(1), h(-0.5)});
+        assertThat(p.reference()).containsExactly(15 - 1.0);
+    }
+
+    @Test
+    void int8ReferenceIsExactWithSignedWeights() {
+        GemmProblem p = new GemmProblem(Format.INT8, Format.INT8, 1, 2, 2, new int[] {-8, 7, 3, -3}, new int[] {-8, -8});
+        assertThat(p.exactReference()).containsExactly(64 - 56, -24 + 24);
+        assertThat(p.deviceWeights()).containsExactly((byte) 0xF8, 7, 3, (byte) 0xFD);
+        assertThat(p.deviceActivations()).containsExactly((byte) 0xF8, (byte) 0xF8);
+    }
+
+    @Test
+    void randomInputsStayInTheirRangesAndAreNotZero() {
+        GemmProblem i8 = GemmProblem.random(Format.INT8, Format.INT8, 33, 256, 1024, 7);
+        assertThat(java.util.Arrays.stream(i8.weightCodes()).summaryStatistics()).satisfies(st -> {
+            assertThat(st.getMin()).isEqualTo(-8);
+            assertThat(st.getMax()).isEqualTo(7);
+        });
+        assertThat(java.util.Arrays.stream(i8.actCodes()).allMatch(v -> v >= -8 && v <= 7)).isTrue();
+        assertThat(java.util.Arrays.stream(i8.exactReference()).filter(v -> v != 0).count()).isGreaterThan(33 * 256 / 2);
+        GemmProblem i4 = GemmProblem.random(Format.INT4, Format.FP16, 33, 256, 1024, 7);
+        assertThat(java.util.Arrays.stream(i4.weightCodes()).summaryStatistics()).satisfies(st -> {
+            assertThat(st.getMin()).isZero();
+            assertThat(st.getMax()).isEqualTo(15);
+        });
+        assertThat(i4.deviceWeights()).hasSize(256 * 1024 / 2).isEqualTo(GemmWeightLayout.int4ForMma(i4.weightCodes(), 256, 1024));
+        assertThat(i4.deviceActivations()).hasSize(33 * 1024 * 2);
+        assertThatThrownBy(() -> GemmProblem.random(Format.INT8, Format.FP16, 1, 128, 64, 1)).hasMessageContaining("no GEMM kernel");
+    }
+
+    @Test
+    void heuristicPicksTheMeasuredBestTilesPerRegime() {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0), a100 = TargetArch.forComputeCapability(8, 0);
+        assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, h100).path()).isEqualTo(GemmConfig.Path.WGMMA);
+        assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, a100).path()).isEqualTo(GemmConfig.Path.MMA16816);
+        GemmConfig int4Small = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 28672, 8192, h100);
+        assertThat(List.of(int4Small.bm(), int4Small.bn(), int4Small.stages(), int4Small.splitK())).containsExactly(32, 128, 6, 4);
+        GemmConfig int8 = GemmKernels.forShape(Format.INT8, Format.INT8, 16384, 16384, 16384, h100);
+        assertThat(int8.kernelName()).isEqualTo("ladder_gemm_w_int8_a_int8_mma16832_128x128x128_w2x2_3stage");
+        // Figure 14's k_proj: N = 1024 still takes the 256-wide wgmma tile.
+        assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 1024, 8192, h100).bn()).isEqualTo(256);
+        assertThatThrownBy(() -> GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 1000, 8192, h100)).hasMessageContaining("BN");
+    }
+
+    @Test
+    void checkShapesCoverAPartialTileAndManyTileRowsWithTheTimedBinary() {
+        GemmConfig big = GemmKernels.forShape(Format.INT4, Format.FP16, 4096, 28672, 8192, TargetArch.forComputeCapability(9, 0));
+        List<GemmConfig> shapes = GemmRunner.checkShapes(big);
+        assertThat(shapes).extracting(GemmConfig::m).containsExactly(33, 4095);
+        assertThat(shapes).allSatisfy(c -> {
+            assertThat(c.defineFlags()).isEqualTo(big.defineFlags());   // same binary as the timed one
+            assertThat(c.n()).isEqualTo(2 * big.bn());
+        });
+        GemmConfig small = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 28672, 8192, TargetArch.forComputeCapability(9, 0));
+        assertThat(GemmRunner.checkShapes(small)).extracting(GemmConfig::m).containsExactly(33, 32);
+        assertThat(GemmRunner.checkShapes(small)).allSatisfy(c -> assertThat(c.k() % (64 * 4)).isZero());
+    }
+}

@@ -30,7 +30,7 @@ echo "== GPU test suite"
 cp=$(ls "$home"/tests/lib/*.jar "$home"/lib/*.jar | grep -v junit-platform-console-standalone | tr '\n' ':')
 launcher=$(ls "$home"/tests/lib/junit-platform-console-standalone-*.jar | head -n 1)
 # testfeed streams one line per test; a hung test gets a thread dump (SIGQUIT) and is then killed.
-timeout -s QUIT -k 10 "${GPU_TESTS_TIMEOUT_S:-240}" \
+timeout -s QUIT -k 10 "${GPU_TESTS_TIMEOUT_S:-540}" \
 "$java" -Djava.awt.headless=true --enable-native-access=ALL-UNNAMED -jar "$launcher" execute \
     --class-path "$home/tests/classes:$cp" --scan-class-path "$home/tests/classes" --include-tag gpu \
     --config=junit.jupiter.execution.timeout.default=120s \

@@ -15,8 +15,8 @@ final class Estimates {
     static final double HOST_FILL_BYTES_PER_S = 1e9;
     /** Starting one benchmark process (python import of torch, or the cached cuBLAS benchmark). */
     static final double BASELINE_PROCESS_S = 15;
-    /** A conv point or a whole model through a baseline: dominated by set-up, not by the kernels. */
-    static final double BASELINE_CONV_S = 5, BASELINE_MODEL_S = 60;
+    /** A conv point (8 cuDNN convs took about 20 s with the process start on the H100) or a whole model. */
+    static final double BASELINE_CONV_S = 1, BASELINE_MODEL_S = 60;
     /** FP16 dense tensor peak of an H100 SXM: GEMM time at peak, a lower bound. */
     static final double GEMM_TFLOPS = 989.4;
 

@@ -198,7 +198,8 @@ public final class BenchCommand implements Runnable {
                         t.stats().medianMs(), 100 * t.stats().cv(), t.tflops(),
                         peak.isPresent() ? String.format(Locale.ROOT, "%.1f%%", 100 * t.tflops() / peak.getAsDouble()) : "n/a");
                 if (peak.isEmpty()) out.println(GpuPeaks.unknownMessage(ctx.device().name()));
-                else out.println("% of peak: of the datasheet dense " + (a == GemmConfig.Format.INT8 ? "INT8" : "FP16") + " tensor peak (INT4 weights run FP16 MMA).");
+                else out.println("% of peak: of the datasheet dense " + (a == GemmConfig.Format.INT8 ? "INT8" : "FP16") + " tensor peak"
+                        + (w == GemmConfig.Format.INT4 ? " (INT4 weights are decoded to FP16 and run FP16 MMA)." : "."));
                 return 0;
             } catch (KernelBuildException e) {
                 throw new UserError(UserError.RUN_FAILURE, e.getMessage());

@@ -18,13 +18,17 @@
 //   RPW     weight rows per warp (register blocking: one activation load serves RPW rows)
 //   SPLITK  warps of a block that share the same rows and split K among them (reduced in shared memory)
 //   UNROLL  16-byte chunks per lane and row issued before the first use (loads in flight)
+//   GROUP   (default 0) per-group scales and zero points: 0 none; G > 0 one (scale, zero) per G elements
+//           of K; -1 one per row. Weight value = (decode(code) - zero) * scale. FP16 activations, INTx or
+//           NF4 weights, STAGE >= 2, CUDA-core path only; G is a multiple of the elements in 16 bytes,
+//           so a 16-byte chunk never straddles two groups.
 //
 // Arguments, in order: (const void* A, const void* W, const uint8_t* aux, half* C, int N, int K)
 //   A    activations, M x K row-major (FP16 halves, INT8 bytes, or INT4 packed K/2 bytes per row)
 //   W    weights, N rows of K*bits/8 bytes; STAGE 0: plain packing (element 0 in the low bits);
 //        STAGE >= 1: WeightLayout.transform (slots permuted inside each 32-bit word, see slot_elem)
-//   aux  MXFP8 only: E8M0 block exponents; STAGE 0: [K/32][N] (the artifact's layout),
-//        STAGE >= 1: [N][K/32]; ignored (may be null) for other formats
+//   aux  MXFP8: E8M0 block exponents; STAGE 0: [K/32][N] (the artifact's layout), STAGE >= 1: [N][K/32].
+//        GROUP != 0: half2 (scale, zero) per row and group, [N][groups]. Otherwise ignored.
 //   C    output M x N row-major FP16
 // Grid: any number of blocks (the kernel strides over row tiles); the natural grid is
 //   ceil(N / ((THREADS/32/SPLITK) * RPW)). K must be a multiple of 128/bits (and of 32 for MXFP8).
@@ -46,11 +50,15 @@
 #ifndef MMA
 #define MMA 0
 #endif
+#ifndef GROUP
+#define GROUP 0
+#endif
 
 namespace {
 
 constexpr int kWFmt = W_FMT, kAFmt = A_FMT, kStage = STAGE, kM = GEMV_M;
 constexpr int kThreads = THREADS, kRpw = RPW, kSplitK = SPLITK, kUnroll = UNROLL;
+constexpr int kGroup = GROUP;
 constexpr int kWarps = kThreads / 32;
 constexpr int kGroups = kWarps / kSplitK;
 constexpr int kRowsPerBlock = kGroups * kRpw;
@@ -72,6 +80,9 @@ static_assert(kThreads % 32 == 0 && kWarps % kSplitK == 0, "THREADS/32 must be a
 static_assert(kM >= 1 && kM <= 16, "GEMV_M must be 1..16");
 static_assert(!kIntAct || kIsInt, "integer activations need integer weights");
 static_assert(kAFmt != A_INT4 || kBits <= 4, "INT4 activations pair with INT4/2/1 weights");
+static_assert(kGroup == 0 || (kAFmt == A_FP16 && (kIsInt || kWFmt == W_NF4) && kStage >= 2 && !MMA),
+              "group scales: FP16 activations, INTx/NF4 weights, stage >= 2, CUDA-core path");
+static_assert(kGroup <= 0 || kGroup % kElemsPerChunk == 0, "a group holds whole 16-byte chunks");
 
 // Element index (inside its 32-bit word) that the transformed layout stores in slot s (bits s*kBits..).
 // The order is the one the fast decode of STAGE >= 2 produces, so it pairs with activations in
@@ -200,6 +211,13 @@ __device__ __forceinline__ void fold_part(float& acc, half2 p, float) {
   acc += pf.x + pf.y;
 }
 template <typename P> __device__ __forceinline__ void fold_part(int&, P, float) {}  // never instantiated with int acts
+// Group-scaled fold: the chunk's partial sum of (code - zero) * a, times the group's scale.
+__device__ __forceinline__ void fold_scaled(float& acc, half2 p, float scale) {
+  const float2 pf = __half22float2(p);
+  acc = fmaf(pf.x + pf.y, scale, acc);
+}
+__device__ __forceinline__ void fold_scaled(float& acc, float p, float scale) { acc = fmaf(p, scale, acc); }
+template <typename P> __device__ __forceinline__ void fold_scaled(int&, P, float) {}
 __device__ __forceinline__ __half out_half(float v, int) { return __float2half_rn(v); }
 __device__ __forceinline__ __half out_half(int v, int shift) { return __int2half_rn(v >> shift); }
 
@@ -357,6 +375,19 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
             constexpr int kUnitElems = kUnitWords * kElemsPerWord;
             constexpr int kPairs = kUnitElems / 2;
             using Part = typename std::conditional<kFloatAcc8, float, half2>::type;
+            // GROUP: this chunk's (scale, zero) per row; one group spans whole chunks
+            float gscale[kRpw];
+            half2 gzero[kRpw];
+            if constexpr (kGroup != 0) {
+              const int groups = kGroup > 0 ? K / kGroup : 1;
+              const int gi = kGroup > 0 ? kc / kGroup : 0;
+#pragma unroll
+              for (int r = 0; r < kRpw; ++r) {
+                const half2 sz = __ldg(reinterpret_cast<const half2*>(aux) + (size_t)rows[r] * groups + gi);
+                gscale[r] = __low2float(sz);
+                gzero[r] = __high2half2(sz);
+              }
+            }
             Part part[kRpw][kM];
 #pragma unroll
             for (int r = 0; r < kRpw; ++r)
@@ -374,6 +405,12 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
                     dw[r][uw * (kElemsPerWord / 2) + decltype(t)::value] = fast_pair<decltype(t)::value>(w, nf4_lut, lane);
                   });
                 }
+              if constexpr (kGroup != 0) {
+#pragma unroll
+                for (int r = 0; r < kRpw; ++r)
+#pragma unroll
+                  for (int p = 0; p < kPairs; ++p) dw[r][p] = __hsub2(dw[r][p], gzero[r]);
+              }
 #pragma unroll
               for (int m = 0; m < kM; ++m) {
                 const uint4* ap = reinterpret_cast<const uint4*>(static_cast<const __half*>(A) + (size_t)m * K + kc + unit * kUnitElems);
@@ -397,7 +434,8 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
               if constexpr (kWFmt == W_MXFP8) scale = e8m0_scale(__ldg(aux + (size_t)rows[r] * (K / 32) + kc / 32));
 #pragma unroll
               for (int m = 0; m < kM; ++m) {
-                fold_part(acc[r][m], part[r][m], scale);
+                if constexpr (kGroup != 0) fold_scaled(acc[r][m], part[r][m], gscale[r]);
+                else fold_part(acc[r][m], part[r][m], scale);
               }
             }
           }

@@ -66,6 +66,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--figures", description = "Run the Figure 12 (M0, M3) and Figure 14 (M0-M3) GEMV points for every format instead.")
         boolean figures;
 
+        @Option(names = "--group-size", defaultValue = "0",
+                description = "Per-group scales and zero points for INTx/NF4 weights with FP16 activations: 32, 64, 128 (a multiple of the elements in 16 bytes), -1 for one per row; 0 (default) none, as the artifact.")
+        int groupSize;
+
         @Option(names = "--device", defaultValue = "0") int device;
 
         @Option(names = "--seed", defaultValue = "20261125") long seed;
@@ -77,12 +81,20 @@ public final class BenchCommand implements Runnable {
             List<GemvBenchSuite.Point> points = new ArrayList<>();
             GemvStage st = parseStage(stage);
             if (figures) points.addAll(GemvBenchSuite.figures());
-            else points.add(new GemvBenchSuite.Point("", shape.weightFormat(), shape.actFormat(), shape.m, shape.n, shape.k));
+            else {
+                // our FP16 kernel on the same shape first: the "vs FP16" column is always measured in this run
+                if (shape.weightFormat() != WeightFormat.FP16) points.add(new GemvBenchSuite.Point("FP16 reference", WeightFormat.FP16, ActFormat.FP16, shape.m, shape.n, shape.k));
+                points.add(new GemvBenchSuite.Point("", shape.weightFormat(), shape.actFormat(), shape.m, shape.n, shape.k));
+            }
             List<GemvConfig> configs = new ArrayList<>();
             for (GemvBenchSuite.Point p : points) {
                 try {
-                    GemvConfig c = st == GemvStage.HOLISTIC ? GemvKernels.holistic(p.weights(), p.acts(), p.m(), p.n(), p.k())
-                            : GemvConfig.of(p.weights(), p.acts(), p.m(), st);
+                    boolean grouped = groupSize != 0 && p.weights() != WeightFormat.FP16;
+                    if (grouped && st != GemvStage.HOLISTIC && st != GemvStage.PTX)
+                        throw new IllegalArgumentException("--group-size runs on the ptx and holistic stages only");
+                    GemvConfig c = st == GemvStage.HOLISTIC
+                            ? (grouped ? GemvKernels.holisticGrouped(p.weights(), p.acts(), p.m(), p.n(), p.k(), groupSize) : GemvKernels.holistic(p.weights(), p.acts(), p.m(), p.n(), p.k()))
+                            : GemvConfig.of(p.weights(), p.acts(), p.m(), st).withGroups(grouped ? groupSize : 0);
                     c.validateShape(p.n(), p.k());
                     configs.add(c);
                 } catch (IllegalArgumentException e) {
@@ -111,7 +123,7 @@ public final class BenchCommand implements Runnable {
                     GemvConfig c = configs.get(i);
                     GemvRunner.Check check = runner.check(c, Math.min(p.n(), 1000), 4096, seed + i);
                     String shape = p.m() + "x" + p.n() + "x" + p.k();
-                    String fmt = "W_" + p.weights() + "A_" + p.acts();
+                    String fmt = "W_" + p.weights() + "A_" + p.acts() + (c.grouped() ? " g" + (c.groupSize() == GemvConfig.WHOLE_ROW ? "row" : c.groupSize()) : "");
                     if (!check.passed()) {
                         allPassed = false;
                         out.printf(Locale.ROOT, "%-20s %-16s %-9s %-22s %9s %8s %8s %9s %8s %9.2e  FAILED (not timed)%n",
@@ -133,7 +145,7 @@ public final class BenchCommand implements Runnable {
             } finally {
                 runner.close();
             }
-            out.println("GB/s counts weight bytes (and MX exponents), activations and output once; % copy is of the measured device copy.");
+            out.println("GB/s counts weight bytes (and MX exponents or group scales/zeros), activations and output once; % copy is of the measured device copy.");
             return allPassed ? 0 : UserError.RUN_FAILURE;
         }
 

@@ -3,11 +3,30 @@ package org.ladderae.kernels;
 /**
  * One GEMV operator instance as compiled: C[M][N] = A[M][K] * W[N][K]^T (NT layout, output FP16).
  * M is compiled in (1..16) so the accumulators live in registers; N and K are run-time arguments.
+ * {@code groupSize} adds per-group scales and zero points (weight = (decode(code) - zero) * scale):
+ * {@link #NO_GROUPS}, a group of G elements along K, or {@link #WHOLE_ROW} — what quantised checkpoints
+ * (GPTQ/AWQ-style INT4, QLoRA NF4) carry; the artifact itself used none.
  */
-public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage stage, GemvLaunch launch) {
+public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage stage, GemvLaunch launch, int groupSize) {
     public static final int MAX_M = 16;
+    public static final int NO_GROUPS = 0;
+    public static final int WHOLE_ROW = -1;
+
+    public GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage stage, GemvLaunch launch) {
+        this(weights, acts, m, stage, launch, NO_GROUPS);
+    }
 
     public GemvConfig {
+        if (groupSize != NO_GROUPS) {
+            if (acts != ActFormat.FP16 || !(weights.isUnsignedInt() || weights == WeightFormat.NF4))
+                throw new IllegalArgumentException("group scales take FP16 activations and INTx or NF4 weights, not W_" + weights + "A_" + acts);
+            if (stage.ordinal() < GemvStage.PTX.ordinal() || launch.tensorCores())
+                throw new IllegalArgumentException("group scales run on the +PTX/holistic CUDA-core kernels, not stage " + stage.token()
+                        + (launch.tensorCores() ? " with tensor cores" : ""));
+            if (groupSize != WHOLE_ROW && (groupSize <= 0 || groupSize % weights.kUnit() != 0))
+                throw new IllegalArgumentException("group size " + groupSize + " is not a positive multiple of " + weights.kUnit()
+                        + " (the elements of W_" + weights + " in one 16-byte load), nor whole row");
+        }
         if (!acts.accepts(weights)) throw new IllegalArgumentException("W_" + weights + " with A_" + acts + " is not a supported pair");
         if (m < 1 || m > MAX_M) throw new IllegalArgumentException("GEMV kernels take M = 1.." + MAX_M + ", not " + m);
         if (stage != GemvStage.HOLISTIC && !launch.equals(GemvLaunch.DEFAULT)) throw new IllegalArgumentException("stages (a)-(c) use the default launch configuration; tuning is the holistic stage");
@@ -23,6 +42,14 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
         for (ActFormat a : ActFormat.values()) for (WeightFormat w : WeightFormat.values()) if (a.accepts(w)) out.add(new FormatPair(w, a));
         return java.util.List.copyOf(out);
     }
+
+    /** This configuration with per-group scales and zero points ({@link #NO_GROUPS} removes them). */
+    public GemvConfig withGroups(int size) { return new GemvConfig(weights, acts, m, stage, launch, size); }
+
+    public boolean grouped() { return groupSize != NO_GROUPS; }
+
+    /** Groups per row at this K (1 for whole-row scales, 0 without groups). */
+    public int groups(int k) { return !grouped() ? 0 : groupSize == WHOLE_ROW ? 1 : k / groupSize; }
 
     public static GemvConfig of(WeightFormat w, ActFormat a, int m, GemvStage stage) {
         return new GemvConfig(w, a, m, stage, GemvLaunch.DEFAULT);
@@ -40,6 +67,7 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
                     + " (one 16-byte load of " + weights.bits() + "-bit elements" + (weights == WeightFormat.MXFP8 ? ", and one 32-element MX block" : "")
                     + (launch.tensorCores() ? ", times four k16 steps per lane for the tensor-core tile" : "") + ")");
         }
+        if (groupSize > 0 && k % groupSize != 0) throw new IllegalArgumentException("K = " + k + " is not a multiple of the group size " + groupSize);
         if ((long) n * k * weights.bits() / 8 > Integer.MAX_VALUE) throw new IllegalArgumentException("weight matrix over 2 GiB: " + n + "x" + k);
     }
 }

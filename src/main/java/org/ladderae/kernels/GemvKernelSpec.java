@@ -15,7 +15,8 @@ import java.util.Map;
  * <ol>
  *   <li>{@code const void* A}: activations M x K row-major ({@link WeightLayout#deviceActivations})</li>
  *   <li>{@code const void* W}: weights, N rows of K*bits/8 bytes ({@link WeightLayout#deviceWeights})</li>
- *   <li>{@code const uint8_t* aux}: MXFP8 exponents ({@link WeightLayout#deviceMxExponents}); any valid pointer otherwise</li>
+ *   <li>{@code const uint8_t* aux}: MXFP8 exponents ({@link WeightLayout#deviceMxExponents}); with groups, (scale, zero)
+ *       FP16 pairs per row and group ({@link WeightLayout#deviceGroupParams}); any valid pointer otherwise</li>
  *   <li>{@code half* C}: output M x N row-major FP16</li>
  *   <li>{@code int N}</li>
  *   <li>{@code int K}</li>
@@ -31,7 +32,8 @@ public record GemvKernelSpec(GemvConfig config) {
     /** CUTLASS-style name encoding the compiled configuration, e.g. ladder_gemv_w_int4_a_fp16_transform_ptx_m1_t128_r1_s1_u1. */
     public String kernelName() {
         return "ladder_gemv_w_" + config.weights().token() + "_a_" + config.acts().token() + "_" + config.stage().token()
-                + "_m" + config.m() + "_" + config.launch().token();
+                + "_m" + config.m() + "_" + config.launch().token()
+                + (config.grouped() ? "_g" + (config.groupSize() == GemvConfig.WHOLE_ROW ? "row" : Integer.toString(config.groupSize())) : "");
     }
 
     public Map<String, String> nvccDefines() {
@@ -47,6 +49,7 @@ public record GemvKernelSpec(GemvConfig config) {
         d.put("SPLITK", Integer.toString(l.splitK()));
         d.put("UNROLL", Integer.toString(l.unroll()));
         d.put("MMA", l.tensorCores() ? "1" : "0");
+        if (config.grouped()) d.put("GROUP", Integer.toString(config.groupSize()));   // absent = 0: ungrouped builds keep their cache keys
         return Collections.unmodifiableMap(d);
     }
 
@@ -79,5 +82,10 @@ public record GemvKernelSpec(GemvConfig config) {
     public static long weightBytes(WeightFormat w, int n, int k) {
         long b = (long) n * k * w.bits() / 8;
         return w == WeightFormat.MXFP8 ? b + (long) n * k / 32 : b;
+    }
+
+    /** Bytes of the weight stream of this configuration: weights, MX exponents, and 4 bytes per (row, group) of scales and zeros. */
+    public static long weightBytes(GemvConfig c, int n, int k) {
+        return weightBytes(c.weights(), n, k) + 4L * n * c.groups(k);
     }
 }

@@ -51,4 +51,16 @@ public final class GemvKernels {
         c.validateShape(n, k);
         return c;
     }
+
+    /**
+     * The holistic choice with per-group scales and zero points ({@link GemvConfig#groupSize}): the same
+     * launch, except that M > 1 stays on the CUDA-core kernel (the tensor-core variant takes no groups).
+     */
+    public static GemvConfig holisticGrouped(WeightFormat w, ActFormat a, int m, int n, int k, int groupSize) {
+        GemvConfig c = holistic(w, a, m, n, k);
+        GemvLaunch l = c.launch().tensorCores() ? new GemvLaunch(128, 2, 1, 1, w == WeightFormat.NF4 ? 4 : 0) : c.launch();
+        GemvConfig g = new GemvConfig(w, a, m, GemvStage.HOLISTIC, l, groupSize);
+        g.validateShape(n, k);
+        return g;
+    }
 }

@@ -91,7 +91,9 @@ public final class GemvRunner {
         config.validateShape(n, k);
         GemvProblem p = GemvProblem.random(config.weights(), config.acts(), config.m(), n, k, seed);
         byte[] w = WeightLayout.deviceWeights(p.weightCodes(), config, n, k);
-        byte[] aux = p.mxExponents() == null ? new byte[16] : WeightLayout.deviceMxExponents(p.mxExponents(), config, n, k);
+        GroupParams groups = config.grouped() ? GroupParams.random(config, n, k, seed) : null;
+        byte[] aux = groups != null ? groups.deviceBytes()
+                : p.mxExponents() == null ? new byte[16] : WeightLayout.deviceMxExponents(p.mxExponents(), config, n, k);
         byte[] a = p.deviceActivations();
         short[] out = new short[config.m() * n];
         try (DeviceBuffer dA = context.allocate(a.length); DeviceBuffer dW = context.allocate(w.length);
@@ -106,7 +108,9 @@ public final class GemvRunner {
         boolean written = true;
         for (short s : out) if (s == HalfPrecision.POISON) written = false;
         if (config.acts() == ActFormat.FP16) {
-            double[] ref = GemvReference.gemv(p.actValues(), p.weightCodes(), p.mxExponents(), config.weights(), config.m(), n, k);
+            double[] ref = groups != null
+                    ? GemvReference.gemvGroupedCodes(p.actValues(), p.weightCodes(), groups, config.weights(), config.m(), n, k)
+                    : GemvReference.gemv(p.actValues(), p.weightCodes(), p.mxExponents(), config.weights(), config.m(), n, k);
             GemvReference.Fp16Comparison cmp = GemvReference.compare(out, ref);
             return new Check(config, n, k, cmp.relativeError(), tolerance(config), written && cmp.allFinite());
         }
@@ -132,7 +136,7 @@ public final class GemvRunner {
     public Timing time(GemvConfig config, int n, int k, long seed) {
         config.validateShape(n, k);
         long wBytes = (long) n * k * config.weights().bits() / 8;
-        long auxBytes = config.weights() == WeightFormat.MXFP8 ? (long) n * (k / 32) : 16;
+        long auxBytes = config.grouped() ? 4L * n * config.groups(k) : config.weights() == WeightFormat.MXFP8 ? (long) n * (k / 32) : 16;
         long l2 = context.device().l2CacheBytes();
         int copies = (int) Math.max(1, Math.min(16, (4 * l2) / Math.max(1, wBytes + auxBytes) + 1));
         GemvProblem small = GemvProblem.random(config.weights(), config.acts(), config.m(), 1, k, seed);
@@ -147,7 +151,8 @@ public final class GemvRunner {
                 DeviceBuffer dW = track(owned, context.allocate(wBytes));
                 DeviceBuffer dX = track(owned, context.allocate(auxBytes));
                 fillRandomValid(dW, config.weights(), wBytes, seed + c);
-                fillMxExponents(dX, config.weights(), auxBytes, seed + c);
+                if (config.grouped()) fillGroupParams(dX, config, n, k, seed + c);
+                else fillMxExponents(dX, config.weights(), auxBytes, seed + c);
                 args.add(KernelArgs.of().buffer(dA).buffer(dW).buffer(dX).buffer(dC).i32(n).i32(k));
             }
             Kernel kernel = kernel(config);
@@ -156,7 +161,7 @@ public final class GemvRunner {
             try (GpuTimer timer = new GpuTimer(context)) {
                 TimingStats stats = timer.time(i -> kernel.launch(lc, args.get(i % args.size())),
                         GpuTimer.Options.defaults().withTargetMs(150).withCache(GpuTimer.cacheFor(workingSet, context.device())));
-                return new Timing(config, n, k, stats, GemvKernelSpec.weightBytes(config.weights(), n, k) + a.length + 2L * config.m() * n);
+                return new Timing(config, n, k, stats, GemvKernelSpec.weightBytes(config, n, k) + a.length + 2L * config.m() * n);
             }
         } finally {
             for (DeviceBuffer b : owned) b.close();
@@ -196,6 +201,10 @@ public final class GemvRunner {
             }
             dst.copyFrom(buf, off, len);
         }
+    }
+
+    private static void fillGroupParams(DeviceBuffer dst, GemvConfig config, int n, int k, long seed) {
+        dst.copyFrom(GroupParams.random(config, n, k, seed).deviceBytes());
     }
 
     private static void fillMxExponents(DeviceBuffer dst, WeightFormat w, long bytes, long seed) {

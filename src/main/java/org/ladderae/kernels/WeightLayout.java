@@ -133,4 +133,22 @@ public final class WeightLayout {
             default: return BitPacking.pack(codes, 4);
         }
     }
+
+    /**
+     * Group scales and zero points as the GEMV kernels read them: per row, per group, one FP16 scale
+     * (low half) and one FP16 zero point (high half) of a 32-bit word; [N][groups], little-endian.
+     */
+    public static byte[] deviceGroupParams(double[] scales, double[] zeros, int n, int groups) {
+        if (scales.length != (long) n * groups || zeros.length != scales.length)
+            throw new IllegalArgumentException("expected " + (long) n * groups + " scales and zeros, got " + scales.length + " and " + zeros.length);
+        byte[] out = new byte[4 * scales.length];
+        for (int i = 0; i < scales.length; i++) {
+            int s = org.ladderae.formats.Fp16.INSTANCE.encode(scales[i]), z = org.ladderae.formats.Fp16.INSTANCE.encode(zeros[i]);
+            out[4 * i] = (byte) s;
+            out[4 * i + 1] = (byte) (s >>> 8);
+            out[4 * i + 2] = (byte) z;
+            out[4 * i + 3] = (byte) (z >>> 8);
+        }
+        return out;
+    }
 }

@@ -37,6 +37,13 @@ class GemvGpuTest {
             }
             for (int m : new int[] {1, 3, 16}) out.add(Arguments.of(GemvKernels.holistic(w, a, m, 1000, 11008)));
         }
+        // per-group scales and zero points (quantised checkpoints): group 128 and whole-row, M = 1 and 3
+        for (WeightFormat w : List.of(WeightFormat.INT8, WeightFormat.INT4, WeightFormat.INT2, WeightFormat.INT1, WeightFormat.NF4))
+            for (int m : new int[] {1, 3}) {
+                out.add(Arguments.of(GemvKernels.holisticGrouped(w, ActFormat.FP16, m, 1000, 11008, 128)));
+                if (w == WeightFormat.INT4 || w == WeightFormat.NF4) out.add(Arguments.of(GemvKernels.holisticGrouped(w, ActFormat.FP16, m, 1000, 11008, GemvConfig.WHOLE_ROW)));
+            }
+        out.add(Arguments.of(GemvKernels.holisticGrouped(WeightFormat.INT4, ActFormat.FP16, 1, 1000, 11008, 32)));
         return out.stream();
     }
 

@@ -26,6 +26,12 @@ echo "== charts (figure9 from paper data, headless PNG + PDF)"
 charts_ok=0
 ls "$charts_dir"/figure9/*/*.png >/dev/null 2>&1 && charts_ok=1
 
+echo "== shipped checkpoints, run from their binaries with nvcc removed from PATH"
+no_nvcc_path=$(echo "$PATH" | tr ':' '\n' | while read -r d; do [ -n "$d" ] && [ ! -x "$d/nvcc" ] && printf '%s:' "$d"; done)
+PATH="${no_nvcc_path%:}" ./ladder-ae checkpoints check 2>&1 | tee "$logs/checkpoints.log"
+checkpoints_ok=0
+grep -q "^all [0-9]* checkpoints passed" "$logs/checkpoints.log" && checkpoints_ok=1
+
 echo "== GPU test suite"
 cp=$(ls "$home"/tests/lib/*.jar "$home"/lib/*.jar | grep -v junit-platform-console-standalone | tr '\n' ':')
 launcher=$(ls "$home"/tests/lib/junit-platform-console-standalone-*.jar | head -n 1)
@@ -46,8 +52,9 @@ echo "== summary"
 grep -E "^\[(ok|missing|warn)\] +(GPU|CUDA driver|GPU 0|copy bandwidth|headless charts|kernel builds)" "$logs/doctor.log" | sed 's/^/doctor: /'
 grep -E "^(selftest on|copy bandwidth|kernel |vector_add|gemv|selftest (PASSED|FAILED)|ladder-ae:)" "$logs/selftest.log" | sed 's/^/selftest: /'
 grep -E "^(GEMV on|copy bandwidth|point|fig1[24]|M=16)" "$logs/bench-gemv.log" | sed 's/^/bench: /'
+grep -E "^(all [0-9]+ checkpoints passed|ladder-ae:)" "$logs/checkpoints.log" | sed 's/^/checkpoints (no nvcc): /'
 echo "charts: figure9 drawn: $([ "$charts_ok" = 1 ] && echo yes || echo NO)"
 grep -E "tests (successful|failed|skipped|aborted)" "$logs/gpu-tests.log" | tr -s ' ' | sed 's/^/gpu tests: /'
-if [ "$selftest_ok" = 1 ] && [ "$tests_ok" = 1 ] && [ "$charts_ok" = 1 ]; then echo "GPU CHECK PASSED"; exit 0; fi
-echo "GPU CHECK FAILED (selftest ok=$selftest_ok, charts ok=$charts_ok, gpu tests ok=$tests_ok; logs in $logs)"
+if [ "$selftest_ok" = 1 ] && [ "$tests_ok" = 1 ] && [ "$charts_ok" = 1 ] && [ "$checkpoints_ok" = 1 ]; then echo "GPU CHECK PASSED"; exit 0; fi
+echo "GPU CHECK FAILED (selftest ok=$selftest_ok, charts ok=$charts_ok, checkpoints ok=$checkpoints_ok, gpu tests ok=$tests_ok; logs in $logs)"
 exit 1

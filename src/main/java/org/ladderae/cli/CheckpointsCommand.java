@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "checkpoints", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "List, verify, pack or unpack the tuned-kernel checkpoints.",
         subcommands = {CheckpointsCommand.ListCheckpoints.class, CheckpointsCommand.Verify.class,
-            CheckpointsCommand.Pack.class, CheckpointsCommand.Unpack.class})
+            CheckpointsCommand.Pack.class, CheckpointsCommand.Unpack.class, CheckpointsCommand.CheckOnGpu.class})
 public final class CheckpointsCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -98,6 +98,36 @@ public final class CheckpointsCommand implements Runnable {
                 throw new UserError(UserError.RUN_FAILURE, failed + " of " + results.size() + " checkpoints failed verification");
             }
             out.println(results.isEmpty() ? "no checkpoints in " + dir.resolve() : "all " + results.size() + " checkpoints verified");
+            return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Run every checkpoint of this GPU's arch from its binary alone (no compiler) against the CPU reference; exit 1 on any failure.")
+    static final class CheckOnGpu implements Callable<Integer> {
+        @picocli.CommandLine.Mixin DirOption dir = new DirOption();
+        @Option(names = "--device", defaultValue = "0") int device;
+        @Option(names = "--seed", defaultValue = "20261125") long seed;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            org.ladderae.gpu.CudaContext ctx = BenchCommand.openDevice(device);
+            List<org.ladderae.tuning.ShippedCheckpointCheck.Result> results =
+                    reported(() -> org.ladderae.tuning.ShippedCheckpointCheck.run(ctx, new CheckpointStore(dir.resolve()), seed));
+            out.println("checkpoints in " + dir.resolve() + " on " + ctx.device().describe() + " (binaries only, no compiler)");
+            out.printf(java.util.Locale.ROOT, "%-8s %-16s %-16s %9s %9s  %s%n", "operator", "shape", "formats", "error", "tolerance", "result");
+            long failed = 0;
+            for (var r : results) {
+                if (!r.passed()) failed++;
+                out.printf(java.util.Locale.ROOT, "%-8s %-16s %-16s %9.2e %9.0e  %s%n", r.operator(), r.shape(), r.formats(), r.error(), r.tolerance(),
+                        r.passed() ? "pass" : "FAILED" + (r.problem() == null ? "" : ": " + r.problem()));
+            }
+            if (results.isEmpty()) throw new UserError(UserError.RUN_FAILURE, "no checkpoints for this GPU's arch in " + dir.resolve()
+                    + ": run an experiment with --force-tune-ladder, or `ladder-ae tune gemv --into-shipped`");
+            if (failed > 0) throw new UserError(UserError.RUN_FAILURE, failed + " of " + results.size() + " checkpoints failed their check");
+            out.println("all " + results.size() + " checkpoints passed their check");
             return 0;
         }
     }

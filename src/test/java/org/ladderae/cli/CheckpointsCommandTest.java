@@ -51,6 +51,13 @@ class CheckpointsCommandTest {
     }
 
     @Test
+    void checkOnAMachineWithoutAGpuSaysSoInOneLine() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.ladderae.gpu.CudaDriver.availability().available(), "this machine has a GPU");
+        assertThat(run("checkpoints", "check", "--dir", dir.toString())).isEqualTo(1);
+        assertThat(err.toString()).startsWith("ladder-ae: no usable GPU").hasLineCount(1);
+    }
+
+    @Test
     void packUnpackAndForce() {
         Path archive = tmp.resolve("ckpt.tar.gz");
         Path target = tmp.resolve("installed");

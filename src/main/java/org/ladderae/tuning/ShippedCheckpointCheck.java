@@ -1,0 +1,62 @@
+package org.ladderae.tuning;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.ladderae.checkpoints.Checkpoint;
+import org.ladderae.checkpoints.CheckpointStore;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.kernels.ActFormat;
+import org.ladderae.kernels.GemvConfig;
+import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.TargetArch;
+import org.ladderae.kernels.WeightFormat;
+
+/**
+ * Runs every checkpoint of this GPU's architecture from its stored binary alone and checks it against
+ * the double-precision CPU reference: the kernels are loaded through a kernel cache that has no compiler,
+ * so a checkpoint that would need nvcc fails instead of being rebuilt quietly.
+ */
+public final class ShippedCheckpointCheck {
+    private ShippedCheckpointCheck() {}
+
+    /** One checkpoint's outcome; {@code error} and {@code tolerance} as the operator's runner defines them. */
+    public record Result(String id, String operator, String shape, String formats, double error, double tolerance, boolean passed, String problem) {}
+
+    public static List<Result> run(CudaContext ctx, CheckpointStore store, long seed) throws java.io.IOException {
+        String arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor()).smName();
+        Path emptyCache = Files.createTempDirectory("ladder-ae-no-compiler");
+        KernelCache noCompiler = new KernelCache(emptyCache, List.of(), Optional.empty());
+        GemvRunner gemv = new GemvRunner(ctx, noCompiler);
+        List<Result> out = new ArrayList<>();
+        try {
+            for (Checkpoint cp : store.list(arch)) {
+                var m = cp.manifest();
+                String shape = m.shape().m() + "x" + m.shape().n() + "x" + m.shape().k();
+                String formats = "W_" + m.weightFormat() + "A_" + m.activationFormat();
+                if (!m.operator().equals(GemvCheckpoints.OPERATOR)) {
+                    out.add(new Result(cp.id(), m.operator(), shape, formats, Double.NaN, Double.NaN, false, "no checker for operator '" + m.operator() + "'"));
+                    continue;
+                }
+                try {
+                    GemvConfig c = new GemvConfig(WeightFormat.valueOf(m.weightFormat()), ActFormat.valueOf(m.activationFormat()), m.shape().m(),
+                            GemvStage.HOLISTIC, GemvCheckpoints.launch(m.launch().params()));
+                    gemv.useBinary(c, cp.readVerifiedBinary());
+                    int n = Math.min(m.shape().n(), 1000);
+                    GemvRunner.Check check = gemv.check(c, n, m.shape().k(), seed);
+                    out.add(new Result(cp.id(), m.operator(), shape, formats, check.error(), check.tolerance(), check.passed(),
+                            check.allWritten() ? null : "outputs left unwritten"));
+                } catch (RuntimeException e) {
+                    out.add(new Result(cp.id(), m.operator(), shape, formats, Double.NaN, Double.NaN, false, e.getMessage()));
+                }
+            }
+        } finally {
+            gemv.close();
+        }
+        return out;
+    }
+}

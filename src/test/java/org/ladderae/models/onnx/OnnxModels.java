@@ -16,7 +16,7 @@ import org.ladderae.models.onnx.proto.OnnxProtos.TypeProto;
 import org.ladderae.models.onnx.proto.OnnxProtos.ValueInfoProto;
 
 /** Small ONNX models written with the generated classes, shaped like torch.onnx.export output. */
-final class OnnxModels {
+public final class OnnxModels {
     private OnnxModels() {}
 
     static ModelProto model(GraphProto.Builder g) {
@@ -90,7 +90,7 @@ final class OnnxModels {
     }
 
     /** x [1, S, hidden] -> RMSNorm -> MatMul(W^T [hidden, ffn]) + bias -> Sigmoid/Mul (SiLU) -> MatMul back -> residual Add. */
-    static ModelProto rmsNormMlp(int hidden, int ffn) {
+    public static ModelProto rmsNormMlp(int hidden, int ffn) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("rmsnorm_mlp")
                 .addInput(value("x", TensorProto.DataType.FLOAT16, -1, 4, hidden))
                 .addOutput(value("y", TensorProto.DataType.FLOAT16, -1, 4, hidden));
@@ -108,7 +108,7 @@ final class OnnxModels {
     }
 
     /** LLaMA's MLP: gate and up projections (Gemm with transB=1, torch's 2-D export), silu(gate) * up, down projection. */
-    static ModelProto gatedSiluMlp(int hidden, int ffn) {
+    public static ModelProto gatedSiluMlp(int hidden, int ffn) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("gated_mlp")
                 .addInput(value("x", TensorProto.DataType.FLOAT16, 8, hidden))
                 .addOutput(value("y", TensorProto.DataType.FLOAT16, 8, hidden));

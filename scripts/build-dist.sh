@@ -99,7 +99,9 @@ cp target/test-lib/*.jar "$stage/tests/lib/"
 
 cp ladder-ae README.md LICENSE "$stage/"
 cp scripts/*.sh "$stage/scripts/"
+cp -r scripts/quickstart "$stage/scripts/quickstart"   # the quick start's export script runs on the GPU machine
 cp -r checkpoints "$stage/checkpoints"
+find "$stage" -name __pycache__ -type d -prune -exec rm -rf {} +
 chmod +x "$stage/ladder-ae" "$stage"/scripts/*.sh
 
 tar -C target/dist -czf "$tarball" "$name"

@@ -60,8 +60,9 @@ public final class BenchCommand implements Runnable {
     static final class Gemv implements Callable<Integer> {
         @picocli.CommandLine.Mixin GemvShapeOptions shape;
 
-        @Option(names = "--stage", defaultValue = "holistic", description = "baseline, transform, ptx or holistic (Figure 13's stages).")
-        String stage;
+        @Option(names = "--stage", defaultValue = "holistic", split = ",",
+                description = "baseline, transform, ptx or holistic (Figure 13's stages); several, comma-separated, show each stage's gain.")
+        List<String> stage;
 
         @Option(names = "--figures", description = "Run the Figure 12 (M0, M3) and Figure 14 (M0-M3) GEMV points for every format instead.")
         boolean figures;
@@ -78,16 +79,25 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            List<GemvBenchSuite.Point> points = new ArrayList<>();
-            GemvStage st = parseStage(stage);
-            if (figures) points.addAll(GemvBenchSuite.figures());
+            List<GemvBenchSuite.Point> requested = new ArrayList<>();
+            List<GemvStage> stages = stage.stream().map(Gemv::parseStage).distinct().toList();
+            if (figures) requested.addAll(GemvBenchSuite.figures());
             else {
                 // our FP16 kernel on the same shape first: the "vs FP16" column is always measured in this run
-                if (shape.weightFormat() != WeightFormat.FP16) points.add(new GemvBenchSuite.Point("FP16 reference", WeightFormat.FP16, ActFormat.FP16, shape.m, shape.n, shape.k));
-                points.add(new GemvBenchSuite.Point("", shape.weightFormat(), shape.actFormat(), shape.m, shape.n, shape.k));
+                if (shape.weightFormat() != WeightFormat.FP16) requested.add(new GemvBenchSuite.Point("FP16 reference", WeightFormat.FP16, ActFormat.FP16, shape.m, shape.n, shape.k));
+                requested.add(new GemvBenchSuite.Point("", shape.weightFormat(), shape.actFormat(), shape.m, shape.n, shape.k));
+            }
+            List<GemvBenchSuite.Point> points = new ArrayList<>();
+            List<GemvStage> pointStages = new ArrayList<>();
+            for (GemvBenchSuite.Point p : requested) {
+                // the FP16 reference runs once, at the holistic stage; the requested formats at every stage asked for
+                List<GemvStage> these = p.label().equals("FP16 reference") ? List.of(GemvStage.HOLISTIC) : stages;
+                for (GemvStage st : these) { points.add(p); pointStages.add(st); }
             }
             List<GemvConfig> configs = new ArrayList<>();
-            for (GemvBenchSuite.Point p : points) {
+            for (int pi = 0; pi < points.size(); pi++) {
+                GemvBenchSuite.Point p = points.get(pi);
+                GemvStage st = pointStages.get(pi);
                 try {
                     boolean grouped = groupSize != 0 && p.weights() != WeightFormat.FP16;
                     if (grouped && st != GemvStage.HOLISTIC && st != GemvStage.PTX)
@@ -132,7 +142,7 @@ public final class BenchCommand implements Runnable {
                     }
                     GemvRunner.Timing t = runner.time(c, p.n(), p.k(), seed + i);
                     double ms = t.stats().medianMs();
-                    if (p.weights() == WeightFormat.FP16) fp16Ms.put(shape, ms);
+                    if (p.weights() == WeightFormat.FP16 && c.stage() == GemvStage.HOLISTIC) fp16Ms.put(shape, ms);
                     Double base = fp16Ms.get(shape);
                     out.printf(Locale.ROOT, "%-20s %-16s %-9s %-22s %9.4f %8.1f %8.0f %8.1f%% %8s %9.2e  pass%n",
                             p.label(), fmt, c.stage().token(), shape, ms, 100 * t.stats().cv(), t.gbPerSecond(),

@@ -25,6 +25,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="quickstart-llama", help="output folder (default: %(default)s)")
     p.add_argument("--small", action="store_true", help="hidden 512, 8 heads, 2 kv heads, FFN 1792 (quick checks)")
+    p.add_argument("--dims", metavar="H,HEADS,KV,FFN", help="any other layer size, e.g. 128,4,2,256 (the test fixture)")
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--seq", type=int, default=32, help="sequence length S (fixed in the export)")
     p.add_argument("--seed", type=int, default=0)
@@ -34,10 +35,15 @@ def parse_args():
     return p.parse_args()
 
 
-def llama_config(small):
+def llama_config(small, custom=None):
     from transformers import LlamaConfig
-    dims = dict(hidden_size=512, num_attention_heads=8, num_key_value_heads=2, intermediate_size=1792) if small else \
-        dict(hidden_size=8192, num_attention_heads=64, num_key_value_heads=8, intermediate_size=28672)
+    if custom:
+        h, heads, kv, ffn = (int(x) for x in custom.split(","))
+        dims = dict(hidden_size=h, num_attention_heads=heads, num_key_value_heads=kv, intermediate_size=ffn)
+    elif small:
+        dims = dict(hidden_size=512, num_attention_heads=8, num_key_value_heads=2, intermediate_size=1792)
+    else:
+        dims = dict(hidden_size=8192, num_attention_heads=64, num_key_value_heads=8, intermediate_size=28672)
     cfg = LlamaConfig(**dims, rms_norm_eps=1e-5, rope_theta=10000.0, max_position_embeddings=4096,
                       num_hidden_layers=1, vocab_size=32000, attention_bias=False, mlp_bias=False)
     # eager attention exports as MatMul/Mul/Add/Softmax/MatMul, the sequence the importer fuses; SDPA's export differs.
@@ -152,7 +158,7 @@ def main():
         sys.exit("export_llama_layer.py: no CUDA device; the reference output is an FP16 CUDA run")
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
-    cfg = llama_config(args.small)
+    cfg = llama_config(args.small, args.dims)
     model = build_wrapper(torch, cfg, args.seq, "cpu")
     # nn.Linear's default init with S x 8192 inputs gives outputs far beyond FP16 after 3 matmuls; LLaMA's own 0.02 does not.
     with torch.no_grad():
@@ -167,9 +173,12 @@ def main():
     np.save(os.path.join(args.out, "output.npy"), y.float().cpu().numpy().astype(np.float16))
     export(torch, model, x, os.path.join(args.out, "layer.onnx"), args.opset)
 
-    meta = dict(config={k: getattr(cfg, k) for k in ("hidden_size", "num_attention_heads", "num_key_value_heads",
-                                                     "intermediate_size", "rms_norm_eps", "rope_theta")},
-                seed=args.seed, batch=args.batch, seq=args.seq, opset=args.opset, small=args.small,
+    config = {k: getattr(cfg, k) for k in ("hidden_size", "num_attention_heads", "num_key_value_heads", "intermediate_size", "rms_norm_eps")}
+    # transformers 5 keeps theta in rope_parameters; 4.x has rope_theta
+    rope = getattr(cfg, "rope_parameters", None) or {}
+    config["rope_theta"] = rope.get("rope_theta") if isinstance(rope, dict) and "rope_theta" in rope else getattr(cfg, "rope_theta", None)
+    meta = dict(config=config,
+                seed=args.seed, batch=args.batch, seq=args.seq, opset=args.opset, small=args.small, dims=args.dims,
                 torch=torch.__version__, transformers=transformers.__version__, files=["input.npy", "output.npy", "layer.onnx"])
     if args.int4:
         QuantLinear = make_quant_linear(torch, args.group_size)

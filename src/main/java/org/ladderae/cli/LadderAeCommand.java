@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             TuneCommand.class,
             CompileCommand.class,
+            RunCommand.class,
             HelpCommand.class,
         })
 public final class LadderAeCommand implements Runnable {

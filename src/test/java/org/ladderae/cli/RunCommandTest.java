@@ -1,0 +1,80 @@
+package org.ladderae.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ladderae.models.io.NpyArray;
+import org.ladderae.models.onnx.OnnxModels;
+
+/** {@code ladder-ae run} on a compiled model, through the CPU reference (the GPU path runs on the GPU machine). */
+class RunCommandTest {
+    @TempDir Path dir;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Cli.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path compiled() throws Exception {
+        Path model = dir.resolve("mlp.onnx");
+        Files.write(model, OnnxModels.rmsNormMlp(128, 256).toByteArray());
+        Path out = dir.resolve("compiled");
+        assertThat(run("compile", model.toString(), "--weights", "int4", "--group-size", "64", "--out", out.toString()).code()).isZero();
+        return out;
+    }
+
+    @Test
+    void cpuReferencePrintsTheOutputAndMatchesItsOwnSavedOutputButNotAPerturbedOne() throws Exception {
+        Path c = compiled();
+        Path x = dir.resolve("x.npy");
+        double[] xs = new double[2 * 4 * 128];
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < xs.length; i++) xs[i] = rnd.nextGaussian();
+        new NpyArray(List.of(2, 4, 128), xs).writeFp16(x);   // the model's batch is dynamic: the file gives it
+        Path saved = dir.resolve("y.npy");
+        Run r = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--save", saved.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("output", "values: [", "CPU reference");
+        NpyArray y = NpyArray.read(saved);
+        assertThat(y.values()).isNotEmpty();
+        assertThat(java.util.Arrays.stream(y.values()).map(Math::abs).max().orElse(0)).isGreaterThan(0);
+
+        Run same = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--expect", saved.toString());
+        assertThat(same.code()).isZero();
+        assertThat(same.out()).contains("MATCH").doesNotContain("MISMATCH");
+
+        double[] off = y.values().clone();
+        for (int i = 0; i < off.length; i++) off[i] = -off[i];
+        Path wrong = dir.resolve("wrong.npy");
+        new NpyArray(y.shape(), off).writeFp16(wrong);
+        Run mismatch = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--expect", wrong.toString());
+        assertThat(mismatch.code()).isEqualTo(1);
+        assertThat(mismatch.out()).contains("MISMATCH");
+    }
+
+    @Test
+    void badDirectoriesAndInputsAreOneLine() throws Exception {
+        Run missing = run("run", dir.resolve("none").toString(), "--cpu-reference");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err().strip()).startsWith("ladder-ae:").contains("is not a compiled model").doesNotContain("\n");
+        Path c = compiled();
+        Path badShape = dir.resolve("x.npy");
+        new NpyArray(List.of(3), new double[] {1, 2, 3}).writeFp16(badShape);
+        Run shape = run("run", c.toString(), "--input", badShape.toString(), "--cpu-reference");
+        assertThat(shape.code()).isEqualTo(2);
+        assertThat(shape.err()).contains("holds shape [3]");
+        Run dynamic = run("run", c.toString(), "--random", "--cpu-reference");
+        assertThat(dynamic.code()).isEqualTo(2);
+        assertThat(dynamic.err()).contains("dynamic dimension: give --input FILE");
+    }
+}

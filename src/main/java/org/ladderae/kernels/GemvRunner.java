@@ -135,6 +135,33 @@ public final class GemvRunner {
      */
     public Timing time(GemvConfig config, int n, int k, long seed) {
         config.validateShape(n, k);
+        TimingData data = timingData(config, n, k, seed);
+        Kernel kernel = kernel(config);
+        LaunchConfig lc = launch(config, n);
+        try (GpuTimer timer = new GpuTimer(context)) {
+            TimingStats stats = timer.time(i -> kernel.launch(lc, data.args().get(i % data.args().size())),
+                    GpuTimer.Options.defaults().withTargetMs(150).withCache(GpuTimer.cacheFor(data.workingSet(), context.device())));
+            return new Timing(config, n, k, stats, GemvKernelSpec.weightBytes(config, n, k) + data.activationBytes() + 2L * config.m() * n);
+        }
+    }
+
+    /** What the timing data depends on: everything but the launch configuration, so a tuner's candidates share it. */
+    private record DataKey(WeightFormat weights, ActFormat acts, int m, int groupSize, int n, int k, long seed) {}
+
+    /** Device buffers of one timing shape: rotating weight (and aux) copies, activations, output. */
+    private record TimingData(DataKey key, List<DeviceBuffer> buffers, List<KernelArgs> args, long workingSet, long activationBytes) {}
+
+    private TimingData timing;
+
+    /**
+     * The timing buffers for this shape, kept until a different shape is timed (or {@link #close}): filling
+     * hundreds of MB of random weights on the host costs more than timing a candidate, and a tuner times
+     * several candidates of one shape in a row.
+     */
+    private TimingData timingData(GemvConfig config, int n, int k, long seed) {
+        DataKey key = new DataKey(config.weights(), config.acts(), config.m(), config.groupSize(), n, k, seed);
+        if (timing != null && timing.key().equals(key)) return timing;
+        releaseTimingData();
         long wBytes = (long) n * k * config.weights().bits() / 8;
         long auxBytes = config.grouped() ? 4L * n * config.groups(k) : config.weights() == WeightFormat.MXFP8 ? (long) n * (k / 32) : 16;
         long l2 = context.device().l2CacheBytes();
@@ -155,16 +182,18 @@ public final class GemvRunner {
                 else fillMxExponents(dX, config.weights(), auxBytes, seed + c);
                 args.add(KernelArgs.of().buffer(dA).buffer(dW).buffer(dX).buffer(dC).i32(n).i32(k));
             }
-            Kernel kernel = kernel(config);
-            LaunchConfig lc = launch(config, n);
-            long workingSet = copies * (wBytes + auxBytes);
-            try (GpuTimer timer = new GpuTimer(context)) {
-                TimingStats stats = timer.time(i -> kernel.launch(lc, args.get(i % args.size())),
-                        GpuTimer.Options.defaults().withTargetMs(150).withCache(GpuTimer.cacheFor(workingSet, context.device())));
-                return new Timing(config, n, k, stats, GemvKernelSpec.weightBytes(config, n, k) + a.length + 2L * config.m() * n);
-            }
-        } finally {
+            timing = new TimingData(key, owned, args, copies * (wBytes + auxBytes), a.length);
+            return timing;
+        } catch (RuntimeException e) {
             for (DeviceBuffer b : owned) b.close();
+            throw e;
+        }
+    }
+
+    private void releaseTimingData() {
+        if (timing != null) {
+            for (DeviceBuffer b : timing.buffers()) b.close();
+            timing = null;
         }
     }
 
@@ -215,6 +244,7 @@ public final class GemvRunner {
     }
 
     public void close() {
+        releaseTimingData();
         modules.values().forEach(CudaModule::close);
         modules.clear();
     }

@@ -205,8 +205,10 @@ final class LadderGemmPoints {
                 case NF4 -> "NF4 codes (QLoRA table) in the pair layout, decoded to FP16 by a shared-memory table, no block scale";
                 case INT1 -> "unsigned INT1 codes unpacked to s8 0/1 (s8 IMMA, INT32 accumulation), no scale (as in the artifact)";
                 case FP8_E5M2 -> c.activation() == Format.FP16 ? "FP8 E5M2 decoded exactly to FP16 (byte into the high byte)"
-                        : "FP8 E5M2 x E5M2 on FP8 tensor cores, FP32 accumulation";
-                case FP8_E4M3 -> "FP8 E4M3 x E4M3 on FP8 tensor cores, FP32 accumulation";
+                        : "FP8 E5M2 x E5M2 on FP8 tensor cores" + (c.path() == GemmConfig.Path.WGMMA
+                        ? " (wgmma: Hopper's reduced-precision FP8 accumulation, checked at tolerance 4e-3)" : ", FP32 accumulation");
+                case FP8_E4M3 -> "FP8 E4M3 x E4M3 on FP8 tensor cores" + (c.path() == GemmConfig.Path.WGMMA
+                        ? " (wgmma: Hopper's reduced-precision FP8 accumulation, checked at tolerance 4e-3)" : ", FP32 accumulation");
                 case MXFP8 -> "MXFP8 (E5M2 elements, E8M0 exponent per 32 K elements) for weights and activations: e5m2 MMA per block, "
                         + "scales applied in FP32";
                 default -> null;

@@ -7,7 +7,7 @@ import org.ladderae.kernels.GemmConfig.Path;
  * The GEMM kernel a shape runs without tuning: the fastest variant of the H100 run in
  * docs/kernels/GEMM-NOTES.md for each format and M regime. M &lt;= 64 is memory-bound and takes the
  * 32-row tiles (INT4 with split-K 4, which measured 2x faster there); larger M takes the 128-row
- * tiles, and where the GPU is sm_90a the wgmma kernel for FP16 and FP8 x FP8 (INT8 has one too; see below).
+ * tiles, and where the GPU is sm_90a the wgmma kernel for the pairs it has (FP16, INT8, FP8 x FP8).
  * Formats without a measured variant yet (NF4, FP8 weights, INT1, MXFP8) take their format family's
  * tiles; the FP8-activation mma tiles are 32x32 per warp because ptxas spills the 64x64 warp tile there.
  */
@@ -45,9 +45,8 @@ public final class GemmKernels {
                 default -> GemmConfig.mma(weights, acts, m, n, k, 32, 128, 1, 4, 4, 1);
             };
         }
-        // INT8 stays on mma.sync until wgmma s8 is measured faster (mma.sync INT8 ran 707 TOPS, wgmma v1 FP16 only 0.70x cuBLAS)
-        boolean wgmma = arch.major() == 9 && arch.archSpecific() && n % 256 == 0 && weights != Format.INT8
-                && GemmConfig.supports(weights, acts, Path.WGMMA);
+        // wgmma s8 ran 1068 TOPS at 16384^3 on the H100 against 684 for mma.sync (docs/kernels/GEMM-NOTES.md, run 3)
+        boolean wgmma = arch.major() == 9 && arch.archSpecific() && n % 256 == 0 && GemmConfig.supports(weights, acts, Path.WGMMA);
         if (wgmma) return GemmConfig.wgmma(weights, m, n, k, 2, 256, 4);
         if (fp8Acts) return GemmConfig.mma(weights, acts, m, n, k, 64, 128, 2, 4, 4, 1);
         return switch (weights) {

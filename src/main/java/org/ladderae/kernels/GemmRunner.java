@@ -58,6 +58,19 @@ public final class GemmRunner implements AutoCloseable {
      */
     public static final double FP16_TOLERANCE = 1e-3;
 
+    /**
+     * FP8 x FP8 on wgmma: Hopper's FP8 wgmma adds its products into fewer bits than FP32 (the known "FP8 fast
+     * accumulation"; the kernel does not yet promote each k tile into separate FP32 sums). The H100 run measured
+     * 0.7e-3..0.85e-3 at K = 1024 and 1.0e-3..1.2e-3 at K = 2048 against 2e-4 for the same data on mma.sync, growing
+     * with K; 4e-3 admits that and still catches a wrong fragment or scale (errors of order 1).
+     */
+    public static final double FP8_WGMMA_TOLERANCE = 4e-3;
+
+    static double tolerance(GemmConfig c) {
+        boolean fp8 = c.activation() == Format.FP8_E4M3 || c.activation() == Format.FP8_E5M2;
+        return fp8 && c.path() == GemmConfig.Path.WGMMA ? FP8_WGMMA_TOLERANCE : FP16_TOLERANCE;
+    }
+
     public static KernelSource source(GemmConfig config) {
         return KernelSource.fromClasspath(config.source().substring("kernels/".length()));
     }
@@ -128,7 +141,7 @@ public final class GemmRunner implements AutoCloseable {
         for (short s : out) if (s == HalfPrecision.POISON) written = false;
         if (config.activation() != Format.INT8) {
             GemvReference.Fp16Comparison cmp = GemvReference.compare(out, p.reference());
-            return new Check(config, cmp.relativeError(), FP16_TOLERANCE, written && cmp.allFinite());
+            return new Check(config, cmp.relativeError(), tolerance(config), written && cmp.allFinite());
         }
         return new Check(config, GemvReference.fractionInexact(out, p.exactReference()), 0.0, written);
     }

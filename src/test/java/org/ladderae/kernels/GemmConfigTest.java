@@ -87,4 +87,12 @@ class GemmConfigTest {
         assertThatThrownBy(() -> GemmConfig.wgmma(Format.MXFP8, 64, 512, 1024, 1, 256, 4)).hasMessageContaining("no kernel");
         assertThat(GemmKernels.supportedPairs()).contains("W_NF4A_FP16", "W_INT1A_INT8", "W_MXFP8A_MXFP8", "W_FP8_E4M3A_FP8_E4M3");
     }
+
+    @Test
+    void onlyFp8OnWgmmaGetsTheWiderTolerance() {
+        assertThat(GemmRunner.tolerance(GemmConfig.wgmma(Format.FP8_E4M3, 64, 512, 1024, 1, 256, 4))).isEqualTo(GemmRunner.FP8_WGMMA_TOLERANCE);
+        assertThat(GemmRunner.tolerance(GemmConfig.mma(Format.FP8_E4M3, Format.FP8_E4M3, 33, 256, 1024, 32, 128, 1, 4, 4, 1)))
+                .isEqualTo(GemmRunner.FP16_TOLERANCE);
+        assertThat(GemmRunner.tolerance(GemmConfig.wgmma(64, 512, 1024, 1, 256, 4))).isEqualTo(GemmRunner.FP16_TOLERANCE);
+    }
 }

@@ -4,28 +4,40 @@
 //
 // Configuration (all by -D):
 //   KNAME            kernel symbol (CUTLASS-style name chosen by org.ladderae.kernels.GemmConfig)
-//   LADDER_FMT       0 = W_FP16 A_FP16  (mma m16n8k16 f16, FP32 accumulation)
-//                    1 = W_INT4 A_FP16  (unsigned 4-bit weights in the Ladder fragment layout, see below;
-//                                        decoded to FP16 in registers with lop3 + magic 0x6400)
-//                    2 = W_INT8 A_INT8  (mma m16n8k32 s8, INT32 accumulation, output cast to FP16)
+//   LADDER_FMT       format pair and tensor-core instruction (FP32 accumulation unless INT32 is said):
+//                    0 = W_FP16 A_FP16       mma m16n8k16 f16
+//                    1 = W_INT4 A_FP16       unsigned 4-bit weights, Ladder fragment layout (below), lop3 + magic 0x6400
+//                    2 = W_INT8 A_INT8       mma m16n8k32 s8, INT32 accumulation, output cast to FP16
+//                    3 = W_NF4  A_FP16       NF4 codes, pair layout (below), decoded by a 256-entry half2 table in smem
+//                    4 = W_E5M2 A_FP16       FP8 E5M2 weights, pair layout (below), byte -> high byte of a half (prmt, exact)
+//                    5 = W_INT1 A_INT8       1-bit weights, bit layout (below), unpacked to s8 0/1 (imad + and); s8 mma, INT32
+//                    6 = W_E4M3 A_E4M3       mma m16n8k32 e4m3 (sm_89+)
+//                    7 = W_E5M2 A_E5M2       mma m16n8k32 e5m2 (sm_89+)
+//                    8 = W_MXFP8 A_MXFP8     E5M2 elements, one E8M0 exponent per 32 K elements and row of A and of W;
+//                                            one e5m2 m16n8k32 per MX block, scaled by 2^(ea+ew-254) into the FP32 sums.
+//                                            A's exponents [M][K/32] follow A's elements in A's buffer, W's [N][K/32] W's.
 //   BM, BN           block tile (BM multiple of 16*WARPS_M, BN multiple of 16*WARPS_N)
 //   WARPS_M, WARPS_N warp grid in the block
 //   STAGES           cp.async pipeline depth (>= 2)
 //   GROUP_M          grouped tile order for L2 reuse (default 8)
-// The K tile is fixed to 128 bytes of A per row: 64 FP16 or 128 INT8 elements (BK = 64 / 128).
+// The K tile is fixed to 128 bytes of A per row: 64 FP16 or 128 8-bit elements (BK = 64 / 128).
 // Requirements: N % BN == 0, K % (BK * splits) == 0; M arbitrary (rows past M are zero-filled and not stored).
 //
-// Shared memory: A and W tiles (FP16/INT8) use 128-byte rows with the 16-byte chunk XOR swizzle
-// chunk' = chunk ^ (row & 7): ldmatrix (8 rows x 16 B per phase) and cp.async stores are bank-conflict free.
+// Shared memory: A and W tiles use rows of 128 bytes (W: 16, 32 or 64 bytes for the packed formats) whose 16-byte
+// chunks are XOR-swizzled by the row (chunk ^ (row / (8 / chunks)) % chunks): ldmatrix (8 rows x 16 B per phase),
+// the per-lane word reads of the packed formats and the cp.async stores are bank-conflict free.
 //
-// INT4 Ladder layout (the offline "layout transform"): W is N x K/2 bytes; within each row, each block of
-// 32 K elements is 16 bytes = 4 words; word t (t = 0..3) holds the 8 nibbles (n0 = bits 0..3)
-//   [e(b+2t), e(b+2t+8), e(b+2t+16), e(b+2t+24), e(b+2t+1), e(b+2t+9), e(b+2t+17), e(b+2t+25)]   (b = block start)
-// so that lane (g = lane/4, t = lane%4) of a warp reads one word per 8-column block and k32 block and decodes
-// it straight into the mma B fragments of two k16 steps (no shuffles). In shared memory the two 16-byte chunks
-// of a 32-byte W row are swapped on rows with (row & 4) so a warp's 8 rows x 16 B read is conflict-free.
+// Offline weight layouts (the "layout transform"; org.ladderae.kernels.GemmWeightLayout is the Java twin):
+//  * INT4 (FMT 1): per 32 K elements 16 bytes = 4 words; word t holds nibbles (n0 = bits 0..3)
+//    [e(2t), e(2t+8), e(2t+16), e(2t+24), e(2t+1), e(2t+9), e(2t+17), e(2t+25)], so lane (g, t) reads one word per
+//    8-column block and k32 and decodes it straight into the B fragments of two k16 steps: lop3 pairs (n0,n4), (n1,n5).
+//  * NF4 (FMT 3): same words, nibbles [e(2t), e(2t+1), e(2t+8), e(2t+9), e(2t+16), e(2t+17), e(2t+24), e(2t+25)]:
+//    each byte is one B register's pair, so one table lookup per register.
+//  * 8-bit (FMT 4): per 16 K elements 16 bytes = 4 words; word t = bytes [e(2t), e(2t+1), e(2t+8), e(2t+9)].
+//  * INT1 (FMT 5): per 128 K elements 16 bytes = 4 words; byte s of word t = bits e(32s+4t+i) (i = 0..3) then
+//    e(32s+16+4t+i): its low and high nibbles are the s8 B registers of k32 step s.
 //
-// Split-K: gridDim.z = splits. splits == 1 writes C; splits > 1 writes FP32 (INT32 for FMT 2) partials
+// Split-K: gridDim.z = splits. splits == 1 writes C; splits > 1 writes FP32 (INT32 for INT8 sums) partials
 // to ws[z][M][N] and ladder_gemm_splitk_reduce sums them into C.
 #include "ladder_gemm_common.cuh"
 
@@ -60,33 +72,58 @@
 #define MI (WTM / 16)
 #define NI (WTN / 8)
 #define A_ROWB 128
-#if LADDER_FMT == 2
+// A is 8-bit (k32 MMA steps) for the INT8, FP8 and MXFP8 activations.
+#define A_8BIT (LADDER_FMT == 2 || LADDER_FMT >= 5)
+#define INT_ACC (LADDER_FMT == 2 || LADDER_FMT == 5)
+#define MX (LADDER_FMT == 8)
+#if A_8BIT
 #define BK 128
 #define A_ELEM_BYTES 1
 #else
 #define BK 64
 #define A_ELEM_BYTES 2
 #endif
-#if LADDER_FMT == 1
+// Bytes of one W row per K tile, as the kernel reads them.
+#if LADDER_FMT == 1 || LADDER_FMT == 3
 #define W_ROWB 32
+#elif LADDER_FMT == 4
+#define W_ROWB 64
+#elif LADDER_FMT == 5
+#define W_ROWB 16
 #else
 #define W_ROWB 128
 #endif
+#define W_CHUNKS (W_ROWB / 16)
 #define A_STAGE (BM * A_ROWB)
 #define W_STAGE (BN * W_ROWB)
-#define STAGE_BYTES (A_STAGE + W_STAGE)
+#if MX
+#define EXP_STAGE ((BM + BN) * 4)   // 4 E8M0 exponents (one per k32 block) per row of A and of W
+#else
+#define EXP_STAGE 0
+#endif
+#define STAGE_BYTES (A_STAGE + W_STAGE + EXP_STAGE)
+#define PIPE_BYTES (STAGES * STAGE_BYTES)   // the NF4 table (1 KiB) follows the pipeline stages
 
 static_assert(WTM % 16 == 0 && WTN % 16 == 0, "warp tile must be a multiple of 16x16");
 static_assert(STAGES >= 2, "need >= 2 stages");
 
-#if LADDER_FMT == 2
+#if INT_ACC
 typedef int acc_t;
 #else
 typedef float acc_t;
 #endif
 
+// Offset of 16-byte chunk c of row r in a W tile of W_ROWB-byte rows (see the header).
+LADDER_DEV uint32_t w_swz(int r, int c) {
+  return (uint32_t)(r * W_ROWB + ((c ^ ((r / (8 / W_CHUNKS)) & (W_CHUNKS - 1))) << 4));
+}
+
+LADDER_DEV void cp_async4(uint32_t dst, const void* src, int src_bytes) {
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst), "l"(src), "r"(src_bytes));
+}
+
 __device__ __forceinline__ void load_stage(uint8_t* smem, int stage, int ktile, const uint8_t* A, const uint8_t* W,
-                                           int M, int K, int m0, int n0, int tid) {
+                                           int M, int N, int K, int m0, int n0, int tid) {
   uint8_t* sA = smem + stage * STAGE_BYTES;
   uint8_t* sW = sA + A_STAGE;
   const size_t a_row = (size_t)K * A_ELEM_BYTES;
@@ -98,24 +135,50 @@ __device__ __forceinline__ void load_stage(uint8_t* smem, int stage, int ktile, 
     const uint8_t* src = A + (size_t)(ok ? gm : 0) * a_row + (size_t)ktile * A_ROWB + c * 16;
     cp_async16(smem_u32(sA + swz128(r, c)), src, ok ? 16 : 0);
   }
-#if LADDER_FMT == 1
-  const size_t w_row = (size_t)K / 2;
+  const size_t w_row = (size_t)K * W_ROWB / BK;
 #pragma unroll
-  for (int i = tid; i < BN * 2; i += NTHREADS) {
-    int r = i >> 1, c = i & 1;
+  for (int i = tid; i < BN * W_CHUNKS; i += NTHREADS) {
+    int r = i / W_CHUNKS, c = i % W_CHUNKS;
     const uint8_t* src = W + (size_t)(n0 + r) * w_row + (size_t)ktile * W_ROWB + c * 16;
-    cp_async16(smem_u32(sW + r * W_ROWB + ((c ^ ((r >> 2) & 1)) << 4)), src, 16);
+    cp_async16(smem_u32(sW + w_swz(r, c)), src, 16);
   }
-#else
-  const size_t w_row = (size_t)K * A_ELEM_BYTES;
-#pragma unroll
-  for (int i = tid; i < BN * 8; i += NTHREADS) {
-    int r = i >> 3, c = i & 7;
-    const uint8_t* src = W + (size_t)(n0 + r) * w_row + (size_t)ktile * W_ROWB + c * 16;
-    cp_async16(smem_u32(sW + swz128(r, c)), src, 16);
+#if MX
+  uint8_t* sE = sW + W_STAGE;   // [BM rows of A][4], then [BN rows of W][4]
+  const uint8_t* aexp = A + (size_t)M * K;
+  const uint8_t* wexp = W + (size_t)N * K;
+  for (int i = tid; i < BM + BN; i += NTHREADS) {
+    if (i < BM) {
+      int gm = m0 + i;
+      bool ok = gm < M;
+      cp_async4(smem_u32(sE + 4 * i), aexp + (size_t)(ok ? gm : 0) * (K / 32) + ktile * 4, ok ? 4 : 0);
+    } else {
+      cp_async4(smem_u32(sE + 4 * i), wexp + (size_t)(n0 + i - BM) * (K / 32) + ktile * 4, 4);
+    }
   }
 #endif
 }
+
+LADDER_DEV void mma_k32_8bit(acc_t* c, const uint32_t* a, const uint32_t* b) {
+#if LADDER_FMT == 6
+  asm volatile("mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+#elif LADDER_FMT == 7 || LADDER_FMT == 8
+  asm volatile("mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e5m2.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+#elif INT_ACC
+  mma_s8_16832(c, a, b);
+#endif
+}
+
+// 2^(e - 127) of an E8M0 code as a float: e = 0 is the subnormal 2^-127, e = 255 is NaN (OCP MX).
+LADDER_DEV float e8m0_to_float(uint32_t e) {
+  return e == 0 ? __int_as_float(0x00400000) : e == 255 ? __int_as_float(0x7FC00000) : __int_as_float((int)(e << 23));
+}
+
+// Four 1-bit codes (bits 0..3 of x) -> four s8 bytes 0/1: the multiply places bit i at bit 8i without carries.
+LADDER_DEV uint32_t unpack_u1x4_to_s8x4(uint32_t x) { return (x * 0x00204081u) & 0x01010101u; }
 
 extern "C" __global__ void __launch_bounds__(NTHREADS, 1)
 KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __restrict__ C, acc_t* __restrict__ ws,
@@ -130,6 +193,17 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
   const int splits = gridDim.z;
   const int ktiles = K / BK / splits;
   const int kt0 = blockIdx.z * ktiles;
+  const int g = lane >> 2, t = lane & 3;
+
+#if LADDER_FMT == 3
+  // half2(NF4[b & 15], NF4[b >> 4]) for every byte b: one lookup decodes one B register. Filled before the first
+  // barrier of the main loop, which orders it before any read.
+  uint32_t* nf4_pairs = reinterpret_cast<uint32_t*>(smem + PIPE_BYTES);
+  for (int b = tid; b < 256; b += NTHREADS) {
+    half lo = __float2half_rn(c_nf4[b & 15]), hi = __float2half_rn(c_nf4[b >> 4]);
+    nf4_pairs[b] = (uint32_t)__half_as_ushort(lo) | ((uint32_t)__half_as_ushort(hi) << 16);
+  }
+#endif
 
   acc_t acc[MI][NI][4];
 #pragma unroll
@@ -141,7 +215,7 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
 
 #pragma unroll
   for (int s = 0; s < STAGES - 1; ++s) {
-    if (s < ktiles) load_stage(smem, s, kt0 + s, A, W, M, K, m0, n0, tid);
+    if (s < ktiles) load_stage(smem, s, kt0 + s, A, W, M, N, K, m0, n0, tid);
     cp_async_commit();
   }
 
@@ -150,21 +224,37 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
     __syncthreads();
     {  // prefetch tile kt + STAGES - 1 into the stage consumed at kt - 1 (all threads passed the barrier)
       int nk = kt + STAGES - 1;
-      if (nk < ktiles) load_stage(smem, nk % STAGES, kt0 + nk, A, W, M, K, m0, n0, tid);
+      if (nk < ktiles) load_stage(smem, nk % STAGES, kt0 + nk, A, W, M, N, K, m0, n0, tid);
       cp_async_commit();
     }
     const uint8_t* sA = smem + (kt % STAGES) * STAGE_BYTES;
     const uint8_t* sW = sA + A_STAGE;
     const uint32_t sA_u = smem_u32(sA), sW_u = smem_u32(sW);
+#if MX
+    // This lane's exponent words (one byte per k32 block): A rows g and g+8 of every i (its accumulator rows) and
+    // W rows = output columns 2t, 2t+1 of every 8-column block j (its accumulator columns).
+    uint32_t ea[MI][2], ew[NI][2];
+    {
+      const uint32_t* sE = reinterpret_cast<const uint32_t*>(sW + W_STAGE);
+#pragma unroll
+      for (int i = 0; i < MI; ++i)
+#pragma unroll
+        for (int h = 0; h < 2; ++h) ea[i][h] = sE[wm * WTM + i * 16 + g + 8 * h];
+#pragma unroll
+      for (int j = 0; j < NI; ++j)
+#pragma unroll
+        for (int c = 0; c < 2; ++c) ew[j][c] = sE[BM + wn * WTN + j * 8 + 2 * t + c];
+    }
+#endif
 
 #pragma unroll
     for (int kp = 0; kp < 2; ++kp) {  // two pairs of k-steps (32 bytes of A per row each step)
-#if LADDER_FMT == 1
+#if LADDER_FMT == 1 || LADDER_FMT == 3
       uint32_t wq[NI];  // one word = 8 nibbles = B fragments of k-steps 2kp, 2kp+1 for one 8-column block
 #pragma unroll
       for (int j = 0; j < NI; ++j) {
-        int r = wn * WTN + j * 8 + (lane >> 2);
-        wq[j] = *reinterpret_cast<const uint32_t*>(sW + r * W_ROWB + ((kp ^ ((r >> 2) & 1)) << 4) + (lane & 3) * 4);
+        int r = wn * WTN + j * 8 + g;
+        wq[j] = *reinterpret_cast<const uint32_t*>(sW + w_swz(r, kp) + t * 4);
       }
 #endif
 #pragma unroll
@@ -184,6 +274,28 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
           // kh = 0: (n0,n4) -> k = 2t,2t+1; (n1,n5) -> k = 2t+8,2t+9.  kh = 1: n2,n6 / n3,n7, k + 16.
           decode_u4x4_to_half2x2(wq[j] >> (8 * kh), bf[j][0], bf[j][1]);
         }
+#elif LADDER_FMT == 3
+#pragma unroll
+        for (int j = 0; j < NI; ++j) {
+          bf[j][0] = nf4_pairs[(wq[j] >> (16 * kh)) & 0xFF];
+          bf[j][1] = nf4_pairs[(wq[j] >> (16 * kh + 8)) & 0xFF];
+        }
+#elif LADDER_FMT == 4
+#pragma unroll
+        for (int j = 0; j < NI; ++j) {
+          int r = wn * WTN + j * 8 + g;
+          uint32_t w = *reinterpret_cast<const uint32_t*>(sW + w_swz(r, ks) + t * 4);
+          bf[j][0] = __byte_perm(w, 0u, 0x1404);   // (e(2t), e(2t+1)) as the high bytes of two halves
+          bf[j][1] = __byte_perm(w, 0u, 0x3424);   // (e(2t+8), e(2t+9))
+        }
+#elif LADDER_FMT == 5
+#pragma unroll
+        for (int j = 0; j < NI; ++j) {
+          int r = wn * WTN + j * 8 + g;
+          uint32_t byte = (*reinterpret_cast<const uint32_t*>(sW + w_swz(r, 0) + t * 4) >> (8 * ks)) & 0xFF;
+          bf[j][0] = unpack_u1x4_to_s8x4(byte & 0xF);
+          bf[j][1] = unpack_u1x4_to_s8x4(byte >> 4);
+        }
 #else
 #pragma unroll
         for (int j = 0; j < NI / 2; ++j) {
@@ -192,12 +304,29 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
           ldmatrix_x4(bf[2 * j][0], bf[2 * j][1], bf[2 * j + 1][0], bf[2 * j + 1][1], sW_u + swz128(r, c));
         }
 #endif
+#if MX
+        float sa[MI][2], sw[NI][2];
+#pragma unroll
+        for (int i = 0; i < MI; ++i)
+#pragma unroll
+          for (int h = 0; h < 2; ++h) sa[i][h] = e8m0_to_float((ea[i][h] >> (8 * ks)) & 0xFF);
+#pragma unroll
+        for (int j = 0; j < NI; ++j)
+#pragma unroll
+          for (int c = 0; c < 2; ++c) sw[j][c] = e8m0_to_float((ew[j][c] >> (8 * ks)) & 0xFF);
+#endif
 #pragma unroll
         for (int i = 0; i < MI; ++i)
 #pragma unroll
           for (int j = 0; j < NI; ++j) {
-#if LADDER_FMT == 2
-            mma_s8_16832(acc[i][j], af[i], bf[j]);
+#if MX
+            // One MX block of A row and W column per k32 step: its exact-in-FP32 dot product, then the block scales.
+            float part[4] = {0.f, 0.f, 0.f, 0.f};
+            mma_k32_8bit(part, af[i], bf[j]);
+#pragma unroll
+            for (int r = 0; r < 4; ++r) acc[i][j][r] = fmaf(part[r], sa[i][r >> 1] * sw[j][r & 1], acc[i][j][r]);
+#elif A_8BIT
+            mma_k32_8bit(acc[i][j], af[i], bf[j]);
 #else
             mma_f16_16816(acc[i][j], af[i], bf[j]);
 #endif
@@ -208,7 +337,6 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
   cp_async_wait<0>();
 
   // Epilogue: fragment (i, j): c0,c1 at (row g, cols 2t, 2t+1), c2,c3 at row g+8.
-  const int g = lane >> 2, t = lane & 3;
 #pragma unroll
   for (int i = 0; i < MI; ++i)
 #pragma unroll
@@ -219,7 +347,7 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
         int col = n0 + wn * WTN + j * 8 + 2 * t;
         if (row < M) {
           if (splits == 1) {
-#if LADDER_FMT == 2
+#if INT_ACC
             half2 v = __halves2half2(__int2half_rn(acc[i][j][2 * h]), __int2half_rn(acc[i][j][2 * h + 1]));
 #else
             half2 v = __floats2half2_rn(acc[i][j][2 * h], acc[i][j][2 * h + 1]);
@@ -244,7 +372,7 @@ extern "C" __global__ void ladder_gemm_splitk_reduce(const acc_t* __restrict__ w
     s0 += ws[z * MN + i];
     s1 += ws[z * MN + i + 1];
   }
-#if LADDER_FMT == 2
+#if INT_ACC
   *reinterpret_cast<half2*>(C + i) = __halves2half2(__int2half_rn(s0), __int2half_rn(s1));
 #else
   *reinterpret_cast<half2*>(C + i) = __floats2half2_rn(s0, s1);

@@ -75,6 +75,13 @@ LADDER_DEV void decode_u4x4_to_half2x2(uint32_t w, uint32_t& b0, uint32_t& b1) {
   b1 = *reinterpret_cast<uint32_t*>(&r1);
 }
 
+// The QLoRA NormalFloat-4 table (the same values as org.ladderae.formats.Nf4 and the GEMV kernels).
+__constant__ float c_nf4[16] = {
+    -1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f,
+    -0.28444138169288635f, -0.18477343022823334f, -0.09105003625154495f, 0.0f,
+    0.07958029955625534f, 0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
+    0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f, 1.0f};
+
 // Byte offset of 16-byte chunk c (0..7) of row r in a tile with 128-byte rows, XOR-swizzled
 // (the CUTLASS Swizzle<3,4,3> / wgmma SWIZZLE_128B pattern when the tile is 1024-byte aligned).
 LADDER_DEV uint32_t swz128(int r, int c) { return (uint32_t)(r * 128 + ((c ^ (r & 7)) << 4)); }

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ladder-ae bench gemv}: check, then time, Ladder GEMV kernels; ratios to our FP16 kernel and to the copy bandwidth.
- * {@code ladder-ae bench gemm}: the same for one tensor-core GEMM: ms, TFLOP/s and percent of the GPU's dense peak.
+ * {@code ladder-ae bench gemm}: the same for one tensor-core GEMM: ms, TFLOP/s, percent of the GPU's dense peak and the
+ * ratio to cuBLAS measured in the same run ({@link GemmBaselineRatios}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Benchmark Ladder kernels on this GPU (each is checked against the CPU reference first).",
@@ -166,20 +167,30 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "gemm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Tensor-core GEMM C[M,N] = A[M,K] x W[N,K]^T (W_FP16A_FP16, W_INT4A_FP16, W_INT8A_INT8), "
-                    + "checked against the CPU reference at M = 33 and 4095 first.")
+            description = "Tensor-core GEMM C[M,N] = A[M,K] x W[N,K]^T for every format pair with a kernel, checked against the "
+                    + "CPU reference at M = 33 and 4095 first, then timed beside cuBLAS (FP16, and INT8 / FP8 E4M3 for 8-bit "
+                    + "activations) on the same shape in the same run.")
     static final class Gemm implements Callable<Integer> {
-        @Option(names = "--weights", defaultValue = "int4", description = "fp16, int4 (unsigned codes, Ladder layout) or int8 (signed).")
+        @Option(names = "--weights", defaultValue = "int4",
+                description = "fp16, int8 (signed), int4, int1 (unsigned codes), nf4, fp8_e5m2 (or fp8/e5m2), fp8_e4m3 (e4m3), mxfp8.")
         String weights;
 
-        @Option(names = "--acts", defaultValue = "fp16", description = "fp16 (fp16 or int4 weights) or int8 (int8 weights).")
+        @Option(names = "--acts", defaultValue = "fp16",
+                description = "fp16 (fp16/int4/nf4/fp8_e5m2 weights), int8 (int8/int1 weights), fp8_e4m3/fp8_e5m2/mxfp8 (the same weights).")
         String acts;
 
         @Option(names = "-m", defaultValue = "4096") int m;
 
-        @Option(names = "-n", defaultValue = "28672", description = "Multiple of 128.") int n;
+        @Option(names = "-n", defaultValue = "28672", description = "Multiple of 128 (256 for wgmma).") int n;
 
-        @Option(names = "-k", defaultValue = "8192", description = "Multiple of 64 (fp16 acts) or 128 (int8 acts).") int k;
+        @Option(names = "-k", defaultValue = "8192", description = "Multiple of 64 (fp16 acts) or 128 (8-bit acts).") int k;
+
+        @Option(names = "--path", defaultValue = "auto",
+                description = "auto (GemmKernels' choice), mma (mma.sync) or wgmma (sm_90a; fp16, int8, fp8 pairs).")
+        String path;
+
+        @Option(names = "--no-baseline", description = "Skip the cuBLAS measurement (no nvcc needed for it).")
+        boolean noBaseline;
 
         @Option(names = "--device", defaultValue = "0") int device;
 
@@ -195,13 +206,20 @@ public final class BenchCommand implements Runnable {
             TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
             GemmConfig config;
             try {
-                config = GemmKernels.forShape(w, a, m, n, k, arch);
+                config = switch (path.trim().toLowerCase(Locale.ROOT)) {
+                    case "auto" -> GemmKernels.forShape(w, a, m, n, k, arch);
+                    case "mma" -> GemmKernels.forShape(w, a, m, n, k, new TargetArch(arch.major(), arch.minor(), false));
+                    case "wgmma" -> GemmConfig.wgmma(w, m, n, k, 2, n % 256 == 0 ? 256 : 128, 4);
+                    default -> throw new IllegalArgumentException("unknown --path '" + path + "': use auto, mma or wgmma");
+                };
+                if (!config.activation().equals(a)) throw new IllegalArgumentException("no wgmma kernel for W_" + w + "A_" + a);
             } catch (IllegalArgumentException e) {
                 throw new UserError(UserError.USAGE, e.getMessage());
             }
             KernelCache cache = KernelCache.defaultCache();
             out.println("GEMM on " + ctx.device().describe());
             out.println("kernel: " + config.kernelName() + (config.splitK() > 1 ? " split-K " + config.splitK() : ""));
+            GemmRunner.Timing t;
             try (GemmRunner runner = new GemmRunner(ctx, cache)) {
                 GemmRunner.Check check = runner.checkAll(config, seed);
                 GemmConfig at = check.config();
@@ -211,28 +229,33 @@ public final class BenchCommand implements Runnable {
                     out.println("FAILED its correctness check: not timed");
                     return UserError.RUN_FAILURE;
                 }
-                GemmRunner.Timing t = runner.time(config, seed);
-                OptionalDouble peak = GpuPeaks.forDevice(ctx.device().name())
-                        .map(p -> p.peak(a == GemmConfig.Format.INT8 ? NumberFormat.INT8 : NumberFormat.FP16)).orElse(OptionalDouble.empty());
-                out.printf(Locale.ROOT, "%-14s %-20s %10s %8s %10s %10s%n", "formats", "M x N x K", "median ms", "cv %",
-                        a == GemmConfig.Format.INT8 ? "TOP/s" : "TFLOP/s", "% of peak");
-                out.printf(Locale.ROOT, "%-14s %-20s %10.4f %8.1f %10.1f %10s%n", config.formatLabel(), m + "x" + n + "x" + k,
-                        t.stats().medianMs(), 100 * t.stats().cv(), t.tflops(),
-                        peak.isPresent() ? String.format(Locale.ROOT, "%.1f%%", 100 * t.tflops() / peak.getAsDouble()) : "n/a");
-                if (peak.isEmpty()) out.println(GpuPeaks.unknownMessage(ctx.device().name()));
-                else out.println("% of peak: of the datasheet dense " + (a == GemmConfig.Format.INT8 ? "INT8" : "FP16") + " tensor peak"
-                        + (w == GemmConfig.Format.INT4 ? " (INT4 weights are decoded to FP16 and run FP16 MMA)." : "."));
-                return 0;
+                t = runner.time(config, seed);
             } catch (KernelBuildException e) {
                 throw new UserError(UserError.RUN_FAILURE, e.getMessage());
             }
+            NumberFormat compute = GemmBaselineRatios.computeFormat(a);
+            OptionalDouble peak = GpuPeaks.forDevice(ctx.device().name()).map(p -> p.peak(compute)).orElse(OptionalDouble.empty());
+            String unit = compute == NumberFormat.INT8 ? "TOP/s" : "TFLOP/s";
+            out.printf(Locale.ROOT, "%-22s %-20s %10s %8s %10s %10s%n", "formats", "M x N x K", "median ms", "cv %", unit, "% of peak");
+            out.printf(Locale.ROOT, "%-22s %-20s %10.4f %8.1f %10.1f %10s%n", config.formatLabel(), m + "x" + n + "x" + k,
+                    t.stats().medianMs(), 100 * t.stats().cv(), t.tflops(),
+                    peak.isPresent() ? String.format(Locale.ROOT, "%.1f%%", 100 * t.tflops() / peak.getAsDouble()) : "n/a");
+            if (peak.isEmpty()) out.println(GpuPeaks.unknownMessage(ctx.device().name()));
+            else out.println("% of peak: of the datasheet dense " + compute.label() + " tensor peak"
+                    + (a == GemmConfig.Format.FP16 && w != GemmConfig.Format.FP16 ? " (the weights are decoded to FP16 and run FP16 MMA)." : "."));
+            if (!noBaseline) GemmBaselineRatios.print(out, t, m, n, k, a);
+            return 0;
         }
 
         static GemmConfig.Format parseFormat(String s, String what) {
+            String t = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            if (t.equals("FP8") || t.equals("E5M2")) t = "FP8_E5M2";
+            if (t.equals("E4M3")) t = "FP8_E4M3";
             try {
-                return GemmConfig.Format.valueOf(s.trim().toUpperCase(Locale.ROOT));
+                return GemmConfig.Format.valueOf(t);
             } catch (IllegalArgumentException e) {
-                throw new UserError(UserError.USAGE, "unknown " + what + " format '" + s + "': use fp16, int4 or int8");
+                throw new UserError(UserError.USAGE, "unknown " + what + " format '" + s
+                        + "': use fp16, int8, int4, int1, nf4, fp8_e5m2, fp8_e4m3 or mxfp8");
             }
         }
     }

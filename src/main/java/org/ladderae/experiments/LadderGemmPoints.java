@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ladder's points that the tensor-core GEMM kernels measure (M above {@link GemvConfig#MAX_M}): which
- * paper series have a GEMM kernel (W_FP16A_FP16, W_INT4A_FP16, W_INT8A_INT8), which points of a panel
+ * paper series have a GEMM kernel ({@link GemmKernels#supportedPairs}), which points of a panel
  * they cover, the reason every other Ladder series stays n/a there, what the points would cost
  * ({@code --dry-run}), and the measuring: build every configuration in parallel, then per point check
  * against the double-precision CPU reference and time only what passed.
@@ -44,25 +44,31 @@ final class LadderGemmPoints {
 
     /** The GEMM kernel formats of a paper series; empty when there is no GEMM kernel for it. */
     static Optional<KernelFormats> kernelFormats(FormatPair pair) {
-        Format w = switch (pair.weights()) {
-            case FP16 -> Format.FP16;
-            case INT4 -> Format.INT4;
-            case INT8 -> Format.INT8;
-            default -> null;
-        };
-        Format a = switch (pair.activations()) {
-            case FP16 -> Format.FP16;
-            case INT8 -> Format.INT8;
-            default -> null;
-        };
+        Format w = format(pair.weights());
+        Format a = format(pair.activations());
         if (w == null || a == null || !GemmKernels.supports(w, a)) return Optional.empty();
         return Optional.of(new KernelFormats(w, a));
+    }
+
+    /** The kernels' storage format of a paper format; the paper's FP8 is E5M2 (EXPERIMENTS.md 2.2). Null where none. */
+    private static Format format(NumberFormat f) {
+        return switch (f) {
+            case FP16 -> Format.FP16;
+            case INT8 -> Format.INT8;
+            case INT4 -> Format.INT4;
+            case INT1 -> Format.INT1;
+            case NF4 -> Format.NF4;
+            case FP8 -> Format.FP8_E5M2;
+            case FP8_E4M3 -> Format.FP8_E4M3;
+            case MXFP8 -> Format.MXFP8;
+            default -> null;
+        };
     }
 
     /** Why a Ladder series has no GEMM point (null when it has a kernel). */
     static String noKernelReason(FormatPair pair) {
         return kernelFormats(pair).isPresent() ? null : "no GEMM kernel for " + pair.label() + " yet (tensor-core GEMM kernels: "
-                + "W_FP16A_FP16, W_INT4A_FP16, W_INT8A_INT8)";
+                + GemmKernels.supportedPairs() + ")";
     }
 
     /** One Ladder GEMM point: the paper series it fills and where it goes. */
@@ -130,7 +136,7 @@ final class LadderGemmPoints {
     }
 
     /** The compute precision whose dense tensor peak a GEMM of these formats is measured against (INT4 weights run FP16 MMA). */
-    static NumberFormat computeFormat(Format acts) { return acts == Format.INT8 ? NumberFormat.INT8 : NumberFormat.FP16; }
+    static NumberFormat computeFormat(Format acts) { return GpuPeaks.computeFormatOfGemm(acts.name()); }
 
     private static final class Gemm implements LadderPointLoop.Family<Point> {
         private final CudaContext ctx;
@@ -183,13 +189,30 @@ final class LadderGemmPoints {
             Map<String, String> notes = new java.util.LinkedHashMap<>();
             notes.put("kernel", c.kernelName() + (c.splitK() > 1 ? " split-K " + c.splitK() : ""));
             notes.put("kernel_source", "heuristic GEMM configuration (GemmKernels.forShape; no GEMM tuning yet)");
-            if (c.weight() == Format.INT8) notes.put("weights", "signed INT8 (s8 x s8 IMMA, INT32 accumulation, FP16 output)");
-            if (c.weight() == Format.INT4) notes.put("weights", "unsigned INT4 codes in the Ladder fragment layout, no scale (as in the artifact)");
+            String weights = weightNote(c);
+            if (weights != null) notes.put("weights", weights);
             return new Measurement(SYSTEM, p.series(), p.workload(), p.setting(), Measurement.Status.OK, t.stats(), null, ctx.device().name(),
                     notes, extras);
         }
 
         @Override
         public void close() { runner.close(); }
+
+        private static String weightNote(GemmConfig c) {
+            return switch (c.weight()) {
+                case INT8 -> "signed INT8 (s8 x s8 IMMA, INT32 accumulation, FP16 output)";
+                case INT4 -> "unsigned INT4 codes in the Ladder fragment layout, no scale (as in the artifact)";
+                case NF4 -> "NF4 codes (QLoRA table) in the pair layout, decoded to FP16 by a shared-memory table, no block scale";
+                case INT1 -> "unsigned INT1 codes unpacked to s8 0/1 (s8 IMMA, INT32 accumulation), no scale (as in the artifact)";
+                case FP8_E5M2 -> c.activation() == Format.FP16 ? "FP8 E5M2 decoded exactly to FP16 (byte into the high byte)"
+                        : "FP8 E5M2 x E5M2 on FP8 tensor cores" + (c.path() == GemmConfig.Path.WGMMA
+                        ? " (wgmma: Hopper's reduced-precision FP8 accumulation, checked at tolerance 4e-3)" : ", FP32 accumulation");
+                case FP8_E4M3 -> "FP8 E4M3 x E4M3 on FP8 tensor cores" + (c.path() == GemmConfig.Path.WGMMA
+                        ? " (wgmma: Hopper's reduced-precision FP8 accumulation, checked at tolerance 4e-3)" : ", FP32 accumulation");
+                case MXFP8 -> "MXFP8 (E5M2 elements, E8M0 exponent per 32 K elements) for weights and activations: e5m2 MMA per block, "
+                        + "scales applied in FP32";
+                default -> null;
+            };
+        }
     }
 }

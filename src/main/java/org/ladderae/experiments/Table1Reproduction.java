@@ -22,7 +22,7 @@ import org.ladderae.results.Measurement;
  * Table 1 measured here: the 16384^3 NT GEMM of cuBLAS (cuBLASLt for INT8 and FP8 E4M3) and of
  * PyTorch (matmul, _int_mm, _scaled_mm) on the detected GPU, as percent of that GPU's datasheet
  * dense peak for the precision ({@link GpuPeaks}), plus the achieved TFLOP/s. Ladder's row is measured
- * with its tensor-core GEMM kernels where they exist (W_FP16A_FP16, W_INT8A_INT8; {@link LadderGemmPoints})
+ * with its tensor-core GEMM kernels (FP16, INT8, FP8 E4M3 x E4M3 and NF4 weights; {@link LadderGemmPoints})
  * and n/a with the missing kernel named elsewhere; NF4 is "x" for the libraries, which have no NF4 kernel.
  */
 final class Table1Reproduction {

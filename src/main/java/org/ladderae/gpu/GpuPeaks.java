@@ -52,6 +52,19 @@ public final class GpuPeaks {
      * The peaks of the GPU whose driver name is {@code deviceName} (e.g. "NVIDIA H100 80GB HBM3");
      * empty for a model not in the table, including H100 PCIe/NVL and H200 NVL whose clocks differ.
      */
+    /**
+     * The tensor precision whose peak a tensor-core GEMM with these activations (a GemmConfig.Format name) is measured
+     * against: 8-bit activations compute in INT8 or FP8, FP16 ones (whatever the weights decode from) in FP16.
+     */
+    public static NumberFormat computeFormatOfGemm(String activationFormat) {
+        return switch (activationFormat) {
+            case "INT8" -> NumberFormat.INT8;
+            case "FP8_E4M3" -> NumberFormat.FP8_E4M3;
+            case "FP8_E5M2", "MXFP8" -> NumberFormat.FP8;
+            default -> NumberFormat.FP16;
+        };
+    }
+
     public static Optional<Peaks> forDevice(String deviceName) {
         String n = deviceName.toUpperCase(Locale.ROOT);
         for (Entry e : TABLE) if (e.matches().test(n)) return Optional.ofNullable(e.peaks());

@@ -14,8 +14,8 @@ import java.util.Locale;
  * {@code splitK > 1} the kernel writes FP32 (INT32 for INT8 activations) partials to a workspace of
  * {@link #workspaceBytes()} and {@code ladder_gemm_splitk_reduce} sums them into C.
  *
- * @param weight     weight format ({@link Format#FP16}, {@link Format#INT4} (Ladder fragment layout) or {@link Format#INT8})
- * @param activation activation format ({@link Format#FP16} or {@link Format#INT8})
+ * @param weight     weight format (see {@link #supports} for the pairs; packed formats in {@link GemmWeightLayout}'s layouts)
+ * @param activation activation format
  * @param path       tensor-core instruction family
  * @param m          rows of A and C (any value >= 1)
  * @param n          rows of W, columns of C (multiple of bn)
@@ -30,8 +30,23 @@ import java.util.Locale;
 public record GemmConfig(Format weight, Format activation, Path path, int m, int n, int k, int bm, int bn,
                          int warpsM, int warpsN, int stages, int splitK) {
 
-    /** Storage formats the GEMM kernels take. */
-    public enum Format { FP16, INT8, INT4 }
+    /**
+     * Storage formats the GEMM kernels take. INT8 is signed (s8 MMA); INT4 and INT1 are unsigned codes with no
+     * scale, as in the artifact; FP8 E5M2 doubles as the MXFP8 element, whose E8M0 block exponents (one per 32 K
+     * elements and row) follow the elements in the same buffer.
+     */
+    public enum Format {
+        FP16(16), INT8(8), INT4(4), INT1(1), NF4(4), FP8_E5M2(8), FP8_E4M3(8), MXFP8(8);
+
+        private final int bits;
+
+        Format(int bits) { this.bits = bits; }
+
+        public int bits() { return bits; }
+
+        /** "fp8_e4m3", the spelling of kernel names and the CLI. */
+        public String token() { return name().toLowerCase(Locale.ROOT); }
+    }
 
     /** Tensor-core instruction family: mma.sync m16n8k16 (f16), m16n8k32 (s8), or Hopper wgmma. */
     public enum Path { MMA16816, MMA16832, WGMMA }
@@ -42,12 +57,7 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     public GemmConfig {
         if (m < 1 || n < 1 || k < 1) throw new IllegalArgumentException("shape must be positive: " + m + "x" + n + "x" + k);
         if (stages < 2 || splitK < 1 || warpsM < 1 || warpsN < 1) throw new IllegalArgumentException("bad stages/splitK/warps");
-        boolean ok = switch (path) {
-            case MMA16816 -> activation == Format.FP16 && (weight == Format.FP16 || weight == Format.INT4);
-            case MMA16832 -> activation == Format.INT8 && weight == Format.INT8;
-            case WGMMA -> activation == Format.FP16 && weight == Format.FP16;
-        };
-        if (!ok) throw new IllegalArgumentException("no kernel for W_" + weight + " A_" + activation + " on " + path);
+        if (!supports(weight, activation, path)) throw new IllegalArgumentException("no kernel for W_" + weight + " A_" + activation + " on " + path);
         if (path == Path.WGMMA) {
             if (warpsN != 1 || warpsM % 4 != 0 || bm != 16 * warpsM || (bn != 128 && bn != 256) || stages < 3 || splitK != 1)
                 throw new IllegalArgumentException("wgmma: bm = 64 per warpgroup, bn 128/256, stages >= 3, no split-K");
@@ -55,27 +65,67 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
             if (bm % (16 * warpsM) != 0 || bn % (16 * warpsN) != 0)
                 throw new IllegalArgumentException("warp tile must be a multiple of 16x16");
         }
-        int bk = activation == Format.INT8 ? 128 : 64;
+        int bk = activation == Format.FP16 ? 64 : 128;
         if (n % bn != 0) throw new IllegalArgumentException("N=" + n + " not a multiple of BN=" + bn);
         if (k % (bk * splitK) != 0) throw new IllegalArgumentException("K=" + k + " not a multiple of BK*splitK=" + bk * splitK);
         if (sharedMemoryBytesOf(weight, path, bm, bn, stages) > MAX_SMEM_PER_BLOCK)
             throw new IllegalArgumentException("shared memory " + sharedMemoryBytesOf(weight, path, bm, bn, stages) + " B over the limit");
     }
 
+    /**
+     * Whether a kernel of {@code path} takes these formats: mma m16n8k16 FP16 activations with FP16, INT4, NF4 or
+     * FP8 E5M2 weights; mma m16n8k32 8-bit activations with INT8 or INT1 (INT8 acts), FP8 (same FP8 acts) or MXFP8
+     * (MXFP8 acts) weights; wgmma with both operands FP16, INT8, FP8 E4M3 or FP8 E5M2.
+     */
+    public static boolean supports(Format weight, Format activation, Path path) {
+        return switch (path) {
+            case MMA16816 -> activation == Format.FP16
+                    && (weight == Format.FP16 || weight == Format.INT4 || weight == Format.NF4 || weight == Format.FP8_E5M2);
+            case MMA16832 -> activation == Format.INT8 ? weight == Format.INT8 || weight == Format.INT1
+                    : activation != Format.FP16 && activation.bits() == 8 && weight == activation;
+            case WGMMA -> weight == activation && weight != Format.MXFP8 && (weight.bits() == 16 || weight.bits() == 8);
+        };
+    }
+
+    /** The LADDER_FMT code of ladder_gemm.cu (mma paths). */
+    int mmaFormatCode() {
+        if (activation == Format.FP16) return switch (weight) {
+            case FP16 -> 0; case INT4 -> 1; case NF4 -> 3; case FP8_E5M2 -> 4;
+            default -> throw new IllegalStateException(formatLabel());
+        };
+        return switch (weight) {
+            case INT8 -> 2; case INT1 -> 5; case FP8_E4M3 -> 6; case FP8_E5M2 -> 7; case MXFP8 -> 8;
+            default -> throw new IllegalStateException(formatLabel());
+        };
+    }
+
+    /** The WG_ELEM code of ladder_gemm_wgmma.cu. */
+    int wgmmaElementCode() {
+        return switch (weight) {
+            case FP16 -> 0; case FP8_E4M3 -> 1; case FP8_E5M2 -> 2; case INT8 -> 3;
+            default -> throw new IllegalStateException(formatLabel());
+        };
+    }
+
     /** The mma.sync configuration with the default kernel for the formats. */
     public static GemmConfig mma(Format weight, Format activation, int m, int n, int k, int bm, int bn,
                                  int warpsM, int warpsN, int stages, int splitK) {
-        Path p = activation == Format.INT8 ? Path.MMA16832 : Path.MMA16816;
+        Path p = activation == Format.FP16 ? Path.MMA16816 : Path.MMA16832;
         return new GemmConfig(weight, activation, p, m, n, k, bm, bn, warpsM, warpsN, stages, splitK);
     }
 
     /** The wgmma FP16 configuration: {@code warpgroups} x 64 rows, bn columns. */
     public static GemmConfig wgmma(int m, int n, int k, int warpgroups, int bn, int stages) {
-        return new GemmConfig(Format.FP16, Format.FP16, Path.WGMMA, m, n, k, 64 * warpgroups, bn, 4 * warpgroups, 1, stages, 1);
+        return wgmma(Format.FP16, m, n, k, warpgroups, bn, stages);
+    }
+
+    /** The wgmma configuration with both operands of {@code element} (FP16, INT8, FP8_E4M3, FP8_E5M2). */
+    public static GemmConfig wgmma(Format element, int m, int n, int k, int warpgroups, int bn, int stages) {
+        return new GemmConfig(element, element, Path.WGMMA, m, n, k, 64 * warpgroups, bn, 4 * warpgroups, 1, stages, 1);
     }
 
     /** K elements per pipeline stage: 128 bytes of A per row. */
-    public int bk() { return activation == Format.INT8 ? 128 : 64; }
+    public int bk() { return activation == Format.FP16 ? 64 : 128; }
 
     public int threads() { return warpsM * warpsN * 32; }
 
@@ -86,7 +136,7 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
 
     /** CUTLASS-style symbol, e.g. {@code ladder_gemm_w_int4_a_fp16_mma16816_128x256x64_w2x4_4stage}. Split-K is a launch choice, not part of the name. */
     public String kernelName() {
-        String w = weight.name().toLowerCase(Locale.ROOT), a = activation.name().toLowerCase(Locale.ROOT);
+        String w = weight.token(), a = activation.token();
         String tile = bm + "x" + bn + "x" + bk();
         return switch (path) {
             case MMA16816, MMA16832 -> "ladder_gemm_w_" + w + "_a_" + a + "_" + path.name().toLowerCase(Locale.ROOT) + "_"
@@ -109,12 +159,12 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     public List<String> defineFlags() {
         List<String> f = new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName()));
         if (path == Path.WGMMA) {
+            if (weight != Format.FP16) f.add("-DWG_ELEM=" + wgmmaElementCode());   // FP16 keeps the flags (and cache key) it had
             f.add("-DWG=" + warpsM / 4);
             f.add("-DBN=" + bn);
             f.add("-DSTAGES=" + stages);
         } else {
-            int fmt = weight == Format.INT4 ? 1 : activation == Format.INT8 ? 2 : 0;
-            f.addAll(List.of("-DLADDER_FMT=" + fmt, "-DBM=" + bm, "-DBN=" + bn, "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN,
+            f.addAll(List.of("-DLADDER_FMT=" + mmaFormatCode(), "-DBM=" + bm, "-DBN=" + bn, "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN,
                     "-DSTAGES=" + stages));
         }
         return f;
@@ -125,7 +175,7 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK);
     }
 
-    /** "W_INT4A_FP16", the paper's label for the format pair. */
+    /** "W_INT4A_FP16", the format pair as the kernels name it. */
     public String formatLabel() { return "W_" + weight + "A_" + activation; }
 
     /** Grid {x, y, z}: x = output tiles (ceil(M/BM) * N/BN), z = split-K slices. */
@@ -137,16 +187,32 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     public int sharedMemoryBytes() { return sharedMemoryBytesOf(weight, path, bm, bn, stages); }
 
     private static int sharedMemoryBytesOf(Format weight, Path path, int bm, int bn, int stages) {
-        int wRow = weight == Format.INT4 ? 32 : 128;
-        int bytes = stages * (bm * 128 + bn * wRow);
+        // W bytes per row and K tile (64 FP16 K elements with FP16 activations, 128 otherwise), as ladder_gemm.cu's W_ROWB
+        int wRow = switch (weight) {
+            case INT4, NF4 -> 32;
+            case INT1 -> 16;
+            case FP8_E5M2, FP8_E4M3 -> path == Path.MMA16816 ? 64 : 128;
+            default -> 128;
+        };
+        int exponents = weight == Format.MXFP8 ? 4 * (bm + bn) : 0;   // one E8M0 byte per k32 block and row
+        int bytes = stages * (bm * 128 + bn * wRow + exponents);
+        if (weight == Format.NF4) bytes += 1024;                        // the 256-entry half2 decode table
         return path == Path.WGMMA ? bytes + 1024 : bytes;  // wgmma aligns its tiles to 1024 B by hand
     }
 
     /** Split-K workspace (FP32 or INT32 partials), 0 without split-K. */
     public long workspaceBytes() { return splitK == 1 ? 0 : 4L * splitK * m * n; }
 
-    /** Bytes of W as the kernel reads it (INT4: N x K/2 in the Ladder fragment layout). */
-    public long weightBytes() { return weight == Format.INT4 ? (long) n * k / 2 : (long) n * k * (weight == Format.INT8 ? 1 : 2); }
+    /** Bytes of W as the kernel reads it (packed formats in their layout; MXFP8: elements, then N x K/32 exponents). */
+    public long weightBytes() { return operandBytes(weight, n, k); }
+
+    /** Bytes of A as the kernel reads it (MXFP8: elements, then M x K/32 exponents). */
+    public long activationBytes() { return operandBytes(activation, m, k); }
+
+    private static long operandBytes(Format f, int rows, int k) {
+        long elements = (long) rows * k * f.bits() / 8;
+        return f == Format.MXFP8 ? elements + (long) rows * (k / 32) : elements;
+    }
 
     public double flops() { return 2.0 * m * n * k; }
 }

@@ -14,8 +14,8 @@ class ReproduceOptionsTest {
     void figure14DryRunListsEveryPointWithAnEstimateAndWritesNothing(@TempDir Path out) {
         CliTest.Run r = CliTest.run("figure14", "--reproduce", "--dry-run", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        // 48 GEMV points (M = 1, twelve formats) + 12 GEMM points (M = 4096: FP16, W_INT4A_FP16, W_INT8A_INT8)
-        assertThat(r.out()).contains("figure14 --reproduce would run 60 points")
+        // 48 GEMV points (M = 1, twelve formats) + 16 GEMM points (M = 4096: FP16, W_INT4A_FP16, W_INT8A_INT8, W_INT1A_INT8)
+        assertThat(r.out()).contains("figure14 --reproduce would run 64 points")
                 .contains("W_INT1A_INT4").contains("M=1 N=28672 K=8192").contains("matmul_bs1_seq1").contains("M=4096 N=28672 K=8192")
                 .containsPattern("once: build \\d+ GEMV kernel configurations").containsPattern("once: build \\d+ GEMM kernel configurations")
                 .contains("matmul_bs1_seq4096 Ladder W_INT2A_FP16 at M > 16: n/a (no GEMM kernel for W_INT2A_FP16 yet")
@@ -28,7 +28,7 @@ class ReproduceOptionsTest {
         CliTest.Run r = CliTest.run("table1", "--reproduce", "--dry-run", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("cuBLAS").contains("PyTorch").contains("M=16384 N=16384 K=16384")
-                .contains("Ladder GEMM").contains("Ladder W_NF4A_FP16: n/a (no GEMM kernel for W_NF4A_FP16 yet");
+                .contains("Ladder GEMM").contains("W_NF4A_FP16").contains("W_FP8E4M3A_FP8E4M3").doesNotContain("no GEMM kernel");
     }
 
     @Test

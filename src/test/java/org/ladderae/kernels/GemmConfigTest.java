@@ -51,4 +51,48 @@ class GemmConfigTest {
         assertThatThrownBy(() -> new GemmConfig(Format.INT4, Format.INT8, GemmConfig.Path.MMA16832, 64, 512, 1024, 128, 128, 2, 2, 4, 1))
                 .hasMessageContaining("no kernel");
     }
+
+    @Test
+    void newFormatPairsPickTheirKernelCodesAndSharedMemory() {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        GemmConfig nf4 = GemmKernels.forShape(Format.NF4, Format.FP16, 4096, 8192, 28672, h100);
+        assertThat(nf4.defineFlags()).contains("-DLADDER_FMT=3");
+        assertThat(nf4.sharedMemoryBytes()).isEqualTo(5 * (128 * 128 + 128 * 32) + 1024);   // + the NF4 table
+        GemmConfig fp8w = GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 33, 8192, 28672, h100);
+        assertThat(fp8w.defineFlags()).contains("-DLADDER_FMT=4");
+        assertThat(fp8w.weightBytes()).isEqualTo(8192L * 28672);
+        GemmConfig int1 = GemmKernels.forShape(Format.INT1, Format.INT8, 4096, 8192, 28672, h100);
+        assertThat(int1.defineFlags()).contains("-DLADDER_FMT=5");
+        assertThat(int1.weightBytes()).isEqualTo(8192L * 28672 / 8);
+        assertThat(int1.bk()).isEqualTo(128);
+        GemmConfig mx = GemmKernels.forShape(Format.MXFP8, Format.MXFP8, 4096, 8192, 28672, h100);
+        assertThat(mx.defineFlags()).contains("-DLADDER_FMT=8");
+        assertThat(mx.activationBytes()).isEqualTo(4096L * 28672 + 4096L * 28672 / 32);
+        assertThat(mx.sharedMemoryBytes()).isEqualTo(4 * (64 * 128 + 128 * 128 + 4 * (64 + 128)));
+        // FP8 x FP8 and FP16 on sm_90a take wgmma; the element type is a flag
+        GemmConfig e4m3 = GemmKernels.forShape(Format.FP8_E4M3, Format.FP8_E4M3, 16384, 16384, 16384, h100);
+        assertThat(e4m3.path()).isEqualTo(GemmConfig.Path.WGMMA);
+        assertThat(e4m3.defineFlags()).contains("-DWG_ELEM=1");
+        assertThat(e4m3.kernelName()).isEqualTo("ladder_gemm_w_fp8_e4m3_a_fp8_e4m3_wgmma64x256x16_128x256x128_wg2_4stage");
+        assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 16384, 16384, 16384, h100).defineFlags()).noneMatch(f -> f.startsWith("-DWG_ELEM"));
+        assertThat(GemmKernels.forShape(Format.FP8_E5M2, Format.FP8_E5M2, 33, 512, 1024, h100).defineFlags()).contains("-DLADDER_FMT=7");
+        assertThat(GemmConfig.wgmma(Format.INT8, 4096, 512, 1024, 2, 256, 4).defineFlags()).contains("-DWG_ELEM=3");
+    }
+
+    @Test
+    void pairsWithoutAKernelAreRefused() {
+        assertThat(GemmKernels.supports(Format.MXFP8, Format.FP16)).isFalse();
+        assertThat(GemmKernels.supports(Format.FP8_E4M3, Format.FP8_E5M2)).isFalse();
+        assertThat(GemmKernels.supports(Format.INT4, Format.INT8)).isFalse();
+        assertThatThrownBy(() -> GemmConfig.wgmma(Format.MXFP8, 64, 512, 1024, 1, 256, 4)).hasMessageContaining("no kernel");
+        assertThat(GemmKernels.supportedPairs()).contains("W_NF4A_FP16", "W_INT1A_INT8", "W_MXFP8A_MXFP8", "W_FP8_E4M3A_FP8_E4M3");
+    }
+
+    @Test
+    void onlyFp8OnWgmmaGetsTheWiderTolerance() {
+        assertThat(GemmRunner.tolerance(GemmConfig.wgmma(Format.FP8_E4M3, 64, 512, 1024, 1, 256, 4))).isEqualTo(GemmRunner.FP8_WGMMA_TOLERANCE);
+        assertThat(GemmRunner.tolerance(GemmConfig.mma(Format.FP8_E4M3, Format.FP8_E4M3, 33, 256, 1024, 32, 128, 1, 4, 4, 1)))
+                .isEqualTo(GemmRunner.FP16_TOLERANCE);
+        assertThat(GemmRunner.tolerance(GemmConfig.wgmma(64, 512, 1024, 1, 256, 4))).isEqualTo(GemmRunner.FP16_TOLERANCE);
+    }
 }

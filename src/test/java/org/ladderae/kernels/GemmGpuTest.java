@@ -17,9 +17,10 @@ import org.ladderae.gpu.GpuTestSupport;
 import org.ladderae.kernels.GemmConfig.Format;
 
 /**
- * Every GEMM format (W_FP16A_FP16 on mma.sync and wgmma, W_INT4A_FP16, W_INT8A_INT8) with the small-M
- * and large-M tiles, split-K on and off, against the double-precision CPU reference on fresh random
- * data with NaN-poisoned outputs, at odd M (1, 33, 4095). Runs on the GPU machine only.
+ * Every GEMM format pair (FP16 on mma.sync and wgmma, INT4/NF4/FP8 E5M2 weights with FP16 activations, INT8 and
+ * INT1 weights with INT8 activations, FP8 E4M3/E5M2 x itself on mma.sync and wgmma, INT8 on wgmma, MXFP8 x MXFP8)
+ * with the small-M and large-M tiles, split-K on and off, against the double-precision CPU reference on fresh
+ * random data with NaN-poisoned outputs, at odd M (1, 33, 4095). Runs on the GPU machine only.
  */
 @Tag("gpu")
 class GemmGpuTest {
@@ -30,7 +31,9 @@ class GemmGpuTest {
     static Stream<Arguments> configs() {
         List<Arguments> out = new ArrayList<>();
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
-        for (Format[] f : new Format[][] {{Format.FP16, Format.FP16}, {Format.INT4, Format.FP16}, {Format.INT8, Format.INT8}}) {
+        for (Format[] f : new Format[][] {{Format.FP16, Format.FP16}, {Format.INT4, Format.FP16}, {Format.INT8, Format.INT8},
+                {Format.NF4, Format.FP16}, {Format.FP8_E5M2, Format.FP16}, {Format.INT1, Format.INT8}, {Format.FP8_E4M3, Format.FP8_E4M3},
+                {Format.FP8_E5M2, Format.FP8_E5M2}, {Format.MXFP8, Format.MXFP8}}) {
             GemmConfig big = GemmKernels.forShape(f[0], f[1], 4096, 1024, 2048, h100);
             GemmConfig small = GemmKernels.forShape(f[0], f[1], 32, 1024, 2048, h100);
             for (int m : new int[] {33, 4095}) out.add(Arguments.of(big.withShape(m, 512, 2048)));
@@ -39,6 +42,10 @@ class GemmGpuTest {
                 out.add(Arguments.of(GemmConfig.mma(f[0], f[1], m, 256, 2048, 32, 128, 1, 4, 4, 2)));   // split-K 2
             }
         }
+        // wgmma for INT8 and FP8 (FP8 is also on mma.sync at small M above), and FP8 on mma.sync at large M (non-Hopper choice)
+        for (Format e : new Format[] {Format.INT8, Format.FP8_E4M3, Format.FP8_E5M2})
+            for (int m : new int[] {33, 4095}) out.add(Arguments.of(GemmConfig.wgmma(e, m, 512, 1024, 2, 256, 4)));
+        out.add(Arguments.of(GemmConfig.mma(Format.FP8_E4M3, Format.FP8_E4M3, 4095, 256, 1024, 64, 128, 2, 4, 4, 1)));
         // mma.sync FP16 with the 128x256 tile (the non-Hopper large-M choice)
         out.add(Arguments.of(GemmConfig.mma(Format.FP16, Format.FP16, 4095, 512, 1024, 128, 256, 2, 4, 3, 1)));
         return out.stream();

@@ -18,7 +18,7 @@ class GemmSourceCompileTest {
         KernelSource s = KernelSource.fromClasspath("gemm/ladder_gemm.cu");
         assertThat(s.name()).isEqualTo("ladder_gemm.cu");
         assertThat(s.text()).doesNotContain("#include \"").doesNotContain("#pragma once\n")
-                .contains("#line 1 \"ladder_gemm_common.cuh\"").contains("#line 31 \"ladder_gemm.cu\"");
+                .contains("#line 1 \"ladder_gemm_common.cuh\"").contains("#line 43 \"ladder_gemm.cu\"");
         assertThat(s.text().split("LADDER_DEV uint32_t smem_u32", -1)).hasSize(2);   // the header's body, exactly once
         // Sources without local includes are byte-identical to the file (cache keys of existing kernels keep).
         assertThat(KernelSource.fromClasspath("selftest/vector_add.cu").text()).isEqualTo(resource("kernels/selftest/vector_add.cu"));
@@ -45,7 +45,14 @@ class GemmSourceCompileTest {
                 GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, h100),
                 GemmKernels.forShape(Format.INT4, Format.FP16, 4096, 28672, 8192, h100),
                 GemmKernels.forShape(Format.INT4, Format.FP16, 32, 28672, 8192, h100),
-                GemmKernels.forShape(Format.INT8, Format.INT8, 16384, 16384, 16384, h100));
+                GemmKernels.forShape(Format.INT8, Format.INT8, 16384, 16384, 16384, h100),
+                GemmKernels.forShape(Format.NF4, Format.FP16, 4096, 8192, 28672, h100),
+                GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 4096, 8192, 28672, h100),
+                GemmKernels.forShape(Format.INT1, Format.INT8, 4096, 8192, 28672, h100),
+                GemmKernels.forShape(Format.MXFP8, Format.MXFP8, 4096, 8192, 28672, h100),
+                GemmKernels.forShape(Format.FP8_E4M3, Format.FP8_E4M3, 16384, 16384, 16384, h100),
+                GemmKernels.forShape(Format.FP8_E5M2, Format.FP8_E5M2, 32, 8192, 28672, h100),
+                GemmConfig.wgmma(Format.INT8, 16384, 16384, 16384, 2, 256, 4));
         GemmRunner.buildAll(cache, configs, h100);
         for (GemmConfig c : configs) {
             byte[] cubin = GemmRunner.build(cache, c, h100);   // now from the cache

@@ -34,6 +34,8 @@ public final class ConvRunner implements AutoCloseable {
     private final CudaContext context;
     private final KernelCache cache;
     private final Map<List<String>, CudaModule> modules = new LinkedHashMap<>();
+    /** Outcomes of the shape-independent checks per kernel: a binary is checked on them once per runner, not once per shape it is timed at. */
+    private final Map<String, List<Check>> smallShapeChecks = new LinkedHashMap<>();
 
     public ConvRunner(CudaContext context, KernelCache cache) {
         this.context = context;
@@ -95,11 +97,21 @@ public final class ConvRunner implements AutoCloseable {
         return out;
     }
 
-    /** Every shape of {@link #checkShapes}; the first that fails, else the one with the largest error. */
+    /**
+     * Every shape of {@link #checkShapes}; the first that fails, else the one with the largest error. The
+     * small shapes depend only on the kernel, so their outcome is reused for the kernel's other timed shapes.
+     */
     public Check checkAll(ConvConfig timed, long seed) {
+        List<ConvConfig> shapes = checkShapes(timed);
+        List<Check> results = new ArrayList<>(smallShapeChecks.computeIfAbsent(timed.kernelName() + "|" + timed.bn(), k -> {
+            List<Check> small = new ArrayList<>();
+            long s = seed;
+            for (ConvConfig c : shapes) if (c != timed) small.add(check(c, s++));
+            return small;
+        }));
+        if (shapes.contains(timed)) results.add(check(timed, seed + shapes.size()));
         Check worst = null;
-        for (ConvConfig c : checkShapes(timed)) {
-            Check r = check(c, seed++);
+        for (Check r : results) {
             if (!r.passed()) return r;
             if (worst == null || r.error() > worst.error()) worst = r;
         }
@@ -131,7 +143,9 @@ public final class ConvRunner implements AutoCloseable {
     }
 
     /** Times {@code config} at its shape on random device data of its formats (never zeros; MX exponents near those of [-1, 1) data). */
-    public Timing time(ConvConfig config, long seed) {
+    public Timing time(ConvConfig config, long seed) { return time(config, seed, GpuTimer.Options.defaults()); }
+
+    private Timing time(ConvConfig config, long seed, GpuTimer.Options options) {
         ConvShape s = config.shape();
         ConvFormat f = config.format();
         long xBytes = s.inputElements() * f.actBits() / 8, wBytes = s.weightElements() * f.weightBits() / 8;
@@ -147,18 +161,21 @@ public final class ConvRunner implements AutoCloseable {
             Runnable l = launch(config, dX, dW, dXs, dWs, dY);
             long workingSet = xBytes + wBytes + xsBytes + wsBytes + yBytes;
             try (GpuTimer timer = new GpuTimer(context)) {
-                TimingStats stats = timer.time(i -> l.run(), GpuTimer.Options.defaults().withCache(GpuTimer.cacheFor(workingSet, context.device())));
+                TimingStats stats = timer.time(i -> l.run(), options.withCache(GpuTimer.cacheFor(workingSet, context.device())));
                 return new Timing(config, stats);
             }
         }
     }
+
+    /** GpuTimer budget per candidate: still at least 20 repetitions, ~1000 for a 0.1 ms conv. */
+    static final double TUNE_TARGET_MS = 100;
 
     /** Checks every candidate of {@code format} at {@code shape}, times those that passed, and returns them all. */
     public Tuned tune(ConvFormat format, ConvShape shape, long seed) {
         List<Candidate> out = new ArrayList<>();
         for (ConvConfig c : ConvKernels.candidates(format, shape)) {
             Check check = checkAll(c, seed);
-            out.add(new Candidate(c, check, check.passed() ? time(c, seed) : null));
+            out.add(new Candidate(c, check, check.passed() ? time(c, seed, GpuTimer.Options.defaults().withTargetMs(TUNE_TARGET_MS)) : null));
         }
         return new Tuned(format, shape, out);
     }

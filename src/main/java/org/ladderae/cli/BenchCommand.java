@@ -35,16 +35,17 @@ import picocli.CommandLine.Spec;
  * {@code ladder-ae bench gemv}: check, then time, Ladder GEMV kernels; ratios to our FP16 kernel and to the copy bandwidth.
  * {@code ladder-ae bench gemm}: the same for one tensor-core GEMM: ms, TFLOP/s, percent of the GPU's dense peak and the
  * ratio to cuBLAS measured in the same run ({@link GemmBaselineRatios}).
+ * {@code ladder-ae bench conv}: Ladder's implicit-GEMM conv2d beside cuDNN through torch ({@link BenchConvCommand}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Benchmark Ladder kernels on this GPU (each is checked against the CPU reference first).",
-        subcommands = {BenchCommand.Gemv.class, BenchCommand.Gemm.class})
+        subcommands = {BenchCommand.Gemv.class, BenchCommand.Gemm.class, BenchConvCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv or gemm");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv, gemm or conv");
     }
 
     /** The device's context, or the run-failure exit with the reason there is no usable GPU. */

@@ -37,6 +37,12 @@ final class Estimates {
         return GEMM_CHECK_S + fill + 2.0 * m * n * k / (GEMM_ACHIEVED_TFLOPS * 1e12) * GEMM_MIN_REPS;
     }
 
+    /** One conv candidate tile: its checks on the CPU reference (up to ~1e8 multiply-adds each) and a GpuTimer run (~0.35 s). */
+    static final double CONV_CANDIDATE_S = 1.5;
+
+    /** One Ladder conv point: every candidate tile checked and timed. */
+    static double convPoint(int candidates) { return candidates * CONV_CANDIDATE_S; }
+
     static double gemvPoint(long weightBytes) { return GEMV_POINT_S + weightBytes / HOST_FILL_BYTES_PER_S; }
 
     static double kernelBuilds(int configs) {

@@ -32,7 +32,8 @@ public final class Figure12 extends Experiment {
     @Override public String baselineSeries() { return "Ladder"; }
 
     @Override public ReproduceSupport reproduceSupport() {
-        return gpuSupport("matmul M0/M3 with Ladder GEMV kernels, cuBLAS M0-M5, cuDNN C0-C7; M >= 32 and Ladder conv are n/a until their kernels land");
+        return gpuSupport("matmul M0/M3 with Ladder GEMV kernels, M1/M2/M4/M5 with its GEMM kernels (FP16, W_INT4A_FP16), "
+                + "cuBLAS M0-M5; conv C0-C7 with Ladder conv kernels (FP16, W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4) and cuDNN");
     }
 
     @Override public Reproduction reproduce(org.ladderae.paperdata.Dataset paper, ReproduceContext context) {

@@ -24,6 +24,15 @@ class ReproduceOptionsTest {
     }
 
     @Test
+    void figure12DryRunListsTheConvPointsOfEveryLadderConvFormat(@TempDir Path out) {
+        CliTest.Run r = CliTest.run("figure12", "--reproduce", "--dry-run", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Ladder conv").contains("W_MXFP8A_MXFP8").contains("W_INT4A_INT4").contains("128,64,56,56,64,3,3,1,1")
+                .containsPattern("once: build \\d+ conv kernel configurations").doesNotContain("conv kernels are not built");
+        assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
     void table1DryRunListsTheLibraryGemms(@TempDir Path out) {
         CliTest.Run r = CliTest.run("table1", "--reproduce", "--dry-run", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();

@@ -1,0 +1,222 @@
+package org.ladderae.kernels;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.gpu.CudaModule;
+import org.ladderae.gpu.DeviceBuffer;
+import org.ladderae.gpu.GpuTimer;
+import org.ladderae.gpu.HalfPrecision;
+import org.ladderae.gpu.Kernel;
+import org.ladderae.gpu.KernelArgs;
+import org.ladderae.gpu.LaunchConfig;
+import org.ladderae.results.TimingStats;
+
+/**
+ * Builds, checks and times Ladder's implicit-GEMM conv2d kernels ({@link ConvConfig}). The shape is a
+ * run-time argument, so the check runs the very binary that is timed, on the small shapes of
+ * {@link #checkShapes} (odd sizes, padding, strides, several output-channel tiles, partial pixel tiles),
+ * against the double-precision CPU reference on fresh random data with NaN-poisoned outputs. A kernel
+ * that fails is not timed. {@link #tune} times every candidate of {@link ConvKernels} that passed and
+ * keeps the fastest.
+ */
+public final class ConvRunner implements AutoCloseable {
+    /** FP32 accumulation leaves the FP16 output rounding (~2e-4 relative); as for the GEMM kernels. */
+    public static final double FP16_TOLERANCE = GemmRunner.FP16_TOLERANCE;
+    /** A conv whose reference costs more multiply-adds than this is checked on the small shapes only. */
+    static final long MAX_REFERENCE_MACS = 300_000_000L;
+
+    private final CudaContext context;
+    private final KernelCache cache;
+    private final Map<List<String>, CudaModule> modules = new LinkedHashMap<>();
+    /** Outcomes of the shape-independent checks per kernel: a binary is checked on them once per runner, not once per shape it is timed at. */
+    private final Map<String, List<Check>> smallShapeChecks = new LinkedHashMap<>();
+
+    public ConvRunner(CudaContext context, KernelCache cache) {
+        this.context = context;
+        this.cache = cache;
+    }
+
+    /** {@code error}: ||out-ref||/||ref|| (float formats) or the fraction of outputs not the FP16 rounding of the exact sum (INT4). */
+    public record Check(ConvConfig config, double error, double tolerance, boolean allWritten) {
+        public boolean passed() { return allWritten && error <= tolerance; }
+    }
+
+    public record Timing(ConvConfig config, TimingStats stats) {
+        /** 2 * N*P*Q * K * R*S*C / median time (TOP/s for INT4). */
+        public double tflops() { return config.shape().flops() / (stats.medianMs() * 1e-3) / 1e12; }
+
+        /** {@link ConvConfig#minimumBytes} / median time. */
+        public double gbPerSecond() { return config.minimumBytes() / (stats.medianMs() * 1e-3) / 1e9; }
+    }
+
+    /** One candidate's outcome: its check, and its timing when the check passed (else null). */
+    public record Candidate(ConvConfig config, Check check, Timing timing) {}
+
+    /** Every candidate tried for one format and shape; {@link #best} is the fastest that passed. */
+    public record Tuned(ConvFormat format, ConvShape shape, List<Candidate> candidates) {
+        public Optional<Candidate> best() {
+            return candidates.stream().filter(c -> c.timing() != null).min(Comparator.comparingDouble(c -> c.timing().stats().medianMs()));
+        }
+
+        /** The first failed check (what to report when nothing passed). */
+        public Optional<Check> firstFailure() { return candidates.stream().map(Candidate::check).filter(c -> !c.passed()).findFirst(); }
+    }
+
+    public static byte[] build(KernelCache cache, ConvConfig config, TargetArch arch) {
+        return cache.cubin(ConvConfig.source(), arch, config.defineFlags());
+    }
+
+    /** Compiles every configuration on all cores before GPU work starts. */
+    public static void buildAll(KernelCache cache, List<ConvConfig> configs, TargetArch arch) {
+        KernelCache.buildInParallel(configs, c -> build(cache, c, arch));
+    }
+
+    public void buildAll(List<ConvConfig> configs) { buildAll(cache, configs, arch()); }
+
+    private TargetArch arch() { return TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor()); }
+
+    /**
+     * The shapes a timed configuration is checked at: a 3x3/pad 1 conv on odd 13x11 images with two
+     * channel passes per filter tap and two output-channel tiles; a 1x1 stride-2 conv; a 3x3 stride-2
+     * conv on 15x14 images; and the timed shape itself when its reference is cheap (the batch-1 layers).
+     */
+    public static List<ConvConfig> checkShapes(ConvConfig timed) {
+        int bn = timed.bn();
+        List<ConvConfig> out = new ArrayList<>();
+        out.add(timed.withShape(new ConvShape(3, 128, 13, 11, 2 * bn, 3, 3, 1, 1)));
+        out.add(timed.withShape(new ConvShape(2, 128, 9, 9, bn, 1, 1, 2, 0)));
+        out.add(timed.withShape(new ConvShape(2, 64, 15, 14, bn, 3, 3, 2, 1)));
+        ConvShape s = timed.shape();
+        if ((long) s.gemmM() * s.k() * s.gemmK() <= MAX_REFERENCE_MACS) out.add(timed);
+        return out;
+    }
+
+    /**
+     * Every shape of {@link #checkShapes}; the first that fails, else the one with the largest error. The
+     * small shapes depend only on the kernel, so their outcome is reused for the kernel's other timed shapes.
+     */
+    public Check checkAll(ConvConfig timed, long seed) {
+        List<ConvConfig> shapes = checkShapes(timed);
+        List<Check> results = new ArrayList<>(smallShapeChecks.computeIfAbsent(timed.kernelName() + "|" + timed.bn(), k -> {
+            List<Check> small = new ArrayList<>();
+            long s = seed;
+            for (ConvConfig c : shapes) if (c != timed) small.add(check(c, s++));
+            return small;
+        }));
+        if (shapes.contains(timed)) results.add(check(timed, seed + shapes.size()));
+        Check worst = null;
+        for (Check r : results) {
+            if (!r.passed()) return r;
+            if (worst == null || r.error() > worst.error()) worst = r;
+        }
+        return worst;
+    }
+
+    /** Runs {@code config} once on fresh random inputs at its own shape, output NaN-poisoned, and compares with the CPU reference. */
+    public Check check(ConvConfig config, long seed) {
+        ConvProblem p = ConvProblem.random(config.format(), config.shape(), seed);
+        byte[] x = p.deviceInput(), w = p.deviceWeights(), xs = p.deviceInputScales(), ws = p.deviceWeightScales();
+        short[] out = new short[Math.toIntExact(config.shape().outputElements())];
+        try (DeviceBuffer dX = context.allocate(x.length); DeviceBuffer dW = context.allocate(w.length);
+             DeviceBuffer dXs = context.allocate(xs.length); DeviceBuffer dWs = context.allocate(ws.length);
+             DeviceBuffer dY = context.allocate(2L * out.length)) {
+            dX.copyFrom(x);
+            dW.copyFrom(w);
+            dXs.copyFrom(xs);
+            dWs.copyFrom(ws);
+            dY.fill16(HalfPrecision.POISON);
+            launch(config, dX, dW, dXs, dWs, dY).run();
+            context.synchronize();
+            dY.copyTo(out);
+        }
+        boolean written = true;
+        for (short s : out) if (s == HalfPrecision.POISON) written = false;
+        if (config.format().integer()) return new Check(config, GemvReference.fractionInexact(out, p.exactReference()), 0.0, written);
+        GemvReference.Fp16Comparison cmp = GemvReference.compare(out, p.reference());
+        return new Check(config, cmp.relativeError(), FP16_TOLERANCE, written && cmp.allFinite());
+    }
+
+    /** Times {@code config} at its shape on random device data of its formats (never zeros; MX exponents near those of [-1, 1) data). */
+    public Timing time(ConvConfig config, long seed) { return time(config, seed, GpuTimer.Options.defaults()); }
+
+    private Timing time(ConvConfig config, long seed, GpuTimer.Options options) {
+        ConvShape s = config.shape();
+        ConvFormat f = config.format();
+        long xBytes = s.inputElements() * f.actBits() / 8, wBytes = s.weightElements() * f.weightBits() / 8;
+        long xsBytes = f.microscaled() ? s.inputElements() / 32 : 16, wsBytes = f.microscaled() ? s.weightElements() / 32 : 16;
+        long yBytes = 2 * s.outputElements();
+        try (DeviceBuffer dX = context.allocate(xBytes); DeviceBuffer dW = context.allocate(wBytes);
+             DeviceBuffer dXs = context.allocate(xsBytes); DeviceBuffer dWs = context.allocate(wsBytes);
+             DeviceBuffer dY = context.allocate(yBytes)) {
+            GemvRunner.fillRandomValid(dX, storage(f.actBits()), xBytes, seed);
+            GemvRunner.fillRandomValid(dW, storage(f.weightBits()), wBytes, seed + 1);
+            fillExponents(dXs, xsBytes, seed + 2);
+            fillExponents(dWs, wsBytes, seed + 3);
+            Runnable l = launch(config, dX, dW, dXs, dWs, dY);
+            long workingSet = xBytes + wBytes + xsBytes + wsBytes + yBytes;
+            try (GpuTimer timer = new GpuTimer(context)) {
+                TimingStats stats = timer.time(i -> l.run(), options.withCache(GpuTimer.cacheFor(workingSet, context.device())));
+                return new Timing(config, stats);
+            }
+        }
+    }
+
+    /** GpuTimer budget per candidate: still at least 20 repetitions, ~1000 for a 0.1 ms conv. */
+    static final double TUNE_TARGET_MS = 100;
+
+    /** Checks every candidate of {@code format} at {@code shape}, times those that passed, and returns them all. */
+    public Tuned tune(ConvFormat format, ConvShape shape, long seed) {
+        List<Candidate> out = new ArrayList<>();
+        for (ConvConfig c : ConvKernels.candidates(format, shape)) {
+            Check check = checkAll(c, seed);
+            out.add(new Candidate(c, check, check.passed() ? time(c, seed, GpuTimer.Options.defaults().withTargetMs(TUNE_TARGET_MS)) : null));
+        }
+        return new Tuned(format, shape, out);
+    }
+
+    private static WeightFormat storage(int bits) {
+        return switch (bits) {
+            case 16 -> WeightFormat.FP16;
+            case 8 -> WeightFormat.FP8_E5M2;
+            default -> WeightFormat.INT4;
+        };
+    }
+
+    private static void fillExponents(DeviceBuffer dst, long bytes, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        byte[] b = new byte[Math.toIntExact(bytes)];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) rnd.nextInt(108, 115);
+        dst.copyFrom(b);
+    }
+
+    private Runnable launch(ConvConfig c, DeviceBuffer x, DeviceBuffer w, DeviceBuffer xs, DeviceBuffer ws, DeviceBuffer y) {
+        ConvShape s = c.shape();
+        Kernel k = module(c).kernel(c.kernelName());
+        int[] g = c.grid(), b = c.block();
+        LaunchConfig lc = new LaunchConfig(g[0], g[1], g[2], b[0], b[1], b[2], c.sharedMemoryBytes());
+        KernelArgs args = KernelArgs.of().buffer(x).buffer(w).buffer(xs).buffer(ws).buffer(y).i32(s.n()).i32(s.c()).i32(s.h()).i32(s.w())
+                .i32(s.k()).i32(s.r()).i32(s.s()).i32(s.stride()).i32(s.pad()).i32(s.p()).i32(s.q());
+        return () -> k.launch(lc, args);
+    }
+
+    /** Loads (building if needed) and lifts the function's dynamic shared memory limit to what it uses. */
+    private CudaModule module(ConvConfig c) {
+        return modules.computeIfAbsent(c.defineFlags(), f -> {
+            CudaModule m = context.loadModule(build(cache, c, arch()), c.kernelName());
+            m.kernel(c.kernelName()).setMaxDynamicSharedBytes(c.sharedMemoryBytes());
+            return m;
+        });
+    }
+
+    @Override
+    public void close() {
+        modules.values().forEach(CudaModule::close);
+        modules.clear();
+    }
+}

@@ -1,0 +1,77 @@
+package org.ladderae.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConvConfigTest {
+    private static final ConvShape C0 = ConvShape.FIGURE12.get("C0");
+
+    @Test
+    void nameEncodesFormatsInstructionTileStagesAndOccupancy() {
+        ConvConfig c = new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 2, 2, 4, 2);
+        assertThat(c.kernelName()).isEqualTo("ladder_conv_w_fp8_a_fp16_nhwc_mma16816_128x64x64_w2x2_4stage_b2");
+        assertThat(new ConvConfig(ConvFormat.W_INT4A_INT4, C0, 128, 64, 2, 2, 6, 2).kernelName()).contains("_w_int4_a_int4_nhwc_mma16832_");
+        assertThat(c.defineFlags()).contains("-DCONV_FMT=1", "-DBM=128", "-DBN=64", "-DSTAGES=4", "-DMIN_BLOCKS=2", "-DKNAME=" + c.kernelName());
+    }
+
+    @Test
+    void gridCoversEveryPixelTileAndChannelTile() {
+        ConvConfig c = new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("3,128,13,11,128,3,3,1,1"), 128, 64, 2, 2, 4, 2);
+        assertThat(c.grid()).containsExactly((429 + 127) / 128 * 2, 1, 1);
+        assertThat(c.block()).containsExactly(128, 1, 1);
+    }
+
+    @Test
+    void sharedMemoryIsRowTablePlusStagesOfBothTilesAndMxExponents() {
+        assertThat(new ConvConfig(ConvFormat.W_FP16A_FP16, C0, 128, 64, 2, 2, 4, 2).sharedMemoryBytes()).isEqualTo(2048 + 4 * (16384 + 8192));
+        assertThat(new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 2, 2, 4, 2).sharedMemoryBytes()).isEqualTo(2048 + 4 * (16384 + 4096));
+        assertThat(new ConvConfig(ConvFormat.W_MXFP8A_MXFP8, C0, 128, 64, 2, 2, 4, 1).sharedMemoryBytes()).isEqualTo(2048 + 4 * (8192 + 4096 + 384));
+        assertThat(new ConvConfig(ConvFormat.W_INT4A_INT4, C0, 128, 64, 2, 2, 6, 2).sharedMemoryBytes()).isEqualTo(2048 + 6 * (4096 + 2048));
+    }
+
+    @Test
+    void rejectsShapesAndTilesTheKernelCannotRun() {
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"), 128, 64, 2, 2, 4, 1))
+                .hasMessageContaining("C=3 is not a multiple of 64");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,64,8,8,96,3,3,1,1"), 128, 64, 2, 2, 4, 1))
+                .hasMessageContaining("K=96");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_MXFP8A_MXFP8, C0, 16, 64, 1, 2, 4, 1)).hasMessageContaining("even number");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 2, 4, 4, 1)).hasMessageContaining("multiple of 4");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"), 256, 128, 2, 2, 8, 1)).hasMessageContaining("over the limit");
+    }
+
+    @Test
+    void everyFormatHasCandidatesForEveryFigure12ShapeAndTheyAreDistinctKernels() {
+        for (ConvFormat f : ConvFormat.values())
+            for (var e : ConvShape.FIGURE12.entrySet()) {
+                List<ConvConfig> cs = ConvKernels.candidates(f, e.getValue());
+                assertThat(cs).as(f + " " + e.getKey()).hasSizeGreaterThanOrEqualTo(3);
+                assertThat(cs.stream().map(ConvConfig::kernelName).distinct()).hasSize(cs.size());
+                assertThat(ConvKernels.unsupportedReason(f, e.getValue())).isNull();
+            }
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).isEmpty();
+        assertThat(ConvKernels.unsupportedReason(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).contains("C=3");
+    }
+
+    @Test
+    void formatPairsParseFromTheCliTokens() {
+        assertThat(ConvFormat.of("fp8", "fp16")).isEqualTo(ConvFormat.W_FP8A_FP16);
+        assertThat(ConvFormat.of("E5M2", "FP16")).isEqualTo(ConvFormat.W_FP8A_FP16);
+        assertThat(ConvFormat.of("mxfp8", "mxfp8")).isEqualTo(ConvFormat.W_MXFP8A_MXFP8);
+        assertThatThrownBy(() -> ConvFormat.of("int4", "fp16")).hasMessageContaining("no conv kernel for --weights int4 --acts fp16");
+    }
+
+    @Test
+    void checkShapesHaveOddSizesStridesAndTwoChannelTiles() {
+        ConvConfig timed = ConvKernels.candidates(ConvFormat.W_FP16A_FP16, C0).get(0);
+        List<ConvConfig> shapes = ConvRunner.checkShapes(timed);
+        assertThat(shapes).hasSize(3);   // C0's own reference would cost 1.5e10 multiply-adds
+        assertThat(shapes.get(0).shape().k()).isEqualTo(2 * timed.bn());
+        assertThat(shapes.get(0).shape().gemmM() % timed.bm()).isNotZero();
+        assertThat(shapes.stream().map(c -> c.shape().stride())).contains(1, 2);
+        assertThat(ConvRunner.checkShapes(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C6")).get(0))).hasSize(4);
+    }
+}

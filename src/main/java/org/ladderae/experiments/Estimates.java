@@ -17,6 +17,8 @@ final class Estimates {
     static final double BASELINE_PROCESS_S = 15;
     /** A conv point (8 cuDNN convs took about 20 s with the process start on the H100) or a whole model. */
     static final double BASELINE_CONV_S = 1, BASELINE_MODEL_S = 60;
+    /** One end-to-end point on the Ladder model executor (load, transform weights, check, time): a guess until it has run. */
+    static final double LADDER_MODEL_S = 10;
     /** FP16 dense tensor peak of an H100 SXM: GEMM time at peak, a lower bound. */
     static final double GEMM_TFLOPS = 989.4;
 

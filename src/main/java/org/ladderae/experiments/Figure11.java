@@ -26,7 +26,51 @@ public final class Figure11 extends Experiment {
 
     @Override public String summary() { return "Peak GPU memory of one LLaMA-2-70B layer / BLOOM-176B block per framework and precision"; }
 
+    @Override public ReproduceSupport reproduceSupport() {
+        return gpuSupport("peak memory of PyTorch eager and Inductor live (driver-level and allocator peak), Ladder series through "
+                + "the model executor; TensorRT, vLLM, Welder, ONNXRuntime-CUDA n/a with their reasons");
+    }
+
+    @Override public Reproduction reproduce(org.ladderae.paperdata.Dataset paper, ReproduceContext context) {
+        return Figure11Reproduction.run(paper, context, LadderModelRunner.installed());
+    }
+
+    @Override public ReproducePlan plan(org.ladderae.paperdata.Dataset paper, boolean quick) { return Figure11Reproduction.plan(paper, quick); }
+
     @Override public List<Path> render(RenderContext ctx) throws IOException {
+        List<Path> files = new ArrayList<>(renderChart(ctx));
+        if (ctx.dataset().panel("llama" + Figure11Reproduction.ALLOCATOR_SUFFIX).isPresent()) files.addAll(writeTables(ctx));
+        return files;
+    }
+
+    /**
+     * A measured data set's numbers as tables, per model: the paper's memory, the measured driver-level
+     * peak (what the chart draws, the paper's method) and the allocator peak, per series and setting.
+     */
+    private static List<Path> writeTables(RenderContext ctx) throws IOException {
+        org.ladderae.paperdata.Dataset paper = ctx.data().requireDataset("paper");
+        List<org.ladderae.reports.Table> tables = new ArrayList<>();
+        for (String id : Figure11Reproduction.PANELS) {
+            Panel driver = ctx.dataset().requirePanel(id);
+            Panel allocator = ctx.dataset().requirePanel(id + Figure11Reproduction.ALLOCATOR_SUFFIX);
+            Panel paperPanel = paper.requirePanel(id);
+            List<String> columns = new ArrayList<>(List.of("series"));
+            columns.addAll(driver.xPlainLabels());
+            var t = org.ladderae.reports.Table.builder("Peak GPU memory (MiB), " + id + ": paper (" + paper.device() + ") vs measured ("
+                    + ctx.dataset().device() + ")", columns);
+            java.util.function.DoubleFunction<String> mib = v -> String.format(java.util.Locale.ROOT, "%.0f", v);
+            for (Series s : driver.series()) {
+                paperPanel.series(s.plainName()).ifPresent(ps -> t.row(s.plainName() + " (paper)", ps.values(), mib, "n/a"));
+                t.row(s.plainName() + " (driver)", s.values(), mib, "n/a");
+                t.row(s.plainName() + " (allocator)", allocator.series(s.plainName()).orElseThrow().values(), mib, "n/a");
+            }
+            tables.add(t.note("driver: device memory in use while the layer runs (CUDA context included, as nvidia-smi); "
+                    + "allocator: the framework's own peak; n/a: see measurements.json for the reason").build());
+        }
+        return org.ladderae.reports.TableWriter.write(tables, ctx.outputDir(), FigureSupport.outputName(ctx) + "_table", ctx.out());
+    }
+
+    private static List<Path> renderChart(RenderContext ctx) throws IOException {
         List<Panel> panels = FigureSupport.panels(ctx.dataset(), "llama", "bloom");
         Map<String, SeriesStyle> styles = Palette.styles(FigureSupport.series(panels));
 

@@ -28,6 +28,19 @@ public final class Figure13 extends Experiment {
 
     @Override public String summary() { return "Optimisation breakdown on one LLaMA-2-70B layer: +Transform, +PTX, +Holistic Schedule"; }
 
+    @Override public String baselineSeries() { return "+Transform"; }
+
+    @Override public ReproduceSupport reproduceSupport() {
+        return gpuSupport("LLaMA-2-70B layer at BS1 SEQ1 and BS1 SEQ4096 with the kernel stages +Transform, +PTX, +Holistic Schedule "
+                + "through the model executor; Welder-Roller n/a");
+    }
+
+    @Override public Reproduction reproduce(org.ladderae.paperdata.Dataset paper, ReproduceContext context) {
+        return Figure13Reproduction.run(paper, context, LadderModelRunner.installed());
+    }
+
+    @Override public ReproducePlan plan(org.ladderae.paperdata.Dataset paper, boolean quick) { return Figure13Reproduction.plan(paper); }
+
     @Override public List<Path> render(RenderContext ctx) throws IOException {
         List<Panel> panels = FigureSupport.panels(ctx.dataset(), "bs1_seq1", "bs1_seq4096");
         Map<String, SeriesStyle> styles = Palette.styles(FigureSupport.series(panels));

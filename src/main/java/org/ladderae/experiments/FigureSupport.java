@@ -53,7 +53,12 @@ final class FigureSupport {
     }
 
     static List<Path> write(RenderContext ctx, Figure figure) throws IOException {
-        return FigureWriter.write(figure, ctx.outputDir(), outputName(ctx),
+        return write(ctx, figure, "");
+    }
+
+    /** A second chart of the same experiment, named as the first plus {@code suffix}. */
+    static List<Path> write(RenderContext ctx, Figure figure, String suffix) throws IOException {
+        return FigureWriter.write(figure, ctx.outputDir(), outputName(ctx) + suffix,
                 ctx.formats().contains(RenderContext.ChartFormat.PNG), ctx.formats().contains(RenderContext.ChartFormat.PDF));
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.ladderae.paperdata.Dataset;
 import org.ladderae.paperdata.Panel;
 import org.ladderae.paperdata.Series;
@@ -25,15 +26,29 @@ public final class MeasuredPanels {
      * @param notMeasured the reason for a point no measurement covers, given the series and x label
      */
     public static Panel fill(Panel template, List<Measurement> measurements, BiFunction<Series, String, String> notMeasured) {
+        return fill(template, measurements, Measurement::medianMs, "no timing", notMeasured);
+    }
+
+    /**
+     * As {@link #fill(Panel, List, BiFunction)}, with the value of an OK record taken by {@code value}
+     * (e.g. Figure 11's peak memory from the extras); an OK record without one is left null with
+     * {@code missingValue} as the reason.
+     */
+    public static Panel fill(Panel template, List<Measurement> measurements, Function<Measurement, Double> value, String missingValue,
+                             BiFunction<Series, String, String> notMeasured) {
         List<Series> series = new ArrayList<>();
         for (Series s : template.series()) {
             List<Double> values = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
             for (String x : template.xPlainLabels()) {
                 Measurement m = find(measurements, template.id(), s, x);
-                if (m != null && m.status() == Measurement.Status.OK) {
-                    values.add(m.medianMs());
+                Double v = m != null && m.status() == Measurement.Status.OK ? value.apply(m) : null;
+                if (v != null) {
+                    values.add(v);
                     reasons.add(null);
+                } else if (m != null && m.status() == Measurement.Status.OK) {
+                    values.add(null);
+                    reasons.add(missingValue);
                 } else {
                     values.add(null);
                     reasons.add(m != null ? m.status().name().toLowerCase() + ": " + m.reason() : notMeasured.apply(s, x));

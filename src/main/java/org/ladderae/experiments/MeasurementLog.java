@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.ladderae.paperdata.FormatPair;
 import org.ladderae.results.AtomicFiles;
 import org.ladderae.results.Measurement;
@@ -34,12 +36,32 @@ public final class MeasurementLog {
 
     private final Path file;
     private final List<Measurement> prior;
+    /** For a {@link #view}: the log it records into, and how its records are relabelled on the way. */
+    private final MeasurementLog parent;
+    private final UnaryOperator<Measurement> toParent;
     /** Keyed by point, so a point measured again replaces its earlier record. */
     private final Map<String, Measurement> recorded = new LinkedHashMap<>();
 
     private MeasurementLog(Path file, List<Measurement> prior) {
+        this(file, prior, null, null);
+    }
+
+    private MeasurementLog(Path file, List<Measurement> prior, MeasurementLog parent, UnaryOperator<Measurement> toParent) {
         this.file = file;
         this.prior = List.copyOf(prior);
+        this.parent = parent;
+        this.toParent = toParent;
+    }
+
+    /**
+     * This log as seen by a runner whose points lack a coordinate the experiment adds (Figure 13's kernel
+     * stage, which the model runner's records do not carry, so three stages of one point would replace
+     * each other here). The view's prior records are this log's prior records that {@code toRunner} maps
+     * (null: not the view's), and what is recorded into the view is recorded here through {@code toThis}.
+     */
+    public MeasurementLog view(Function<Measurement, Measurement> toRunner, UnaryOperator<Measurement> toThis) {
+        List<Measurement> mine = prior.stream().map(toRunner).filter(Objects::nonNull).toList();
+        return new MeasurementLog(null, mine, this, toThis);
     }
 
     /** A new run: nothing measured yet. {@code file} null keeps the log in memory (tests, dry runs). */
@@ -79,6 +101,7 @@ public final class MeasurementLog {
     /** Adds records and rewrites the file: this run's records, then the earlier run's OK records not yet superseded. */
     public synchronized void record(Collection<Measurement> ms) {
         for (Measurement m : ms) recorded.put(key(m), m);
+        if (parent != null) parent.record(ms.stream().map(toParent).toList());
         if (file == null) return;
         try {
             AtomicFiles.write(file, JSON.writeValueAsBytes(snapshot()));

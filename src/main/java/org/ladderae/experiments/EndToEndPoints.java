@@ -49,6 +49,18 @@ final class EndToEndPoints {
         return BaselinePoints.select(python, null, workloads::contains);
     }
 
+    /**
+     * Plan rows of the baselines that measure (torch); the other families only report n/a, which costs
+     * a detector call, so they are named in {@code notes} instead of being priced as model runs.
+     */
+    static List<ReproducePlan.PlannedPoint> planBaselines(List<BaselineWorkload> workloads, boolean quick, List<String> notes) {
+        List<BaselinePoints.Step> steps = baselines("python3", workloads);
+        List<BaselinePoints.Step> measuring = steps.stream().filter(s -> s.runner() instanceof org.ladderae.baselines.TorchRunner).toList();
+        List<String> others = steps.stream().filter(s -> !measuring.contains(s)).map(s -> s.runner().system()).distinct().toList();
+        if (!others.isEmpty()) notes.add(String.join(", ", others) + ": looked for at run time; n/a with the detector's reason where missing");
+        return BaselinePoints.plan(measuring, quick);
+    }
+
     /** Ladder's point for a model setting: seq is 1 for the models without a sequence axis, as {@link LadderModelRunner.ModelPoint} says. */
     static LadderModelRunner.ModelPoint ladderPoint(BaselineWorkload w, FormatPair formats, GemvStage stage) {
         return new LadderModelRunner.ModelPoint(w.workload(), w.batch(), Math.max(1, w.seq()), formats, stage);

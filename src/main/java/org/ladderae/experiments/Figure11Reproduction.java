@@ -30,11 +30,10 @@ final class Figure11Reproduction {
     static ReproducePlan plan(Dataset paper, boolean quick) {
         List<BaselineWorkload> workloads = EndToEndPoints.workloads(panels(paper), quick);
         List<ReproducePlan.PlannedPoint> points = new ArrayList<>(EndToEndPoints.planLadder(EndToEndPoints.ladderPoints(panels(paper), workloads)));
-        points.addAll(BaselinePoints.plan(EndToEndPoints.baselines("python3", workloads), quick));
         List<String> notes = new ArrayList<>(List.of(
                 "each record carries both memory views: driver-level memory in use (NVML, else cudaMemGetInfo, polled every 10 ms "
-                        + "while the timed calls run) and the allocator's peak (torch.cuda.max_memory_allocated; the executor's own for Ladder)",
-                "TensorRT, vLLM, Welder, ONNXRuntime (CUDA): n/a with the reason their detectors give"));
+                        + "while the timed calls run) and the allocator's peak (torch.cuda.max_memory_allocated; the executor's own for Ladder)"));
+        points.addAll(EndToEndPoints.planBaselines(workloads, quick, notes));
         if (quick) notes.add("--quick: " + EndToEndPoints.QUICK_SKIPPED.replace("not measured: --quick ", ""));
         return new ReproducePlan(points, List.of(), notes);
     }

@@ -24,11 +24,10 @@ final class Figure9Reproduction {
     static ReproducePlan plan(Dataset paper, boolean quick) {
         List<BaselineWorkload> workloads = EndToEndPoints.workloads(panels(paper), quick);
         List<ReproducePlan.PlannedPoint> points = new ArrayList<>(EndToEndPoints.planLadder(EndToEndPoints.ladderPoints(panels(paper), workloads)));
-        points.addAll(BaselinePoints.plan(EndToEndPoints.baselines("python3", workloads), quick));
         List<String> notes = new ArrayList<>();
         notes.add("PyTorch eager and PyTorch-Inductor (torch.compile, default mode) run live, FP16, one process per model, setting and mode; "
                 + "Inductor's compile time is part of each process");
-        notes.add("Welder, TensorRT, vLLM, ONNXRuntime (CUDA), AMOS, TensorIR: n/a with the reason their detectors give");
+        points.addAll(EndToEndPoints.planBaselines(workloads, quick, notes));
         notes.add("normalised to PyTorch-Inductor (Welder is not available here); absolute latency drawn beside it");
         if (quick) notes.add("--quick: " + EndToEndPoints.QUICK_SKIPPED.replace("not measured: --quick ", "") + "; few repetitions");
         return new ReproducePlan(points, List.of(), notes);

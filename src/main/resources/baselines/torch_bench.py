@@ -24,7 +24,8 @@ import threading
 import time
 import traceback
 
-import torch
+_STARTED = time.perf_counter()
+import torch  # noqa: E402 - timed: the import is a large part of a short run
 
 
 def device_name():
@@ -53,6 +54,11 @@ def emit_ok(system, workload, setting, formats, samples_ms, extras=None, more_ve
 def emit_status(system, workload, setting, formats, status, reason):
     emit({"system": system, "workload": workload, "setting": setting, "formats": formats, "status": status,
           "reason": reason, "device": device_name() if torch.cuda.is_available() else None})
+
+
+def progress(text):
+    """A phase finished, on stderr: where a run stopped at its timeout shows in the tail the harness keeps."""
+    print("torch_bench: " + text, file=sys.stderr, flush=True)
 
 
 def short_error(e):
@@ -316,7 +322,11 @@ def measure_model(a, name, batch, seq, mode, memory_only=False):
     def run():
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
+        t_build = time.perf_counter()
         model, inputs, more = build_model(name, batch, seq)
+        torch.cuda.synchronize()
+        build_s = time.perf_counter() - t_build
+        progress(f"{name} {setting} {mode}: model built in {build_s:.1f} s")
         fn = model
         compile_s = None
         if mode == "inductor":
@@ -325,15 +335,17 @@ def measure_model(a, name, batch, seq, mode, memory_only=False):
             t0 = time.perf_counter()
             fn(*inputs)  # first call: compiles under Inductor
             torch.cuda.synchronize()
+            first_s = time.perf_counter() - t0
             if mode == "inductor":
-                compile_s = time.perf_counter() - t0
+                compile_s = first_s
+            progress(f"{name} {setting} {mode}: first call (compile under Inductor) {first_s:.1f} s")
             torch.cuda.reset_peak_memory_stats()
             with DriverMemoryPoller() as poller:
                 samples = time_calls(lambda i: fn(*inputs), a.warmup, a.iters)
         extras = {"torch_peak_allocated_mb": torch.cuda.max_memory_allocated() / 2**20,
                   "torch_peak_reserved_mb": torch.cuda.max_memory_reserved() / 2**20,
                   "driver_used_peak_mb": poller.peak_bytes / 2**20,
-                  "batch": batch, "seq": seq}
+                  "batch": batch, "seq": seq, "build_s": build_s}
         if compile_s is not None:
             extras["compile_s"] = compile_s
         more["memory_source"] = poller.source
@@ -386,6 +398,8 @@ def main(argv=None):
     m.add_argument("--modes", default="eager,inductor")
     sub.add_parser("env")
     a = p.parse_args(argv)
+    if a.cmd == "model":
+        progress(f"torch {torch.__version__} imported {time.perf_counter() - _STARTED:.1f} s after start")
     if a.cmd != "env" and not torch.cuda.is_available():
         print("torch_bench: no CUDA device visible to torch " + torch.__version__, file=sys.stderr)
         return 4

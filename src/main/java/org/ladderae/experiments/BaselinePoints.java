@@ -94,9 +94,21 @@ final class BaselinePoints {
                 continue;
             }
             LOG.info("{}: {} on {} points", experimentId, s.runner().system(), todo.size());
-            List<Measurement> measured = s.runner().run(todo, options);
-            rc.measurements().record(measured);
-            out.addAll(measured);
+            // A whole model takes a process of its own (and Inductor's compile) per workload: record each as it
+            // finishes, so an interrupted run keeps what it measured. GEMMs and convs share one process per kind.
+            List<List<BaselineWorkload>> batches = todo.stream().allMatch(w -> w.kind() == BaselineWorkload.Kind.MODEL)
+                    ? todo.stream().map(List::of).toList() : List.of(todo);
+            for (List<BaselineWorkload> batch : batches) {
+                long start = System.nanoTime();
+                List<Measurement> measured = s.runner().run(batch, options);
+                rc.measurements().record(measured);
+                out.addAll(measured);
+                if (batch.size() == 1) {
+                    LOG.info("{}: {} {} {}: {} of {} records OK in {} s", experimentId, s.runner().system(), batch.get(0).workload(),
+                            batch.get(0).setting(), measured.stream().filter(m -> m.status() == Measurement.Status.OK).count(), measured.size(),
+                            (System.nanoTime() - start) / 1_000_000_000L);
+                }
+            }
         }
         return out;
     }

@@ -70,7 +70,7 @@ class ResumeTest {
     }
 
     /** A runner that reports one system and counts the workloads it is asked to run. */
-    private static final class FakeRunner implements BaselineRunner {
+    private static class FakeRunner implements BaselineRunner {
         final String name;
         final List<BaselineWorkload> ran = new ArrayList<>();
 
@@ -98,5 +98,23 @@ class ResumeTest {
         assertThat(a.ran).isEmpty();
         assertThat(b.ran).containsExactly(GEMM);
         assertThat(ms).extracting(Measurement::system).containsExactly("FakeA", "FakeB");
+    }
+
+    @Test
+    void eachModelIsRecordedAsItFinishesSoAnInterruptedRunKeepsIt(@TempDir Path dir) throws IOException {
+        BaselineWorkload llama = BaselineWorkload.model("llama", 1, 1), bloom = BaselineWorkload.model("bloom", 1, 1);
+        // Stands in for a run stopped while the second model runs: the first model's record must already be on disk.
+        BaselineRunner interrupted = new FakeRunner("FakeTorch") {
+            @Override public List<Measurement> run(List<BaselineWorkload> workloads, Options options) {
+                if (workloads.contains(bloom)) throw new IllegalStateException("stopped");
+                return workloads.stream().map(w -> Measurement.ok(name, FormatPair.FP16, w.workload(), w.setting(),
+                        org.ladderae.results.TimingStats.of(new double[] {1.0}), "GPU", null)).toList();
+            }
+        };
+        Path file = dir.resolve("measurements.json");
+        ReproduceContext rc = new ReproduceContext(new PrintWriter(new StringWriter()), "python3", true, 1, "0.0", MeasurementLog.fresh(file));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BaselinePoints.run(
+                List.of(new BaselinePoints.Step(interrupted, List.of(llama, bloom))), rc, "figure9")).hasMessage("stopped");
+        assertThat(MeasurementLog.read(file)).singleElement().satisfies(m -> assertThat(m.workload()).isEqualTo("llama"));
     }
 }

@@ -94,7 +94,7 @@ public final class LayerExecutor implements AutoCloseable {
             Map<String, DenseTensor> master = weights instanceof Weights.Seeded s ? SeededWeights.masterWeights(graph, s.seed()) : null;
             long randomSeed = weights instanceof Weights.DeviceRandom r ? r.seed() : 0;
             for (LayerPlan.Step step : plan.steps()) build(step, gemv, gemm, workspace, master, randomSeed);
-            if (master == null) fillF16(acts.get(plan.input()), 0, 1, randomSeed ^ 0x1234);
+            if (master == null) for (String in : plan.inputs()) fillF16(acts.get(in), 0, 1, randomSeed ^ in.hashCode());
             context.synchronize();
         } catch (RuntimeException e) {
             close();
@@ -268,10 +268,12 @@ public final class LayerExecutor implements AutoCloseable {
             DenseTensor m = inputs.get(plan.maskInput());
             if (m != null) for (double v : m.values()) if (v != 1) throw new IllegalArgumentException("attention mask with padding: the GPU executor takes all-ones masks only");
         }
-        DenseTensor x = inputs.get(plan.input());
-        if (x == null) throw new IllegalArgumentException("no value for input " + plan.input());
-        for (Map.Entry<String, DeviceBuffer> e : acts.entrySet()) if (!e.getKey().equals(plan.input())) e.getValue().fill16(HalfPrecision.POISON);
-        acts.get(plan.input()).copyFrom(StackedWeights.fp16(x.values()));
+        for (Map.Entry<String, DeviceBuffer> e : acts.entrySet()) if (!plan.inputs().contains(e.getKey())) e.getValue().fill16(HalfPrecision.POISON);
+        for (String in : plan.inputs()) {
+            DenseTensor x = inputs.get(in);
+            if (x == null) throw new IllegalArgumentException("no value for input " + in);
+            acts.get(in).copyFrom(StackedWeights.fp16(x.values()));
+        }
         enqueue();
         context.synchronize();
         return output();

@@ -28,10 +28,10 @@ import org.ladderae.models.reference.PositionOps;
  *
  * @param batch   B of the input [B, S, hidden]
  * @param seq     S of the input
- * @param input   the hidden-state input tensor (buffer of the same name)
+ * @param inputs  the float [B, S, width] inputs (the hidden states first), each a buffer of the same name
  * @param maskInput the attention-mask input (BLOOM), or null
  */
-public record LayerPlan(String name, int batch, int seq, String input, String maskInput, String output,
+public record LayerPlan(String name, int batch, int seq, List<String> inputs, String maskInput, String output,
                         Map<String, BufferSpec> buffers, List<Step> steps) {
 
     public int rows() { return batch * seq; }
@@ -99,7 +99,14 @@ public record LayerPlan(String name, int batch, int seq, String input, String ma
         Map<String, Integer> readers = new HashMap<>();
         for (Op op : g.ops()) for (String in : op.inputs()) readers.merge(in, 1, Integer::sum);
         for (String out : g.outputs()) readers.merge(out, 1, Integer::sum);
-        views.put(hidden.name(), View.whole(buffer(buffers, hidden.name(), rows, hidden.dim(2))));
+        List<String> inputs = new ArrayList<>();
+        for (Tensor t : g.inputs()) {
+            if (!t.dtype().isFloat()) continue;
+            if (t.rank() != 3 || !t.fullyKnown() || t.dim(0) != batch || t.dim(1) != seq)
+                throw new IllegalArgumentException(g.name() + ": input " + t + " is not [" + batch + ", " + seq + ", width]");
+            views.put(t.name(), View.whole(buffer(buffers, t.name(), rows, t.dim(2))));
+            inputs.add(t.name());
+        }
         List<Step> steps = new ArrayList<>();
         List<Op> ops = g.ops();
         for (int i = 0; i < ops.size(); i++) {
@@ -191,7 +198,7 @@ public record LayerPlan(String name, int batch, int seq, String input, String ma
         if (g.outputs().size() != 1) throw new IllegalArgumentException(g.name() + ": the executor runs graphs with one output, not " + g.outputs());
         View out = views.get(g.outputs().get(0));
         if (out == null || !out.contiguous()) throw new IllegalArgumentException(g.name() + ": output " + g.outputs().get(0) + " is not a whole buffer");
-        return new LayerPlan(g.name(), batch, seq, hidden.name(), mask, out.buffer(), buffers, List.copyOf(steps));
+        return new LayerPlan(g.name(), batch, seq, List.copyOf(inputs), mask, out.buffer(), buffers, List.copyOf(steps));
     }
 
     /** Linears that stack into one: same input, format, group size and bias presence. */

@@ -43,6 +43,10 @@ public final class BenchLayerCommand implements Callable<Integer> {
     @Option(names = "--stage", defaultValue = "holistic", description = "baseline, transform, ptx or holistic (GEMV layers, M <= 16; the GEMM has the holistic kernel only).")
     String stage;
 
+    @Option(names = "--build-only", paramLabel = "ARCH",
+            description = "Only compile every kernel these points load for ARCH (e.g. sm_90a) into the kernel cache; needs nvcc, no GPU.")
+    String buildOnlyArch;
+
     @Option(names = "--device", defaultValue = "0") int device;
 
     @Option(names = "--seed", defaultValue = "20261125") long seed;
@@ -68,6 +72,7 @@ public final class BenchLayerCommand implements Callable<Integer> {
             return UserError.RUN_FAILURE;
         }
         if (!formats.contains(WeightFormat.FP16)) formats.add(0, WeightFormat.FP16);   // the "vs FP16" column is measured in this run
+        if (buildOnlyArch != null) return buildOnly(out, st, formats);
         CudaContext ctx = BenchCommand.openDevice(device);
         KernelCache cache = KernelCache.defaultCache();
         out.println("layer " + model + " BS" + batch + " SEQ" + seq + ", stage " + st.token() + ", on " + ctx.device().describe());
@@ -108,5 +113,27 @@ public final class BenchLayerCommand implements Callable<Integer> {
         out.println("peak MiB: device memory in use (cuMemGetInfo) sampled after every launch of one run, the CUDA context included; own MiB: the executor's allocations. "
                 + "GB/s: weight bytes per median time. vs FP16: FP16 layer time / this time, same run.");
         return allOk ? 0 : UserError.RUN_FAILURE;
+    }
+
+    private int buildOnly(PrintWriter out, GemvStage st, List<WeightFormat> formats) {
+        org.ladderae.kernels.TargetArch arch;
+        try {
+            arch = org.ladderae.kernels.TargetArch.parse(buildOnlyArch);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.USAGE, e.getMessage());
+        }
+        KernelCache cache = KernelCache.defaultCache();
+        if (cache.nvcc().isEmpty()) throw new UserError(UserError.RUN_FAILURE, "--build-only needs nvcc on PATH");
+        for (WeightFormat w : formats) {
+            try {
+                int n = LayerBench.build(cache, arch, model, batch, seq, w, st);
+                out.printf(Locale.ROOT, "built %d kernels for %s BS%d SEQ%d W_%sA_FP16 (%s) into %s%n", n, model, batch, seq, w, arch.smName(), cache.root());
+            } catch (IllegalArgumentException e) {
+                out.printf(Locale.ROOT, "n/a: %s BS%d SEQ%d W_%sA_FP16: %s%n", model, batch, seq, w, e.getMessage());
+            } catch (KernelBuildException e) {
+                throw new UserError(UserError.RUN_FAILURE, e.getMessage());
+            }
+        }
+        return 0;
     }
 }

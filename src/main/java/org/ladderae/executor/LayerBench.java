@@ -9,6 +9,8 @@ import org.ladderae.kernels.GemmRunner;
 import org.ladderae.kernels.GemvRunner;
 import org.ladderae.kernels.GemvStage;
 import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.KernelSource;
+import org.ladderae.kernels.TargetArch;
 import org.ladderae.kernels.WeightFormat;
 import org.ladderae.models.LlmLayers;
 import org.ladderae.models.ModelGraph;
@@ -82,6 +84,31 @@ public final class LayerBench {
             boolean finite = ex.output().allFinite();
             return new Result(model, batch, seq, w, stage, check, t, mem, ex.weightBytes(), finite, ex.launchNames());
         }
+    }
+
+    /**
+     * Compiles (into {@code cache}, no GPU needed) every kernel {@link #measure} would load for this point: the LLM ops,
+     * the full layer's GEMV/GEMM configurations and the check layer's, with and without the full layer's choices.
+     * Returns how many distinct kernels were built or found. IllegalArgumentException when the point has no kernel.
+     */
+    public static int build(KernelCache cache, TargetArch arch, String model, int batch, int seq, WeightFormat w, GemvStage stage) {
+        cache.cubin(KernelSource.fromClasspath(LayerExecutor.OPS_SOURCE), arch, LayerExecutor.OPS_FLAGS);
+        Map<String, LinearChoice> full = new java.util.HashMap<>();
+        LayerPlan fp = LayerPlan.lower(graph(model, true, batch, seq, w));
+        for (LayerPlan.Linear l : fp.linears()) full.put(l.name(), LinearChoice.select(l, fp.rows(), stage, arch, null));
+        java.util.Set<Object> configs = new java.util.LinkedHashSet<>();
+        for (LinearChoice c : full.values()) configs.add(c.usesGemm() ? c.gemm().withShape(1, c.gemm().bn(), c.gemm().k()) : c.gemv());
+        LayerPlan sp = LayerPlan.lower(graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w));
+        for (LayerPlan.Linear l : sp.linears())
+            for (LinearChoice like : java.util.Arrays.asList(full.get(l.name()), null)) {
+                LinearChoice c = LinearChoice.select(l, sp.rows(), stage, arch, like);
+                configs.add(c.usesGemm() ? c.gemm() : c.gemv());
+            }
+        KernelCache.buildInParallel(List.copyOf(configs), c -> {
+            if (c instanceof org.ladderae.kernels.GemmConfig g) GemmRunner.build(cache, g, arch);
+            else GemvRunner.build(cache, (org.ladderae.kernels.GemvConfig) c, arch);
+        });
+        return configs.size() + 1;
     }
 
     /** "W_INT4A_FP16" of a graph's linears. */

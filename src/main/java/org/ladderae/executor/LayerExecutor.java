@@ -57,6 +57,9 @@ public final class LayerExecutor implements AutoCloseable {
 
     /** Sequences from this length up go to the flash kernel (tensor cores, tiled); shorter ones to the per-warp kernel. */
     public static final int FLASH_MIN_SEQ = 128;
+    /** The LLM ops' source (under kernels/) and nvcc flags. */
+    static final String OPS_SOURCE = "llm/llm_ops.cu";
+    static final List<String> OPS_FLAGS = List.of("-O3");
     private static final int[] FLASH_HEAD_DIMS = {16, 32, 64, 128};
 
     private final CudaContext context;
@@ -83,7 +86,7 @@ public final class LayerExecutor implements AutoCloseable {
         this.graph = graph;
         this.plan = LayerPlan.lower(graph);
         this.usedBefore = usedBytes();
-        this.ops = cache.load(context, KernelSource.fromClasspath("llm/llm_ops.cu"), List.of("-O3"));
+        this.ops = cache.load(context, KernelSource.fromClasspath(OPS_SOURCE), OPS_FLAGS);
         try {
             for (LayerPlan.BufferSpec b : plan.buffers().values()) acts.put(b.name(), alloc(b.bytes()));
             TargetArch arch = TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());

@@ -36,7 +36,7 @@ final class Figure14Reproduction {
         points.addAll(gemm.stream().map(LadderGemmPoints.Point::plan).toList());
         List<String> notes = new java.util.ArrayList<>(LadderGemmPoints.planNotes(m4096));
         for (ModelPointOf e : endToEnd(paper))
-            points.add(new ReproducePlan.PlannedPoint(LadderPointLoop.SYSTEM, e.point().formats().label(), e.panel(), END_TO_END_X,
+            points.add(new ReproducePlan.PlannedPoint("Ladder layer", e.point().formats().label(), e.panel(), END_TO_END_X,
                     "llama layer BS" + e.point().batch() + " SEQ" + e.point().seq(), SECONDS_PER_LAYER));
         return new ReproducePlan(points, List.of(LadderGemvPoints.buildCost(gemv), LadderGemmPoints.buildCost(gemm)), notes);
     }

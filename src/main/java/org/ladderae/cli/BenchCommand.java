@@ -39,13 +39,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Benchmark Ladder kernels on this GPU (each is checked against the CPU reference first).",
-        subcommands = {BenchCommand.Gemv.class, BenchCommand.Gemm.class, BenchConvCommand.class})
+        subcommands = {BenchCommand.Gemv.class, BenchCommand.Gemm.class, BenchConvCommand.class, BenchLayerCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv, gemm or conv");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv, gemm, conv or layer");
     }
 
     /** The device's context, or the run-failure exit with the reason there is no usable GPU. */

@@ -11,14 +11,20 @@ import org.ladderae.results.Measurement;
  * Figure 14 measured here: the operator panel at M = 1 (BS1 SEQ1: M0-M3 of a LLaMA-2-70B layer) for
  * all twelve weight/activation bit widths with Ladder's GEMV kernels (the original artifact drew this
  * panel from paper data even with --reproduce; here it is measured), and the M = 4096 operator panel
- * with the tensor-core GEMM kernels for W_FP16A_FP16, W_INT4A_FP16 and W_INT8A_INT8; its other
- * series are n/a with the missing kernel named, and the end-to-end panels until the model executor exists.
+ * with the tensor-core GEMM kernels for W_FP16A_FP16, W_INT4A_FP16 and W_INT8A_INT8 (its other
+ * series n/a with the missing kernel named), and the end-to-end panels (one LLaMA-2-70B layer at BS1 SEQ1 and
+ * BS1 SEQ4096 for the twelve configurations) through {@link LadderModelRunner#installed()}.
  */
 final class Figure14Reproduction {
     static final String OPERATORS_M1 = "matmul_bs1_seq1";
     static final String OPERATORS_M4096 = "matmul_bs1_seq4096";
     static final List<String> END_TO_END = List.of("e2e_bs1_seq1", "e2e_bs1_seq4096");
-    static final String NEEDS_EXECUTOR = "needs the model executor";
+    static final String NEEDS_EXECUTOR = "the end-to-end layer was not measured in this run";
+    /** The end-to-end panels' x category, and the batch/sequence of each panel (its setting in the paper data). */
+    static final String END_TO_END_X = "End2End LLAMA";
+    static final java.util.Map<String, int[]> END_TO_END_SETTING = java.util.Map.of("e2e_bs1_seq1", new int[] {1, 1}, "e2e_bs1_seq4096", new int[] {1, 4096});
+    /** Rough seconds per end-to-end point (small-layer check on the CPU reference, full-layer setup and timing). */
+    static final double SECONDS_PER_LAYER = 15;
 
     private Figure14Reproduction() {}
 
@@ -29,7 +35,9 @@ final class Figure14Reproduction {
         List<ReproducePlan.PlannedPoint> points = new java.util.ArrayList<>(gemv.stream().map(LadderGemvPoints.Point::plan).toList());
         points.addAll(gemm.stream().map(LadderGemmPoints.Point::plan).toList());
         List<String> notes = new java.util.ArrayList<>(LadderGemmPoints.planNotes(m4096));
-        notes.add(String.join(", ", END_TO_END) + ": n/a (" + NEEDS_EXECUTOR + ")");
+        for (ModelPointOf e : endToEnd(paper))
+            points.add(new ReproducePlan.PlannedPoint("Ladder layer", e.point().formats().label(), e.panel(), END_TO_END_X,
+                    "llama layer BS" + e.point().batch() + " SEQ" + e.point().seq(), SECONDS_PER_LAYER));
         return new ReproducePlan(points, List.of(LadderGemvPoints.buildCost(gemv), LadderGemmPoints.buildCost(gemm)), notes);
     }
 
@@ -40,11 +48,40 @@ final class Figure14Reproduction {
         Panel operators = paper.requirePanel(OPERATORS_M1);
         List<Measurement> ms = new java.util.ArrayList<>(LadderGemvPoints.measure(LadderGemvPoints.forPanel(operators), ctx, copy, rc, "figure14"));
         ms.addAll(LadderGemmPoints.measure(LadderGemmPoints.forPanel(paper.requirePanel(OPERATORS_M4096)), ctx, rc, "figure14"));
+        ms.addAll(measureEndToEnd(paper, rc, LadderModelRunner.installed()));
         String provenance = "ladder-ae --reproduce on " + gpu + "; copy bandwidth " + Math.round(copy.gbPerSecond())
                 + " GB/s. Ladder GEMV kernels (M = 1, all twelve bit widths) and tensor-core GEMM kernels (M = 4096: "
                 + "W_FP16A_FP16, W_INT4A_FP16, W_INT8A_INT8) checked against a CPU reference before timing; INTx weights are "
                 + "unsigned codes as in the artifact, except the GEMM's INT8 x INT8 (signed, s8 IMMA).";
         return new Reproduction(MeasuredPanels.dataset(gpu, rc.version(), provenance, measuredPanels(paper, ms)), ms);
+    }
+
+    /** One end-to-end point and the panel it fills. */
+    record ModelPointOf(String panel, LadderModelRunner.ModelPoint point) {}
+
+    /** Every Ladder series of the end-to-end panels as a LLaMA layer point at the panel's batch and sequence. */
+    static List<ModelPointOf> endToEnd(Dataset paper) {
+        List<ModelPointOf> out = new java.util.ArrayList<>();
+        for (String id : END_TO_END) {
+            int[] bs = END_TO_END_SETTING.get(id);
+            for (org.ladderae.paperdata.Series s : paper.requirePanel(id).series())
+                if (s.system().equals(LadderPointLoop.SYSTEM) && s.formats() != null)
+                    out.add(new ModelPointOf(id, new LadderModelRunner.ModelPoint("llama", bs[0], bs[1], s.formats(), org.ladderae.kernels.GemvStage.HOLISTIC)));
+        }
+        return out;
+    }
+
+    /** Measures the end-to-end points and files each under its panel id and x category (what {@link MeasuredPanels} matches). */
+    static List<Measurement> measureEndToEnd(Dataset paper, ReproduceContext rc, LadderModelRunner runner) {
+        List<ModelPointOf> points = endToEnd(paper);
+        List<Measurement> ms = runner.measure(points.stream().map(ModelPointOf::point).toList(), rc);
+        List<Measurement> out = new java.util.ArrayList<>();
+        for (int i = 0; i < ms.size(); i++) {
+            Measurement m = ms.get(i);
+            out.add(new Measurement(m.system(), m.formats(), points.get(i).panel(), END_TO_END_X, m.status(), m.timing(), m.reason(), m.device(),
+                    m.versions(), m.extras()));
+        }
+        return out;
     }
 
     /** The paper's four panels in its order: the M = 1 operators from {@code ms}, the others n/a with their reasons. */

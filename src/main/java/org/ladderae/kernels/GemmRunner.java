@@ -169,6 +169,15 @@ public final class GemmRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * The launch (and split-K reduction) of {@code config} on the caller's buffers, arguments built once: what a model
+     * executor queues per step. {@code ws} must hold {@link GemmConfig#workspaceBytes()} (any buffer without split-K).
+     */
+    public Runnable prepare(GemmConfig config, DeviceBuffer a, DeviceBuffer w, DeviceBuffer out, DeviceBuffer ws) {
+        Launches l = launches(config, a, w, out, ws);
+        return l::queue;
+    }
+
     /** The GEMV format whose valid random codes fill a buffer of this GEMM format (random bits for the packed ones). */
     private static WeightFormat fillFormat(Format f) {
         return switch (f) {

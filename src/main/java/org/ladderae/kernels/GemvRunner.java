@@ -87,6 +87,18 @@ public final class GemvRunner {
         return new LaunchConfig(g[0], g[1], g[2], b[0], b[1], b[2], spec.dynamicSharedBytes());
     }
 
+    /**
+     * One launch of {@code config} on the caller's buffers (A [M][K], W in {@link WeightLayout#deviceWeights} layout,
+     * aux, C [M][N]), arguments built once: what a model executor queues per step.
+     */
+    public Runnable prepare(GemvConfig config, DeviceBuffer a, DeviceBuffer w, DeviceBuffer aux, DeviceBuffer c, int n, int k) {
+        config.validateShape(n, k);
+        Kernel kernel = kernel(config);
+        LaunchConfig lc = launch(config, n);
+        KernelArgs args = KernelArgs.of().buffer(a).buffer(w).buffer(aux).buffer(c).i32(n).i32(k);
+        return () -> kernel.launch(lc, args);
+    }
+
     public Check check(GemvConfig config, int n, int k, long seed) {
         config.validateShape(n, k);
         GemvProblem p = GemvProblem.random(config.weights(), config.acts(), config.m(), n, k, seed);

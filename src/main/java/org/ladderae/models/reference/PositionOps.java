@@ -4,7 +4,7 @@ import java.util.List;
 import org.ladderae.models.Op;
 
 /** Rotary embedding (LLaMA) and the ALiBi bias (BLOOM). */
-final class PositionOps {
+public final class PositionOps {
     private PositionOps() {}
 
     /**
@@ -43,7 +43,7 @@ final class PositionOps {
      * for the largest power of two p <= heads the slopes are base^1..base^p with base = 2^(-8/p); the
      * remaining heads - p heads take the odd powers 1, 3, 5, ... of 2^(-8/(2p)) (the slopes of 2p heads, every other one).
      */
-    static double[] alibiSlopes(int heads) {
+    public static double[] alibiSlopes(int heads) {
         if (heads < 1) throw new IllegalArgumentException("ALiBi needs at least one head, got " + heads);
         int closest = Integer.highestOneBit(heads);
         double[] slopes = new double[heads];

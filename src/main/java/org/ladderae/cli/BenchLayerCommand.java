@@ -1,0 +1,139 @@
+package org.ladderae.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.ladderae.executor.LayerBench;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.KernelBuildException;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.WeightFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ladder-ae bench layer}: one LLaMA-2-70B decoder layer or BLOOM-176B block on our kernels. Each format is first
+ * checked on the small layer of the same structure (same kernel configurations) against the double-precision CPU
+ * reference on the same decoded weights, then the full-size layer is timed; the FP16 layer runs in the same
+ * invocation so the ratio to FP16 is measured, not assumed.
+ */
+@Command(name = "layer", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"One LLM layer (LLaMA-2-70B decoder layer or BLOOM-176B block) on Ladder's kernels: checked on the small layer of "
+                + "the same structure and format against the CPU reference, then timed at full size beside the FP16 layer."})
+public final class BenchLayerCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "llama", description = "llama or bloom.") String model;
+
+    @Option(names = "--batch", defaultValue = "1") int batch;
+
+    @Option(names = "--seq", defaultValue = "1") int seq;
+
+    @Option(names = "--weights", defaultValue = "fp16", split = ",",
+            description = "fp16, int4, nf4, fp8 (E5M2), mxfp8, int1; several, comma-separated. INTx/NF4 carry one FP16 scale (and zero) per output row.")
+    List<String> weights;
+
+    @Option(names = "--acts", defaultValue = "fp16", description = "fp16 (int8 activations are not in the executor: reported n/a).") String acts;
+
+    @Option(names = "--stage", defaultValue = "holistic", description = "baseline, transform, ptx or holistic (GEMV layers, M <= 16; the GEMM has the holistic kernel only).")
+    String stage;
+
+    @Option(names = "--build-only", paramLabel = "ARCH",
+            description = "Only compile every kernel these points load for ARCH (e.g. sm_90a) into the kernel cache; needs nvcc, no GPU.")
+    String buildOnlyArch;
+
+    @Option(names = "--device", defaultValue = "0") int device;
+
+    @Option(names = "--seed", defaultValue = "20261125") long seed;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!model.equals("llama") && !model.equals("bloom")) throw new UserError(UserError.USAGE, "--model must be llama or bloom, not '" + model + "'");
+        if (batch < 1 || seq < 1) throw new UserError(UserError.USAGE, "--batch and --seq must be positive");
+        GemvStage st = null;
+        for (GemvStage g : GemvStage.values()) if (g.token().equalsIgnoreCase(stage) || g.name().equalsIgnoreCase(stage)) st = g;
+        if (st == null) throw new UserError(UserError.USAGE, "unknown stage '" + stage + "': use baseline, transform, ptx or holistic");
+        List<WeightFormat> formats = new ArrayList<>();
+        try {
+            for (String w : weights) formats.add(WeightFormat.parse(w));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.USAGE, "unknown weight format in " + weights + ": use fp16, int4, nf4, fp8, mxfp8 or int1");
+        }
+        if (!acts.equalsIgnoreCase("fp16")) {
+            out.println("n/a: W_xA_" + acts.toUpperCase(Locale.ROOT) + " layers need activation quantisation between the ops, which the executor does not have; only FP16 activations run");
+            return UserError.RUN_FAILURE;
+        }
+        if (!formats.contains(WeightFormat.FP16)) formats.add(0, WeightFormat.FP16);   // the "vs FP16" column is measured in this run
+        if (buildOnlyArch != null) return buildOnly(out, st, formats);
+        CudaContext ctx = BenchCommand.openDevice(device);
+        KernelCache cache = KernelCache.defaultCache();
+        out.println("layer " + model + " BS" + batch + " SEQ" + seq + ", stage " + st.token() + ", on " + ctx.device().describe());
+        out.printf(Locale.ROOT, "%-14s %-7s %10s %8s %12s %12s %10s %9s %9s  %s%n", "formats", "check", "median ms", "cv %", "weights MiB",
+                "peak MiB", "own MiB", "GB/s", "vs FP16", "check detail");
+        boolean allOk = true;
+        Double fp16Ms = null;
+        GemvRunner gemv = new GemvRunner(ctx, cache);
+        try (GemmRunner gemm = new GemmRunner(ctx, cache)) {
+            for (WeightFormat w : formats) {
+                String label = "W_" + w + "A_FP16";
+                LayerBench.Result r;
+                try {
+                    r = LayerBench.measure(ctx, cache, gemv, gemm, model, batch, seq, w, st, seed);
+                } catch (IllegalArgumentException e) {
+                    out.printf(Locale.ROOT, "%-14s %-7s %10s  n/a: %s%n", label, "-", "-", e.getMessage());
+                    continue;
+                } catch (KernelBuildException e) {
+                    throw new UserError(UserError.RUN_FAILURE, e.getMessage());
+                }
+                if (!r.ok()) {
+                    allOk = false;
+                    out.printf(Locale.ROOT, "%-14s %-7s %10s  not timed%s  %s%n", label, "FAIL", "-",
+                            r.timing() != null && !r.fullOutputFinite() ? " (full-size output not finite)" : "", r.check().describe());
+                    continue;
+                }
+                double ms = r.timing().medianMs();
+                if (w == WeightFormat.FP16) fp16Ms = ms;
+                out.printf(Locale.ROOT, "%-14s %-7s %10.4f %8.1f %12.1f %12.1f %10.1f %9.0f %9s  %s%n", label, "pass", ms, 100 * r.timing().cv(),
+                        r.weightBytes() / 1048576.0, r.memory().peakMib(), r.memory().ownMib(), r.weightBytes() / (ms * 1e-3) / 1e9,
+                        fp16Ms == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", fp16Ms / ms), r.check().describe());
+                out.println("  launches: " + String.join(", ", r.launches()));
+                out.flush();
+            }
+        } finally {
+            gemv.close();
+        }
+        out.println("peak MiB: device memory in use (cuMemGetInfo) sampled after every launch of one run, the CUDA context included; own MiB: the executor's allocations. "
+                + "GB/s: weight bytes per median time. vs FP16: FP16 layer time / this time, same run.");
+        return allOk ? 0 : UserError.RUN_FAILURE;
+    }
+
+    private int buildOnly(PrintWriter out, GemvStage st, List<WeightFormat> formats) {
+        org.ladderae.kernels.TargetArch arch;
+        try {
+            arch = org.ladderae.kernels.TargetArch.parse(buildOnlyArch);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.USAGE, e.getMessage());
+        }
+        KernelCache cache = KernelCache.defaultCache();
+        if (cache.nvcc().isEmpty()) throw new UserError(UserError.RUN_FAILURE, "--build-only needs nvcc on PATH");
+        for (WeightFormat w : formats) {
+            try {
+                int n = LayerBench.build(cache, arch, model, batch, seq, w, st);
+                out.printf(Locale.ROOT, "built %d kernels for %s BS%d SEQ%d W_%sA_FP16 (%s) into %s%n", n, model, batch, seq, w, arch.smName(), cache.root());
+            } catch (IllegalArgumentException e) {
+                out.printf(Locale.ROOT, "n/a: %s BS%d SEQ%d W_%sA_FP16: %s%n", model, batch, seq, w, e.getMessage());
+            } catch (KernelBuildException e) {
+                throw new UserError(UserError.RUN_FAILURE, e.getMessage());
+            }
+        }
+        return 0;
+    }
+}

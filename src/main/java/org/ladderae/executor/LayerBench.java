@@ -1,0 +1,118 @@
+package org.ladderae.executor;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ladderae.formats.GroupQuantizer;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.KernelSource;
+import org.ladderae.kernels.TargetArch;
+import org.ladderae.kernels.WeightFormat;
+import org.ladderae.models.LlmLayers;
+import org.ladderae.models.ModelGraph;
+import org.ladderae.models.reference.DenseTensor;
+import org.ladderae.models.reference.LayerComparison;
+import org.ladderae.models.reference.ReferenceExecutor;
+import org.ladderae.models.reference.SeededWeights;
+import org.ladderae.results.TimingStats;
+
+/**
+ * One end-to-end layer point: the full-size layer (LLaMA-2-70B decoder layer or BLOOM-176B block) in one weight format,
+ * checked first on the small layer of the same structure and format with the very kernel configurations the full layer
+ * uses ({@link LinearChoice#select}'s {@code like}) against the double-precision reference on the same decoded weights,
+ * then, only if that passed, timed at full size on device-random weights, with its memory sampled.
+ */
+public final class LayerBench {
+    /** Longest sequence of the check layer: the double reference's attention grows with S^2; from 128 up the flash kernel runs either way. */
+    public static final int MAX_CHECK_SEQ = 512;
+
+    private LayerBench() {}
+
+    /** Outcome of the small layer's check. */
+    public record Check(String graph, double error, double tolerance, boolean finite) {
+        public boolean passed() { return finite && error <= tolerance; }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "check %s: relative error %.2e (tolerance %.0e) %s", graph, error, tolerance,
+                    passed() ? "PASS" : finite ? "FAIL" : "FAIL (non-finite or unwritten output)");
+        }
+    }
+
+    /** A measured point; timing and memory are null when the check failed (the layer is not timed). */
+    public record Result(String model, int batch, int seq, WeightFormat weights, GemvStage stage, Check check, TimingStats timing,
+                         LayerExecutor.Memory memory, long weightBytes, boolean fullOutputFinite, List<String> launches) {
+        public boolean ok() { return check.passed() && timing != null && fullOutputFinite; }
+    }
+
+    /** The layer graph of a model name ("llama" or "bloom"), full size or small, with linears in {@code w} (whole-row scales where the format has scales). */
+    public static ModelGraph graph(String model, boolean full, int batch, int seq, WeightFormat w) {
+        ModelGraph g = switch (model) {
+            case "llama" -> full ? LlmLayers.llama2_70b(batch, seq) : LlmLayers.llamaSmall(batch, seq);
+            case "bloom" -> full ? LlmLayers.bloom176b(batch, seq) : LlmLayers.bloomSmall(batch, seq);
+            default -> throw new IllegalArgumentException("the layer executor runs llama or bloom, not '" + model + "'");
+        };
+        return g.withLinearFormat(w, GroupQuantizer.WHOLE_ROW);
+    }
+
+    /** Runs {@code g} (small) on the GPU with seeded weights and compares with the reference on the same decoded weights. */
+    public static Check check(CudaContext ctx, KernelCache cache, GemvRunner gemv, GemmRunner gemm, ModelGraph g, GemvStage stage,
+                              Map<String, LinearChoice> like, long seed) {
+        Map<String, DenseTensor> inputs = SeededWeights.inputs(g, seed);
+        DenseTensor gpu;
+        try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, g, stage, new LayerExecutor.Weights.Seeded(seed), like)) {
+            gpu = ex.run(inputs);
+        }
+        DenseTensor ref = ReferenceExecutor.run(g, inputs, SeededWeights.decodedWeights(g, seed)).values().iterator().next();
+        return new Check(g.name() + " " + formatLabel(g), LayerComparison.relativeFrobeniusError(ref, gpu),
+                LayerComparison.FP16_LAYER_TOLERANCE, gpu.allFinite());
+    }
+
+    /** Checks the small layer, then times the full-size one (see the class comment). */
+    public static Result measure(CudaContext ctx, KernelCache cache, GemvRunner gemv, GemmRunner gemm, String model, int batch, int seq,
+                                 WeightFormat w, GemvStage stage, long seed) {
+        ModelGraph full = graph(model, true, batch, seq, w);
+        try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, full, stage, new LayerExecutor.Weights.DeviceRandom(seed), Map.of())) {
+            ModelGraph small = graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w);
+            Check check = check(ctx, cache, gemv, gemm, small, stage, ex.choices(), seed);
+            if (!check.passed()) return new Result(model, batch, seq, w, stage, check, null, null, ex.weightBytes(), false, ex.launchNames());
+            TimingStats t = ex.time();
+            LayerExecutor.Memory mem = ex.memory();
+            boolean finite = ex.output().allFinite();
+            return new Result(model, batch, seq, w, stage, check, t, mem, ex.weightBytes(), finite, ex.launchNames());
+        }
+    }
+
+    /**
+     * Compiles (into {@code cache}, no GPU needed) every kernel {@link #measure} would load for this point: the LLM ops,
+     * the full layer's GEMV/GEMM configurations and the check layer's, with and without the full layer's choices.
+     * Returns how many distinct kernels were built or found. IllegalArgumentException when the point has no kernel.
+     */
+    public static int build(KernelCache cache, TargetArch arch, String model, int batch, int seq, WeightFormat w, GemvStage stage) {
+        cache.cubin(KernelSource.fromClasspath(LayerExecutor.OPS_SOURCE), arch, LayerExecutor.OPS_FLAGS);
+        Map<String, LinearChoice> full = new java.util.HashMap<>();
+        LayerPlan fp = LayerPlan.lower(graph(model, true, batch, seq, w));
+        for (LayerPlan.Linear l : fp.linears()) full.put(l.name(), LinearChoice.select(l, fp.rows(), stage, arch, null));
+        java.util.Set<Object> configs = new java.util.LinkedHashSet<>();
+        for (LinearChoice c : full.values()) configs.add(c.usesGemm() ? c.gemm().withShape(1, c.gemm().bn(), c.gemm().k()) : c.gemv());
+        LayerPlan sp = LayerPlan.lower(graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w));
+        for (LayerPlan.Linear l : sp.linears())
+            for (LinearChoice like : java.util.Arrays.asList(full.get(l.name()), null)) {
+                LinearChoice c = LinearChoice.select(l, sp.rows(), stage, arch, like);
+                configs.add(c.usesGemm() ? c.gemm() : c.gemv());
+            }
+        KernelCache.buildInParallel(List.copyOf(configs), c -> {
+            if (c instanceof org.ladderae.kernels.GemmConfig g) GemmRunner.build(cache, g, arch);
+            else GemvRunner.build(cache, (org.ladderae.kernels.GemvConfig) c, arch);
+        });
+        return configs.size() + 1;
+    }
+
+    /** "W_INT4A_FP16" of a graph's linears. */
+    static String formatLabel(ModelGraph g) {
+        return "W_" + g.linears().get(0).format() + "A_FP16";
+    }
+}

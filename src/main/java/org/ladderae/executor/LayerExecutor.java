@@ -1,0 +1,419 @@
+package org.ladderae.executor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ladderae.formats.Fp16;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.gpu.CudaModule;
+import org.ladderae.gpu.DeviceBuffer;
+import org.ladderae.gpu.GpuTimer;
+import org.ladderae.gpu.HalfPrecision;
+import org.ladderae.gpu.Kernel;
+import org.ladderae.gpu.KernelArgs;
+import org.ladderae.gpu.LaunchConfig;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.kernels.GemvConfig;
+import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.KernelSource;
+import org.ladderae.kernels.TargetArch;
+import org.ladderae.kernels.WeightFormat;
+import org.ladderae.models.ModelGraph;
+import org.ladderae.models.Op;
+import org.ladderae.models.reference.DenseTensor;
+import org.ladderae.models.reference.SeededWeights;
+import org.ladderae.results.TimingStats;
+
+/**
+ * Runs one LLM layer ({@link LayerPlan}) on the GPU as a fixed sequence of kernel launches on device buffers that are
+ * allocated once: linears through Ladder's GEMV (M <= 16) or tensor-core GEMM (M > 16), the rest through
+ * {@code kernels/llm/llm_ops.cu}. Weights are converted to their format offline, at construction:
+ * <ul>
+ * <li>{@link Weights.Seeded}: the graph's {@link SeededWeights} quantised by {@link StackedWeights} (the very values the
+ *     CPU reference multiplies), for checked runs of small layers;</li>
+ * <li>{@link Weights.DeviceRandom}: random valid codes generated on the device at the full layer's size (1.7 GB for the
+ *     LLaMA-70B layer would not fit the host as doubles), scaled like a trained layer so the outputs stay finite;
+ *     for timing only.</li>
+ * </ul>
+ * Every launch's arguments are built once, so a timed run is just the queued launches.
+ */
+public final class LayerExecutor implements AutoCloseable {
+    /** Where the weights come from. */
+    public sealed interface Weights {
+        record Seeded(long seed) implements Weights {}
+        record DeviceRandom(long seed) implements Weights {}
+    }
+
+    /** Device memory: driver-level used bytes (cuMemGetInfo) before, after setup and at the peak of a sampled run; the executor's own allocations. */
+    public record Memory(long usedBeforeBytes, long usedAfterSetupBytes, long peakUsedBytes, long ownAllocationBytes) {
+        public double peakMib() { return peakUsedBytes / 1048576.0; }
+        public double ownMib() { return ownAllocationBytes / 1048576.0; }
+    }
+
+    /** Sequences from this length up go to the flash kernel (tensor cores, tiled); shorter ones to the per-warp kernel. */
+    public static final int FLASH_MIN_SEQ = 128;
+    /** The LLM ops' source (under kernels/) and nvcc flags. */
+    static final String OPS_SOURCE = "llm/llm_ops.cu";
+    static final List<String> OPS_FLAGS = List.of("-O3");
+    private static final int[] FLASH_HEAD_DIMS = {16, 32, 64, 128};
+
+    private final CudaContext context;
+    private final ModelGraph graph;
+    private final LayerPlan plan;
+    private final CudaModule ops;
+    private final Map<String, DeviceBuffer> acts = new LinkedHashMap<>();
+    private final Map<String, DeviceBuffer> params = new HashMap<>();
+    private final List<DeviceBuffer> owned = new ArrayList<>();
+    private final List<Runnable> launches = new ArrayList<>();
+    private final List<String> launchNames = new ArrayList<>();
+    private final Map<String, LinearChoice> choices = new LinkedHashMap<>();
+    private final long usedBefore;
+    private final long usedAfterSetup;
+    private long ownBytes;
+    private long weightBytes;
+
+    /**
+     * @param like the full-size layer's kernel choices by linear name (see {@link LinearChoice#select}), or an empty map
+     */
+    public LayerExecutor(CudaContext context, KernelCache cache, GemvRunner gemv, GemmRunner gemm, ModelGraph graph,
+                         GemvStage stage, Weights weights, Map<String, LinearChoice> like) {
+        this.context = context;
+        this.graph = graph;
+        this.plan = LayerPlan.lower(graph);
+        this.usedBefore = usedBytes();
+        this.ops = cache.load(context, KernelSource.fromClasspath(OPS_SOURCE), OPS_FLAGS);
+        try {
+            for (LayerPlan.BufferSpec b : plan.buffers().values()) acts.put(b.name(), alloc(b.bytes()));
+            TargetArch arch = TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());
+            for (LayerPlan.Linear l : plan.linears()) choices.put(l.name(), LinearChoice.select(l, plan.rows(), stage, arch, like.get(l.name())));
+            long ws = 16;
+            for (LinearChoice c : choices.values()) if (c.usesGemm()) ws = Math.max(ws, c.gemm().workspaceBytes());
+            DeviceBuffer workspace = alloc(ws);
+            Map<String, DenseTensor> master = weights instanceof Weights.Seeded s ? SeededWeights.masterWeights(graph, s.seed()) : null;
+            long randomSeed = weights instanceof Weights.DeviceRandom r ? r.seed() : 0;
+            for (LayerPlan.Step step : plan.steps()) build(step, gemv, gemm, workspace, master, randomSeed);
+            if (master == null) for (String in : plan.inputs()) fillF16(acts.get(in), 0, 1, randomSeed ^ in.hashCode());
+            context.synchronize();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.usedAfterSetup = usedBytes();
+    }
+
+    public LayerPlan plan() { return plan; }
+
+    /** The kernel chosen for each (fused) linear, by name. */
+    public Map<String, LinearChoice> choices() { return Map.copyOf(choices); }
+
+    /** Bytes of every weight the layer reads per run (linear codes, scales, norms, biases). */
+    public long weightBytes() { return weightBytes; }
+
+    // ---- building the launches ----
+
+    private void build(LayerPlan.Step step, GemvRunner gemv, GemmRunner gemm, DeviceBuffer workspace, Map<String, DenseTensor> master, long seed) {
+        int rows = plan.rows();
+        if (step instanceof LayerPlan.Norm n) {
+            DeviceBuffer w = param(n.weight(), n.width(), master, 1, 0.1, seed);
+            KernelArgs a = KernelArgs.of().buffer(act(n.x()));
+            a = n.residual() == null ? a.i64(0) : a.buffer(act(n.residual()));
+            a = n.sumOut() == null ? a.i64(0) : a.buffer(acts.get(n.sumOut()));
+            a = a.buffer(w);
+            if (!n.rms()) a = n.bias() == null ? a.i64(0) : a.buffer(param(n.bias(), n.width(), master, 0, 0.1, seed));
+            a = a.buffer(acts.get(n.out())).i32(n.width()).f32((float) n.eps());
+            add(n.name(), kernel(n.rms() ? "add_rmsnorm" : "add_layernorm"), LaunchConfig.of1d(rows, 256), a);
+        } else if (step instanceof LayerPlan.Linear l) {
+            buildLinear(l, gemv, gemm, workspace, master, seed);
+        } else if (step instanceof LayerPlan.Rotary r) {
+            add(r.name(), kernel("rotary_inplace"), LaunchConfig.of1d(rows, 128),
+                    KernelArgs.of().buffer(act(r.x())).i32(r.x().ld()).i32(r.x().colOffset()).i32(r.heads()).i32(r.headDim()).i32(plan.seq())
+                            .f32((float) r.theta()));
+        } else if (step instanceof LayerPlan.Attention at) {
+            buildAttention(at);
+        } else if (step instanceof LayerPlan.SiluGate sg) {
+            if (sg.width() % 2 != 0 || sg.gate().colOffset() % 2 != 0 || sg.up().colOffset() % 2 != 0 || sg.gate().ld() % 2 != 0 || sg.up().ld() % 2 != 0)
+                throw new IllegalArgumentException(sg.name() + ": SiLU gate needs even widths and offsets (half2 loads)");
+            add(sg.name(), kernel("silu_gate"), elementwise((long) rows * sg.width() / 2),
+                    KernelArgs.of().buffer(act(sg.gate())).i32(sg.gate().ld()).i32(sg.gate().colOffset())
+                            .buffer(act(sg.up())).i32(sg.up().ld()).i32(sg.up().colOffset())
+                            .buffer(acts.get(sg.out())).i32(rows).i32(sg.width()));
+        } else if (step instanceof LayerPlan.Gelu ge) {
+            add(ge.name(), kernel("linear_epilogue"), elementwise((long) rows * ge.width()),
+                    KernelArgs.of().buffer(act(ge.x())).i32(ge.x().ld()).buffer(acts.get(ge.out())).i32(ge.width()).i32(rows).i32(ge.width())
+                            .i64(0).i64(0).i64(0).i64(0).i32(1));
+        } else if (step instanceof LayerPlan.Add ad) {
+            long n = (long) rows * ad.width();
+            if (n % 2 != 0) throw new IllegalArgumentException(ad.name() + ": odd element count");
+            add(ad.name(), kernel("add_f16"), elementwise(n / 2),
+                    KernelArgs.of().buffer(act(ad.a())).buffer(act(ad.b())).buffer(acts.get(ad.out())).i64(n));
+        } else {
+            throw new IllegalStateException("no launch for " + step);
+        }
+    }
+
+    private void buildLinear(LayerPlan.Linear l, GemvRunner gemv, GemmRunner gemm, DeviceBuffer workspace, Map<String, DenseTensor> master, long seed) {
+        int rows = plan.rows(), n = l.nTotal(), k = l.k();
+        LinearChoice c = choices.get(l.name());
+        DeviceBuffer in = act(l.input()), out = acts.get(l.out());
+        StackedWeights sw = master == null ? null : StackedWeights.of(l, master);
+        double amp = Math.sqrt(3.0 / k);
+        DeviceBuffer scale = null, zero = null, rowSum = null, bias = null;
+        DeviceBuffer g = out;   // what the GEMV/GEMM writes: out itself, or a scratch with N padded to the GEMM tile
+        if (c.usesGemm()) {
+            DeviceBuffer w = weightBuffer(c.gemm().weightBytes(), sw == null ? null : sw.gemmWeights(c.paddedN()), l.format(), amp, seed ^ l.name().hashCode());
+            if (c.paddedN() != n) g = alloc(2L * rows * c.paddedN());
+            if (Op.Linear.hasGroupScales(l.format())) {
+                scale = upload(sw != null ? sw.rowScales() : constant(n, randomScale(l.format(), amp)));
+                if (l.format().isUnsignedInt()) {
+                    zero = upload(sw != null ? sw.rowZeros() : constant(n, randomZero(l.format())));
+                    rowSum = alloc(4L * rows);
+                    add(l.name() + ".rowsum", kernel("row_sum"), LaunchConfig.of1d(rows, 256), KernelArgs.of().buffer(in).i32(k).buffer(rowSum));
+                }
+                weightBytes += (zero == null ? 2L : 4L) * n;
+            }
+            Runnable launch = gemm.prepare(c.gemm(), in, w, g, workspace);
+            launches.add(launch);
+            launchNames.add(l.name() + " (" + c.gemm().kernelName() + ")");
+        } else {
+            GemvConfig cfg = c.gemv();
+            long wBytes = cfg.launch().tensorCores() ? (long) LinearChoice.roundUp(n, 8) * k * l.format().bits() / 8 : (long) n * k * l.format().bits() / 8;
+            DeviceBuffer w = weightBuffer(wBytes, sw == null ? null : sw.gemvWeights(cfg), l.format(), amp, seed ^ l.name().hashCode());
+            DeviceBuffer aux;
+            if (sw != null) {
+                aux = upload(sw.gemvAux(cfg));
+            } else if (cfg.grouped()) {
+                aux = alloc(4L * n * cfg.groups(k));
+                int word = (Fp16.INSTANCE.encode(randomScale(l.format(), amp)) & 0xffff) | Fp16.INSTANCE.encode(randomZero(l.format())) << 16;
+                fillU32(aux, aux.bytes() / 4, word);
+            } else if (l.format() == WeightFormat.MXFP8) {
+                aux = alloc(LinearChoice.roundUp(n * (k / 32), 4));
+                fillU32(aux, aux.bytes() / 4, 0x7f7f7f7f);   // E8M0 127 = 2^0
+            } else {
+                aux = alloc(16);
+            }
+            weightBytes += aux.bytes() > 16 ? aux.bytes() : 0;
+            launches.add(gemv.prepare(cfg, in, w, aux, out, n, k));
+            launchNames.add(l.name() + " (" + org.ladderae.kernels.GemvKernels.spec(cfg).kernelName() + ")");
+        }
+        if (l.hasBias()) {
+            bias = upload(sw != null ? sw.biasFp16() : randomHalves(n, 0, 0.1, seed ^ 0xb1a5));
+            weightBytes += 2L * n;
+        }
+        if (c.needsEpilogue(l)) {
+            KernelArgs a = KernelArgs.of().buffer(g).i32(c.paddedN()).buffer(out).i32(n).i32(rows).i32(n);
+            a = scale == null ? a.i64(0) : a.buffer(scale);
+            a = zero == null ? a.i64(0) : a.buffer(zero);
+            a = rowSum == null ? a.i64(0) : a.buffer(rowSum);
+            a = bias == null ? a.i64(0) : a.buffer(bias);
+            add(l.name() + ".epilogue", kernel("linear_epilogue"), elementwise((long) rows * n), a.i32(l.gelu() ? 1 : 0));
+        }
+    }
+
+    private void buildAttention(LayerPlan.Attention at) {
+        int d = at.headDim(), seq = plan.seq();
+        int qhs = headStride(at.q(), d), khs = headStride(at.k(), d), vhs = headStride(at.v(), d);
+        DeviceBuffer slopes = null;
+        if (at.alibiSlopes() != null) {
+            float[] s = new float[at.heads()];
+            for (int h = 0; h < s.length; h++) s[h] = (float) at.alibiSlopes()[h];
+            slopes = alloc(4L * s.length);
+            slopes.copyFrom(s);
+        }
+        KernelArgs a = KernelArgs.of()
+                .buffer(act(at.q())).i32(at.q().ld()).i32(at.q().colOffset()).i32(qhs)
+                .buffer(act(at.k())).i32(at.k().ld()).i32(at.k().colOffset()).i32(khs)
+                .buffer(act(at.v())).i32(at.v().ld()).i32(at.v().colOffset()).i32(vhs)
+                .buffer(acts.get(at.out()));
+        a = slopes == null ? a.i64(0) : a.buffer(slopes);
+        float scale = (float) (1 / Math.sqrt(d));
+        if (usesFlash(at, seq)) {
+            a = a.i32(seq).i32(at.heads()).i32(at.kvHeads()).f32(scale).i32(at.causal() ? 1 : 0);
+            add(at.name() + " (flash d" + d + ")", kernel("flash_attention_d" + d),
+                    new LaunchConfig((seq + 63) / 64, at.heads(), plan.batch(), 128, 1, 1, 0), a);
+        } else {
+            if (d > 128) throw new IllegalArgumentException(at.name() + ": head dim " + d + " over the short kernel's 128");
+            a = a.i32(plan.batch()).i32(seq).i32(at.heads()).i32(at.kvHeads()).i32(d).f32(scale).i32(at.causal() ? 1 : 0);
+            long warps = (long) plan.rows() * at.heads();
+            add(at.name() + " (short)", kernel("attention_short"), LaunchConfig.covering(warps * 32, 128), a);
+        }
+    }
+
+    /** Whether attention at this length takes the flash kernel (its head dims, and 8-element aligned q/k/v columns for 16-byte loads). */
+    static boolean usesFlash(LayerPlan.Attention at, int seq) {
+        boolean dimOk = false;
+        for (int d : FLASH_HEAD_DIMS) dimOk |= d == at.headDim();
+        boolean aligned = true;
+        for (LayerPlan.View v : List.of(at.q(), at.k(), at.v()))
+            aligned &= v.ld() % 8 == 0 && v.colOffset() % 8 == 0 && headStride(v, at.headDim()) % 8 == 0;
+        return seq >= FLASH_MIN_SEQ && dimOk && aligned;
+    }
+
+    private static int headStride(LayerPlan.View v, int d) { return v.headStride() == 0 ? d : v.headStride(); }
+
+    // ---- running ----
+
+    /** Queues the whole layer once (no synchronisation). */
+    public void enqueue() {
+        for (Runnable r : launches) r.run();
+    }
+
+    /**
+     * Runs the layer once on the given inputs (activation buffers NaN-poisoned first) and returns its output; the mask
+     * input, if the graph has one, must be all ones (the kernels take no padding).
+     */
+    public DenseTensor run(Map<String, DenseTensor> inputs) {
+        if (plan.maskInput() != null) {
+            DenseTensor m = inputs.get(plan.maskInput());
+            if (m != null) for (double v : m.values()) if (v != 1) throw new IllegalArgumentException("attention mask with padding: the GPU executor takes all-ones masks only");
+        }
+        for (Map.Entry<String, DeviceBuffer> e : acts.entrySet()) if (!plan.inputs().contains(e.getKey())) e.getValue().fill16(HalfPrecision.POISON);
+        for (String in : plan.inputs()) {
+            DenseTensor x = inputs.get(in);
+            if (x == null) throw new IllegalArgumentException("no value for input " + in);
+            acts.get(in).copyFrom(StackedWeights.fp16(x.values()));
+        }
+        enqueue();
+        context.synchronize();
+        return output();
+    }
+
+    /** The output buffer's current contents. */
+    public DenseTensor output() {
+        DeviceBuffer ob = acts.get(plan.output());
+        short[] raw = new short[(int) (ob.bytes() / 2)];
+        ob.copyTo(raw);
+        double[] v = new double[raw.length];
+        for (int i = 0; i < v.length; i++) v[i] = Fp16.INSTANCE.decode(raw[i] & 0xffff);
+        LayerPlan.BufferSpec spec = plan.buffers().get(plan.output());
+        return new DenseTensor(List.of(plan.batch(), plan.seq(), spec.width()), v);
+    }
+
+    /** Times the whole layer with {@link GpuTimer} (warm-up, CUDA events per run, median); L2 flushed unless the weights exceed it twice. */
+    public TimingStats time() {
+        try (GpuTimer timer = new GpuTimer(context)) {
+            return timer.time(i -> enqueue(), GpuTimer.Options.defaults().withTargetMs(200)
+                    .withCache(GpuTimer.cacheFor(weightBytes + plan.activationBytes(), context.device())));
+        }
+    }
+
+    /** Runs once more, synchronising after every launch to sample the driver's used memory; returns the memory record. */
+    public Memory memory() {
+        long peak = usedBytes();
+        for (Runnable r : launches) {
+            r.run();
+            context.synchronize();
+            peak = Math.max(peak, usedBytes());
+        }
+        return new Memory(usedBefore, usedAfterSetup, peak, ownBytes);
+    }
+
+    /** Launch names in order (for logs). */
+    public List<String> launchNames() { return List.copyOf(launchNames); }
+
+    // ---- helpers ----
+
+    private long usedBytes() { return context.device().totalMemoryBytes() - context.freeMemoryBytes(); }
+
+    private Kernel kernel(String name) { return ops.kernel(name); }
+
+    private void add(String name, Kernel k, LaunchConfig lc, KernelArgs args) {
+        launches.add(() -> k.launch(lc, args));
+        launchNames.add(name);
+    }
+
+    private static LaunchConfig elementwise(long items) {
+        return LaunchConfig.of1d((int) Math.max(1, Math.min(132L * 32, (items + 255) / 256)), 256);
+    }
+
+    private DeviceBuffer act(LayerPlan.View v) { return acts.get(v.buffer()); }
+
+    private DeviceBuffer alloc(long bytes) {
+        DeviceBuffer b = context.allocate(bytes);
+        owned.add(b);
+        ownBytes += bytes;
+        return b;
+    }
+
+    private DeviceBuffer upload(short[] v) {
+        DeviceBuffer b = alloc(2L * v.length);
+        b.copyFrom(v);
+        return b;
+    }
+
+    private DeviceBuffer upload(byte[] v) {
+        DeviceBuffer b = alloc(v.length);
+        b.copyFrom(v);
+        return b;
+    }
+
+    /** A norm weight or bias: the seeded values, or random ones around {@code center}. */
+    private DeviceBuffer param(String name, int width, Map<String, DenseTensor> master, double center, double amp, long seed) {
+        DeviceBuffer b = params.get(name);
+        if (b != null) return b;
+        b = upload(master != null ? StackedWeights.fp16(master.get(name).values()) : randomHalves(width, center, amp, seed ^ name.hashCode()));
+        params.put(name, b);
+        weightBytes += b.bytes();
+        return b;
+    }
+
+    private DeviceBuffer weightBuffer(long bytes, byte[] host, WeightFormat f, double amp, long seed) {
+        weightBytes += bytes;
+        if (host != null) {
+            if (host.length != bytes) throw new IllegalStateException("weight layout gives " + host.length + " bytes, expected " + bytes);
+            return upload(host);
+        }
+        DeviceBuffer b = alloc(bytes);
+        long n = bytes;
+        if (f == WeightFormat.FP16) fillF16(b, 0, amp, seed);
+        else if (f == WeightFormat.FP8_E5M2 || f == WeightFormat.MXFP8)
+            launchFill("fill_e5m2", b, KernelArgs.of().buffer(b).i64(n).i64(seed).f32((float) amp), n);
+        else launchFill("fill_bytes", b, KernelArgs.of().buffer(b).i64(n).i64(seed), n);
+        return b;
+    }
+
+    private void fillF16(DeviceBuffer b, double center, double amp, long seed) {
+        long n = b.bytes() / 2;
+        launchFill("fill_f16", b, KernelArgs.of().buffer(b).i64(n).i64(seed).f32((float) center).f32((float) amp), n);
+    }
+
+    private void fillU32(DeviceBuffer b, long words, int value) {
+        launchFill("fill_u32", b, KernelArgs.of().buffer(b).i64(words).i32(value), words);
+    }
+
+    private void launchFill(String kernel, DeviceBuffer b, KernelArgs a, long items) {
+        kernel(kernel).launch(elementwise(items), a);
+    }
+
+    /** Scale of random whole-row groups: the codes' range maps onto +-amp. */
+    private static double randomScale(WeightFormat f, double amp) {
+        return f.isUnsignedInt() ? amp / Math.max(0.5, randomZero(f)) : amp;
+    }
+
+    /** Zero point of random groups: the middle of the unsigned code range (NF4 is symmetric: 0). */
+    private static double randomZero(WeightFormat f) { return f.isUnsignedInt() ? ((1 << f.bits()) - 1) / 2.0 : 0; }
+
+    private static short[] constant(int n, double v) {
+        short[] s = new short[n];
+        java.util.Arrays.fill(s, (short) Fp16.INSTANCE.encode(v));
+        return s;
+    }
+
+    private static short[] randomHalves(int n, double center, double amp, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        short[] s = new short[n];
+        for (int i = 0; i < n; i++) s[i] = (short) Fp16.INSTANCE.encode(center + amp * rnd.nextDouble(-1, 1));
+        return s;
+    }
+
+    @Override
+    public void close() {
+        for (DeviceBuffer b : owned) b.close();
+        owned.clear();
+        if (ops != null) ops.close();
+    }
+}

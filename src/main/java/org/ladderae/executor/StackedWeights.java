@@ -1,0 +1,101 @@
+package org.ladderae.executor;
+
+import java.util.Map;
+import org.ladderae.formats.BitPacking;
+import org.ladderae.formats.Fp16;
+import org.ladderae.kernels.GemmWeightLayout;
+import org.ladderae.kernels.GemvConfig;
+import org.ladderae.kernels.WeightFormat;
+import org.ladderae.kernels.WeightLayout;
+import org.ladderae.models.Op;
+import org.ladderae.models.reference.DenseTensor;
+import org.ladderae.models.reference.StoredLinearWeight;
+
+/**
+ * The weights of one (fused) linear as its format stores them, members stacked along N: codes [nTotal][K],
+ * per-row-group FP16 scales and zero points (INTx, NF4), MXFP8 block exponents, and the stacked bias. Each member is
+ * quantised by {@link StoredLinearWeight#encode}, the same code the reference's decoded weights come from, so the
+ * kernels and {@link org.ladderae.models.reference.ReferenceExecutor} multiply by identical values. The device
+ * layouts ({@link #gemvWeights}, {@link #gemmWeights}, ...) are Ladder's offline transforms of these codes.
+ *
+ * @param scales [nTotal][groups] or null; zeros likewise; mxExponents [nTotal][K/32] or null; bias [nTotal] or null
+ */
+public record StackedWeights(WeightFormat format, int nTotal, int k, int groups, int[] codes, double[] scales, double[] zeros,
+                             int[] mxExponents, double[] bias) {
+
+    /** Quantises and stacks the members of {@code l} from master (pre-quantisation) weights. */
+    public static StackedWeights of(LayerPlan.Linear l, Map<String, DenseTensor> master) {
+        int n = l.nTotal(), k = l.k();
+        int[] codes = new int[n * k];
+        double[] scales = null, zeros = null, bias = l.hasBias() ? new double[n] : null;
+        int[] mx = l.format() == WeightFormat.MXFP8 ? new int[n * (k / 32)] : null;
+        int groups = 0;
+        for (int m = 0; m < l.members().size(); m++) {
+            Op.Linear op = l.members().get(m);
+            int off = l.offsetOf(m);
+            DenseTensor w = master.get(op.weight());
+            if (w == null) throw new IllegalArgumentException("no weight " + op.weight());
+            StoredLinearWeight s = StoredLinearWeight.encode(op, w.values());
+            System.arraycopy(s.codes(), 0, codes, off * k, op.n() * k);
+            if (s.scales() != null) {
+                groups = k / s.groupLength();
+                if (scales == null) { scales = new double[n * groups]; zeros = new double[n * groups]; }
+                System.arraycopy(s.scales(), 0, scales, off * groups, op.n() * groups);
+                System.arraycopy(s.zeros(), 0, zeros, off * groups, op.n() * groups);
+            }
+            if (mx != null) System.arraycopy(s.mxExponents(), 0, mx, off * (k / 32), op.n() * (k / 32));
+            if (bias != null) {
+                DenseTensor b = master.get(op.bias());
+                if (b == null) throw new IllegalArgumentException("no bias " + op.bias());
+                System.arraycopy(b.values(), 0, bias, off, op.n());
+            }
+        }
+        return new StackedWeights(l.format(), n, k, groups, codes, scales, zeros, mx, bias);
+    }
+
+    /** W as the GEMV kernel of {@code c} reads it. */
+    public byte[] gemvWeights(GemvConfig c) { return WeightLayout.deviceWeights(codes, c, nTotal, k); }
+
+    /** The GEMV's aux operand: (scale, zero) pairs per row and group, MXFP8 exponents, or 16 unused bytes. */
+    public byte[] gemvAux(GemvConfig c) {
+        if (c.grouped()) return WeightLayout.deviceGroupParams(scales, zeros, nTotal, groups);
+        if (mxExponents != null) {
+            byte[] e = new byte[mxExponents.length];
+            for (int i = 0; i < e.length; i++) e[i] = (byte) mxExponents[i];
+            return WeightLayout.deviceMxExponents(e, c, nTotal, k);
+        }
+        return new byte[16];
+    }
+
+    /** W as the GEMM kernel reads it, rows padded with zero codes to {@code paddedN}. */
+    public byte[] gemmWeights(int paddedN) {
+        int[] padded = java.util.Arrays.copyOf(codes, paddedN * k);
+        return switch (format) {
+            case FP16 -> BitPacking.pack(padded, 16);
+            case INT4 -> GemmWeightLayout.int4ForMma(padded, paddedN, k);
+            case NF4 -> GemmWeightLayout.nf4ForMma(padded, paddedN, k);
+            case FP8_E5M2 -> GemmWeightLayout.bytePairsForMma(padded, paddedN, k);
+            default -> throw new IllegalArgumentException("no GEMM layout for W_" + format);
+        };
+    }
+
+    /** One FP16 scale per output row for the GEMM epilogue (whole-row groups only). */
+    public short[] rowScales() { return fp16(perRow(scales)); }
+
+    /** One FP16 zero point per output row for the GEMM epilogue. */
+    public short[] rowZeros() { return fp16(perRow(zeros)); }
+
+    public short[] biasFp16() { return fp16(bias); }
+
+    private double[] perRow(double[] v) {
+        if (v == null) throw new IllegalStateException("W_" + format + " has no scales");
+        if (groups != 1) throw new IllegalStateException("row scales need one group per row, have " + groups);
+        return v;
+    }
+
+    static short[] fp16(double[] v) {
+        short[] out = new short[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = (short) Fp16.INSTANCE.encode(v[i]);
+        return out;
+    }
+}

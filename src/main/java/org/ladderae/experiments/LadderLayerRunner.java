@@ -1,0 +1,136 @@
+package org.ladderae.experiments;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ladderae.executor.LayerBench;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.TargetArch;
+import org.ladderae.kernels.WeightFormat;
+import org.ladderae.paperdata.FormatPair;
+import org.ladderae.paperdata.NumberFormat;
+import org.ladderae.results.Measurement;
+
+/**
+ * {@link LadderModelRunner} on the layer executor ({@link LayerBench}): "llama" is one LLaMA-2-70B decoder layer and
+ * "bloom" one BLOOM-176B block, at the point's batch and sequence length. Each point is first checked on the small
+ * layer of the same structure and format (same kernel configurations) against the double-precision reference, then
+ * the full layer is timed; memory goes into the extras. What the executor cannot run is n/a with its reason:
+ * other workloads, quantised activations (the executor keeps activations in FP16; the artifact's W_FP8A_FP8 is
+ * E5M2 weights with FP16 activations, so it runs), and formats without a kernel at the point's M.
+ */
+final class LadderLayerRunner implements LadderModelRunner {
+    private record Located(ModelPoint point, WeightFormat weights) implements LadderPointLoop.Located {
+        @Override public FormatPair series() { return point.formats(); }
+        @Override public String workload() { return point.workload(); }
+        @Override public String setting() { return point.setting(); }
+    }
+
+    @Override
+    public List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc) {
+        Measurement[] out = new Measurement[points.size()];
+        List<Located> runnable = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            ModelPoint p = points.get(i);
+            String why = notRunnable(p);
+            if (why != null) {
+                out[i] = Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), why);
+                rc.measurements().record(List.of(out[i]));
+            } else {
+                runnable.add(new Located(p, weightFormat(p.formats().weights())));
+                where.add(i);
+            }
+        }
+        if (!runnable.isEmpty()) {
+            List<Measurement> ms = LadderPointLoop.run(runnable, rc, "model layers", "layer", () -> new Layers(rc));
+            for (int j = 0; j < ms.size(); j++) out[where.get(j)] = ms.get(j);
+        }
+        return List.of(out);
+    }
+
+    /** Why the executor cannot run a point, or null. */
+    static String notRunnable(ModelPoint p) {
+        if (!p.workload().equals("llama") && !p.workload().equals("bloom"))
+            return "the Ladder layer executor runs the LLaMA and BLOOM layers, not " + p.workload();
+        NumberFormat w = p.formats().weights(), a = p.formats().activations();
+        if (weightFormat(w) == null) return "no Ladder kernel stores weights as " + w.label();
+        boolean fp16Acts = a == NumberFormat.FP16 || (w == NumberFormat.FP8 && a == NumberFormat.FP8);
+        if (!fp16Acts) return "the layer executor keeps activations in FP16; " + p.formats().label() + " needs activation quantisation between the ops, which it does not have";
+        return null;
+    }
+
+    static WeightFormat weightFormat(NumberFormat f) {
+        return switch (f) {
+            case FP16 -> WeightFormat.FP16;
+            case INT8 -> WeightFormat.INT8;
+            case INT4 -> WeightFormat.INT4;
+            case INT2 -> WeightFormat.INT2;
+            case INT1 -> WeightFormat.INT1;
+            case NF4 -> WeightFormat.NF4;
+            case FP8 -> WeightFormat.FP8_E5M2;
+            case MXFP8 -> WeightFormat.MXFP8;
+            default -> null;
+        };
+    }
+
+    /** The GPU side, opened only when some point is measured. */
+    private static final class Layers implements LadderPointLoop.Family<Located> {
+        private final ReproduceContext rc;
+        private final CudaContext ctx = CudaContext.forDevice(0);
+        private final KernelCache cache = KernelCache.defaultCache();
+        private final GemvRunner gemv = new GemvRunner(ctx, cache);
+        private final GemmRunner gemm = new GemmRunner(ctx, cache);
+        private final TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
+
+        Layers(ReproduceContext rc) { this.rc = rc; }
+
+        @Override
+        public void prepare(List<Located> todo) {
+            if (cache.nvcc().isEmpty()) return;   // prebuilt kernels only: each point loads what it finds
+            KernelCache.buildInParallel(todo, p -> {
+                try {
+                    LayerBench.build(cache, arch, p.point().workload(), p.point().batch(), p.point().seq(), p.weights(), p.point().stage());
+                } catch (IllegalArgumentException e) {
+                    // no kernel at this M: measure() reports it n/a
+                }
+            });
+        }
+
+        @Override
+        public Measurement measure(Located l) {
+            ModelPoint p = l.point();
+            LayerBench.Result r;
+            try {
+                r = LayerBench.measure(ctx, cache, gemv, gemm, p.workload(), p.batch(), p.seq(), l.weights(), p.stage(), rc.seed());
+            } catch (IllegalArgumentException e) {
+                return Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), e.getMessage());
+            }
+            rc.out().printf(Locale.ROOT, "%s %s %s: %s%s%n", p.workload(), p.setting(), p.formats().label(), r.check().describe(),
+                    r.timing() == null ? "" : String.format(Locale.ROOT, "; %.4f ms, peak %.0f MiB", r.timing().medianMs(), r.memory().peakMib()));
+            rc.out().flush();
+            if (!r.check().passed())
+                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), r.check().describe() + "; not timed");
+            if (!r.fullOutputFinite())
+                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), "the full-size layer's output is not finite");
+            Map<String, Double> extras = new LinkedHashMap<>();
+            extras.put("peak_driver_mib", r.memory().peakMib());
+            extras.put("peak_alloc_mib", r.memory().ownMib());
+            extras.put("weights_mib", r.weightBytes() / 1048576.0);
+            extras.put("check_relative_error", r.check().error());
+            return new Measurement(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, r.timing(), null,
+                    ctx.device().name(), Map.of(), extras);
+        }
+
+        @Override
+        public void close() {
+            gemv.close();
+            gemm.close();
+        }
+    }
+}

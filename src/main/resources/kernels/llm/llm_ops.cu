@@ -1,0 +1,376 @@
+// Non-linear operators of the LLM layers (LLaMA-2 decoder layer, BLOOM block) run by org.ladderae.executor.
+// FP16 in and out, FP32 math. Tensors are row-major [rows][width]; a row is one token (b * seq + s).
+// Operators that read a slice of a wider buffer (q/k/v of a fused projection, gate/up of a fused MLP
+// projection) take the buffer's row stride `ld` and a column offset, so a fused linear needs no copy.
+// Every pointer argument that may be absent is tested against null (the host passes 0).
+#include <cuda_fp16.h>
+#include <cuda_fp8.h>
+#include <stdint.h>
+
+__device__ __forceinline__ float warp_sum(float v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+// Sum over the block; `red` holds one float per warp. Every thread gets the total.
+__device__ __forceinline__ float block_sum(float v, float* red) {
+    v = warp_sum(v);
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = (blockDim.x + 31) >> 5;
+    __syncthreads();                 // red may still be read by an earlier call
+    if (lane == 0) red[warp] = v;
+    __syncthreads();
+    float t = 0;
+    for (int w = 0; w < warps; w++) t += red[w];
+    return t;
+}
+
+// The value the norm normalises: x, or the FP16-rounded residual sum x + r (what an unfused add would store).
+__device__ __forceinline__ float norm_input(const half* x, const half* r, size_t i) {
+    float v = __half2float(x[i]);
+    if (r) v = __half2float(__float2half(v + __half2float(r[i])));
+    return v;
+}
+
+// y = x' / sqrt(mean(x'^2) + eps) * w with x' = x (+ r); sum_out (if given) = x'. One block per row.
+extern "C" __global__ void add_rmsnorm(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
+                                       const half* __restrict__ w, half* __restrict__ y, int d, float eps) {
+    __shared__ float red[32];
+    size_t base = (size_t)blockIdx.x * d;
+    float ss = 0;
+    for (int i = threadIdx.x; i < d; i += blockDim.x) {
+        float v = norm_input(x, r, base + i);
+        if (sum_out) sum_out[base + i] = __float2half(v);
+        ss += v * v;
+    }
+    ss = block_sum(ss, red);
+    float inv = rsqrtf(ss / d + eps);
+    for (int i = threadIdx.x; i < d; i += blockDim.x)
+        y[base + i] = __float2half(norm_input(x, r, base + i) * inv * __half2float(w[i]));
+}
+
+// y = (x' - mean) / sqrt(var + eps) * w + b (biased variance, as torch.nn.LayerNorm); x' and sum_out as above.
+extern "C" __global__ void add_layernorm(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
+                                         const half* __restrict__ w, const half* __restrict__ b, half* __restrict__ y, int d, float eps) {
+    __shared__ float red[32];
+    size_t base = (size_t)blockIdx.x * d;
+    float s = 0;
+    for (int i = threadIdx.x; i < d; i += blockDim.x) {
+        float v = norm_input(x, r, base + i);
+        if (sum_out) sum_out[base + i] = __float2half(v);
+        s += v;
+    }
+    float mean = block_sum(s, red) / d;
+    float var = 0;
+    for (int i = threadIdx.x; i < d; i += blockDim.x) {
+        float c = norm_input(x, r, base + i) - mean;
+        var += c * c;
+    }
+    float inv = rsqrtf(block_sum(var, red) / d + eps);
+    for (int i = threadIdx.x; i < d; i += blockDim.x) {
+        float v = (norm_input(x, r, base + i) - mean) * inv * __half2float(w[i]) + (b ? __half2float(b[i]) : 0.f);
+        y[base + i] = __float2half(v);
+    }
+}
+
+// Rotary embedding in place, HF LLaMA's rotate_half convention: pairs (i, i + D/2) of each head rotate by
+// pos * theta^(-2i/D), pos = row % seq (no KV cache: positions 0..S-1). Head h starts at column col0 + h * D.
+extern "C" __global__ void rotary_inplace(half* __restrict__ x, int ld, int col0, int heads, int d, int seq, float theta) {
+    int row = blockIdx.x, pos = row % seq, half_d = d / 2;
+    half* base = x + (size_t)row * ld + col0;
+    for (int p = threadIdx.x; p < heads * half_d; p += blockDim.x) {
+        int h = p / half_d, i = p % half_d;
+        float inv_freq = powf(theta, -2.0f * i / d);
+        float s, c;
+        sincosf(pos * inv_freq, &s, &c);
+        half* ph = base + h * d;
+        float lo = __half2float(ph[i]), hi = __half2float(ph[i + half_d]);
+        ph[i] = __float2half(lo * c - hi * s);
+        ph[i + half_d] = __float2half(hi * c + lo * s);
+    }
+}
+
+// out = silu(gate) * up, gate and up slices of (possibly the same) wider buffers; out is [rows][f] contiguous.
+extern "C" __global__ void silu_gate(const half* __restrict__ g, int ldg, int g0, const half* __restrict__ u, int ldu, int u0,
+                                     half* __restrict__ out, int rows, int f) {
+    int pairs = f / 2;   // f is even (the host checks): half2 loads
+    size_t total = (size_t)rows * pairs;
+    for (size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x; idx < total; idx += (size_t)gridDim.x * blockDim.x) {
+        size_t r = idx / pairs;
+        int j = (int)(idx % pairs) * 2;
+        float2 a = __half22float2(*reinterpret_cast<const half2*>(g + r * ldg + g0 + j));
+        float2 b = __half22float2(*reinterpret_cast<const half2*>(u + r * ldu + u0 + j));
+        float x0 = a.x / (1.f + expf(-a.x)) * b.x, x1 = a.y / (1.f + expf(-a.y)) * b.y;
+        *reinterpret_cast<half2*>(out + r * f + j) = __floats2half2_rn(x0, x1);
+    }
+}
+
+// out = a + b, n even.
+extern "C" __global__ void add_f16(const half* __restrict__ a, const half* __restrict__ b, half* __restrict__ out, long long n) {
+    long long pairs = n / 2;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < pairs; i += (long long)gridDim.x * blockDim.x) {
+        float2 x = __half22float2(reinterpret_cast<const half2*>(a)[i]), y = __half22float2(reinterpret_cast<const half2*>(b)[i]);
+        reinterpret_cast<half2*>(out)[i] = __floats2half2_rn(x.x + y.x, x.y + y.y);
+    }
+}
+
+// BLOOM's bloom_gelu_forward: x * 0.5 * (1 + tanh(0.79788456 * x * (1 + 0.044715 x^2))).
+__device__ __forceinline__ float gelu_tanh(float x) { return x * 0.5f * (1.f + tanhf(0.79788456f * x * (1.f + 0.044715f * x * x))); }
+
+// Linear epilogue: out[r][n] = act((G[r][n] - zero[n] * rowsum[r]) * scale[n] + bias[n]) for n < N. Scale/zero
+// turn a GEMM over raw weight codes into one over (code - zero) * scale (one scale and zero per output row of W);
+// G may be a wider (N padded to the GEMM tile) scratch, or out itself. act: 0 none, 1 GeLU (tanh form).
+extern "C" __global__ void linear_epilogue(const half* G, int ldg, half* out, int ldo, int rows, int n_cols,
+                                           const half* __restrict__ scale, const half* __restrict__ zero,
+                                           const float* __restrict__ rowsum, const half* __restrict__ bias, int act) {
+    size_t total = (size_t)rows * n_cols;
+    for (size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x; idx < total; idx += (size_t)gridDim.x * blockDim.x) {
+        size_t r = idx / n_cols;
+        int n = (int)(idx % n_cols);
+        float v = __half2float(G[r * ldg + n]);
+        if (scale) v = (v - (zero ? __half2float(zero[n]) * rowsum[r] : 0.f)) * __half2float(scale[n]);
+        if (bias) v += __half2float(bias[n]);
+        if (act == 1) v = gelu_tanh(v);
+        out[r * ldo + n] = __float2half(v);
+    }
+}
+
+// rowsum[r] = sum_k a[r][k] in FP32 (the zero-point correction of linear_epilogue). One block per row.
+extern "C" __global__ void row_sum(const half* __restrict__ a, int k, float* __restrict__ rowsum) {
+    __shared__ float red[32];
+    float s = 0;
+    for (int i = threadIdx.x; i < k; i += blockDim.x) s += __half2float(a[(size_t)blockIdx.x * k + i]);
+    s = block_sum(s, red);
+    if (threadIdx.x == 0) rowsum[blockIdx.x] = s;
+}
+
+// ---- attention ----
+// q head h: columns q0 + h * qhs of rows b*seq + i (stride ldq); k and v heads likewise. Query head h reads kv head
+// h / (heads / kv_heads) (HF repeat_kv). Output [rows][heads * d]. slopes (ALiBi) adds slopes[h] * key position.
+
+// Short sequences and decode: one warp per (row, head), online softmax over the visible keys. d <= 128.
+extern "C" __global__ void attention_short(const half* __restrict__ q, int ldq, int q0, int qhs,
+                                           const half* __restrict__ k, int ldk, int k0, int khs,
+                                           const half* __restrict__ v, int ldv, int v0, int vhs,
+                                           half* __restrict__ out, const float* __restrict__ slopes,
+                                           int batch, int seq, int heads, int kv_heads, int d, float scale, int causal) {
+    int warp = (blockIdx.x * blockDim.x + threadIdx.x) >> 5, lane = threadIdx.x & 31;
+    if (warp >= batch * seq * heads) return;
+    int h = warp % heads, row = warp / heads, b = row / seq, i = row % seq;
+    int kvh = h / (heads / kv_heads);
+    const half* qp = q + (size_t)row * ldq + q0 + h * qhs;
+    float qv[4], acc[4];
+    for (int e = 0; e < 4; e++) {
+        int c = lane + 32 * e;
+        qv[e] = c < d ? __half2float(qp[c]) * scale : 0.f;
+        acc[e] = 0.f;
+    }
+    float m = -INFINITY, l = 0.f;
+    int last = causal ? i : seq - 1;
+    for (int j = 0; j <= last; j++) {
+        size_t kr = (size_t)b * seq + j;
+        const half* kp = k + kr * ldk + k0 + kvh * khs;
+        float s = 0.f;
+        for (int e = 0; e < 4; e++) {
+            int c = lane + 32 * e;
+            if (c < d) s += qv[e] * __half2float(kp[c]);
+        }
+        s = warp_sum(s);
+        if (slopes) s += slopes[h] * j;
+        float mn = fmaxf(m, s), corr = expf(m - mn), p = expf(s - mn);
+        l = l * corr + p;
+        const half* vp = v + kr * ldv + v0 + kvh * vhs;
+        for (int e = 0; e < 4; e++) {
+            int c = lane + 32 * e;
+            acc[e] = acc[e] * corr + (c < d ? p * __half2float(vp[c]) : 0.f);
+        }
+        m = mn;
+    }
+    half* op = out + (size_t)row * heads * d + h * d;
+    for (int e = 0; e < 4; e++) {
+        int c = lane + 32 * e;
+        if (c < d) op[c] = __float2half(acc[e] / l);
+    }
+}
+
+__device__ __forceinline__ void mma16816(float* c, const uint32_t* a, uint32_t b0, uint32_t b1) {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+__device__ __forceinline__ uint32_t pack_half2(float lo, float hi) {
+    half2 h = __floats2half2_rn(lo, hi);
+    return *reinterpret_cast<uint32_t*>(&h);
+}
+
+#define FA_BM 64
+#define FA_BN 64
+#define FA_PAD 8
+
+// Flash-style attention (FlashAttention-2 structure) on mma.sync m16n8k16: a block of 4 warps owns 64 query rows
+// of one (batch, head), 16 per warp; key/value tiles of 64 rows stream through shared memory (V transposed so the
+// P.V B fragments are 32-bit loads); scores live in registers only, with an online softmax in the exp2 domain.
+// Nothing of size S x S is ever stored. Columns of q/k/v rows must be 8-aligned (the host checks): 16-byte loads.
+template <int D>
+__device__ void flash_attention(const half* __restrict__ q, int ldq, int q0, int qhs,
+                                const half* __restrict__ k, int ldk, int k0, int khs,
+                                const half* __restrict__ v, int ldv, int v0, int vhs,
+                                half* __restrict__ out, const float* __restrict__ slopes,
+                                int seq, int heads, int kv_heads, float scale, int causal) {
+    __shared__ __align__(16) half ks[FA_BN][D + FA_PAD];
+    __shared__ __align__(16) half vts[D][FA_BN + FA_PAD];
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+    const int qb = gridDim.x - 1 - blockIdx.x;        // longest causal rows first
+    const int h = blockIdx.y, b = blockIdx.z, kvh = h / (heads / kv_heads);
+    const float log2e = 1.4426950408889634f;
+    const float slope = slopes ? slopes[h] * log2e : 0.f;
+    const int r0 = qb * FA_BM + warp * 16 + g, r1 = r0 + 8;   // this thread's two query rows
+
+    uint32_t qa[D / 16][4];
+#pragma unroll
+    for (int kk = 0; kk < D / 16; kk++) {
+        int c = q0 + h * qhs + kk * 16 + 2 * t;
+        const half* p0 = q + ((size_t)b * seq + r0) * ldq + c;
+        const half* p1 = q + ((size_t)b * seq + r1) * ldq + c;
+        qa[kk][0] = r0 < seq ? *reinterpret_cast<const uint32_t*>(p0) : 0u;
+        qa[kk][1] = r1 < seq ? *reinterpret_cast<const uint32_t*>(p1) : 0u;
+        qa[kk][2] = r0 < seq ? *reinterpret_cast<const uint32_t*>(p0 + 8) : 0u;
+        qa[kk][3] = r1 < seq ? *reinterpret_cast<const uint32_t*>(p1 + 8) : 0u;
+    }
+    float o[D / 8][4];
+#pragma unroll
+    for (int i = 0; i < D / 8; i++) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
+    float m0 = -INFINITY, m1 = -INFINITY, l0 = 0.f, l1 = 0.f;
+    const float sl2 = scale * log2e;
+    int tiles = causal ? qb + 1 : (seq + FA_BN - 1) / FA_BN;
+    if (tiles * FA_BN > seq + FA_BN - 1) tiles = (seq + FA_BN - 1) / FA_BN;
+
+    for (int kt = 0; kt < tiles; kt++) {
+        __syncthreads();   // the previous tile's reads are done
+        constexpr int CH = D / 8;   // 16-byte chunks per row
+        for (int ch = threadIdx.x; ch < FA_BN * CH; ch += blockDim.x) {
+            int r = ch / CH, c = (ch % CH) * 8, key = kt * FA_BN + r;
+            uint4 kv4 = make_uint4(0, 0, 0, 0), vv4 = make_uint4(0, 0, 0, 0);
+            if (key < seq) {
+                kv4 = *reinterpret_cast<const uint4*>(k + ((size_t)b * seq + key) * ldk + k0 + kvh * khs + c);
+                vv4 = *reinterpret_cast<const uint4*>(v + ((size_t)b * seq + key) * ldv + v0 + kvh * vhs + c);
+            }
+            *reinterpret_cast<uint4*>(&ks[r][c]) = kv4;
+            const half* vh = reinterpret_cast<const half*>(&vv4);
+#pragma unroll
+            for (int e = 0; e < 8; e++) vts[c + e][r] = vh[e];
+        }
+        __syncthreads();
+
+        float s[FA_BN / 8][4];
+#pragma unroll
+        for (int nt = 0; nt < FA_BN / 8; nt++) {
+            s[nt][0] = s[nt][1] = s[nt][2] = s[nt][3] = 0.f;
+#pragma unroll
+            for (int kk = 0; kk < D / 16; kk++) {
+                uint32_t b0 = *reinterpret_cast<const uint32_t*>(&ks[nt * 8 + g][kk * 16 + 2 * t]);
+                uint32_t b1 = *reinterpret_cast<const uint32_t*>(&ks[nt * 8 + g][kk * 16 + 8 + 2 * t]);
+                mma16816(s[nt], qa[kk], b0, b1);
+            }
+        }
+        float mx0 = m0, mx1 = m1;
+#pragma unroll
+        for (int nt = 0; nt < FA_BN / 8; nt++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                int key = kt * FA_BN + nt * 8 + 2 * t + (e & 1), row = e < 2 ? r0 : r1;
+                float x = s[nt][e] * sl2 + slope * key;
+                if (key >= seq || (causal && key > row)) x = -INFINITY;
+                s[nt][e] = x;
+                if (e < 2) mx0 = fmaxf(mx0, x); else mx1 = fmaxf(mx1, x);
+            }
+        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
+        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
+        mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
+        mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
+        // A row of a tile can be fully masked only past the causal diagonal of rows >= seq; keep its max finite.
+        float base0 = mx0 == -INFINITY ? 0.f : mx0, base1 = mx1 == -INFINITY ? 0.f : mx1;
+        float c0 = exp2f(m0 - base0), c1 = exp2f(m1 - base1);
+        m0 = mx0; m1 = mx1;
+        l0 *= c0; l1 *= c1;
+#pragma unroll
+        for (int i = 0; i < D / 8; i++) { o[i][0] *= c0; o[i][1] *= c0; o[i][2] *= c1; o[i][3] *= c1; }
+#pragma unroll
+        for (int nt = 0; nt < FA_BN / 8; nt++) {
+            s[nt][0] = exp2f(s[nt][0] - base0); s[nt][1] = exp2f(s[nt][1] - base0);
+            s[nt][2] = exp2f(s[nt][2] - base1); s[nt][3] = exp2f(s[nt][3] - base1);
+            l0 += s[nt][0] + s[nt][1];
+            l1 += s[nt][2] + s[nt][3];
+        }
+#pragma unroll
+        for (int j = 0; j < FA_BN / 16; j++) {
+            uint32_t pa[4] = {pack_half2(s[2 * j][0], s[2 * j][1]), pack_half2(s[2 * j][2], s[2 * j][3]),
+                              pack_half2(s[2 * j + 1][0], s[2 * j + 1][1]), pack_half2(s[2 * j + 1][2], s[2 * j + 1][3])};
+#pragma unroll
+            for (int dt = 0; dt < D / 8; dt++) {
+                uint32_t b0 = *reinterpret_cast<const uint32_t*>(&vts[dt * 8 + g][j * 16 + 2 * t]);
+                uint32_t b1 = *reinterpret_cast<const uint32_t*>(&vts[dt * 8 + g][j * 16 + 8 + 2 * t]);
+                mma16816(o[dt], pa, b0, b1);
+            }
+        }
+    }
+    l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
+    l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
+    l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
+    l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+    float inv0 = 1.f / l0, inv1 = 1.f / l1;
+    int ldo = heads * D;
+#pragma unroll
+    for (int dt = 0; dt < D / 8; dt++) {
+        int c = h * D + dt * 8 + 2 * t;
+        if (r0 < seq) *reinterpret_cast<half2*>(out + ((size_t)b * seq + r0) * ldo + c) = __floats2half2_rn(o[dt][0] * inv0, o[dt][1] * inv0);
+        if (r1 < seq) *reinterpret_cast<half2*>(out + ((size_t)b * seq + r1) * ldo + c) = __floats2half2_rn(o[dt][2] * inv1, o[dt][3] * inv1);
+    }
+}
+
+#define FLASH_ENTRY(D)                                                                                                          \
+    extern "C" __global__ void __launch_bounds__(128) flash_attention_d##D(                                                   \
+        const half* q, int ldq, int q0, int qhs, const half* k, int ldk, int k0, int khs, const half* v, int ldv, int v0,    \
+        int vhs, half* out, const float* slopes, int seq, int heads, int kv_heads, float scale, int causal) {                 \
+        flash_attention<D>(q, ldq, q0, qhs, k, ldk, k0, khs, v, ldv, v0, vhs, out, slopes, seq, heads, kv_heads, scale, causal); \
+    }
+FLASH_ENTRY(16)
+FLASH_ENTRY(32)
+FLASH_ENTRY(64)
+FLASH_ENTRY(128)
+
+// ---- random device fill for the full-size timing layers (no host copy of 1.7 GB of weights) ----
+
+__device__ __forceinline__ uint64_t splitmix64(uint64_t z) {
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+__device__ __forceinline__ float uniform_pm1(uint64_t seed, uint64_t i) {
+    return (float)(splitmix64(seed ^ (i * 0xd1b54a32d192ed03ull)) >> 40) * (2.0f / 16777216.0f) - 1.0f;
+}
+
+// FP16 values center + amp * U[-1, 1).
+extern "C" __global__ void fill_f16(half* p, long long n, unsigned long long seed, float center, float amp) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        p[i] = __float2half(center + amp * uniform_pm1(seed, (uint64_t)i));
+}
+
+// FP8 E5M2 codes of amp * U[-1, 1) (finite, small: the FP16 outputs stay in range).
+extern "C" __global__ void fill_e5m2(unsigned char* p, long long n, unsigned long long seed, float amp) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        p[i] = __nv_cvt_float_to_fp8(amp * uniform_pm1(seed, (uint64_t)i), __NV_SATFINITE, __NV_E5M2);
+}
+
+// Random bytes: every bit pattern is a valid packed INT1/INT4/NF4 code.
+extern "C" __global__ void fill_bytes(unsigned char* p, long long n, unsigned long long seed) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        p[i] = (unsigned char)(splitmix64(seed ^ (uint64_t)i) >> 24);
+}
+
+// Constant 32-bit words (GEMV group params: FP16 scale low, FP16 zero high; MX exponents as 4 bytes).
+extern "C" __global__ void fill_u32(uint32_t* p, long long n, uint32_t value) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) p[i] = value;
+}

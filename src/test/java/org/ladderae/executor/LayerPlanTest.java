@@ -1,0 +1,91 @@
+package org.ladderae.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.ladderae.formats.GroupQuantizer;
+import org.ladderae.kernels.WeightFormat;
+import org.ladderae.models.DType;
+import org.ladderae.models.LlmLayers;
+import org.ladderae.models.ModelGraph;
+import org.ladderae.models.Op;
+import org.ladderae.models.Tensor;
+import org.ladderae.models.reference.DenseTensor;
+import org.ladderae.models.reference.LayerComparison;
+import org.ladderae.models.reference.ReferenceExecutor;
+import org.ladderae.models.reference.SeededWeights;
+
+class LayerPlanTest {
+    @Test
+    void llamaLayerFusesQkvGateUpAndTheResidualIntoTheNorm() {
+        LayerPlan p = LayerPlan.lower(LlmLayers.llamaSmall(2, 3));
+        assertThat(p.rows()).isEqualTo(6);
+        assertThat(p.steps().stream().map(s -> s.getClass().getSimpleName()).toList()).containsExactly(
+                "Norm", "Linear", "Rotary", "Rotary", "Attention", "Linear", "Norm", "Linear", "SiluGate", "Linear", "Add");
+        LayerPlan.Linear qkv = p.linears().get(0);
+        assertThat(qkv.members()).extracting(Op.Linear::name).containsExactly("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj");
+        assertThat(qkv.nTotal()).isEqualTo(128 + 32 + 32);
+        LayerPlan.Attention at = (LayerPlan.Attention) p.steps().get(4);
+        assertThat(List.of(at.q().colOffset(), at.k().colOffset(), at.v().colOffset())).containsExactly(0, 128, 160);
+        assertThat(at.q().ld()).isEqualTo(192);
+        assertThat(at.kvHeads()).isEqualTo(2);
+        LayerPlan.Rotary rk = (LayerPlan.Rotary) p.steps().get(3);
+        assertThat(rk.x().colOffset()).isEqualTo(128);
+        assertThat(rk.heads()).isEqualTo(2);
+        LayerPlan.Norm post = (LayerPlan.Norm) p.steps().get(6);
+        assertThat(post.sumOut()).isEqualTo("h1");
+        assertThat(post.residual().buffer()).isEqualTo("attn_out");
+        assertThat(p.linears().get(2).nTotal()).isEqualTo(2 * 384);
+        LayerPlan.SiluGate sg = (LayerPlan.SiluGate) p.steps().get(8);
+        assertThat(sg.up().colOffset()).isEqualTo(384);
+        assertThat(p.output()).isEqualTo("output");
+    }
+
+    @Test
+    void bloomBlockSplitsQkvByStridedViewsAndPutsGeluInTheEpilogue() {
+        LayerPlan p = LayerPlan.lower(LlmLayers.bloomSmall(1, 4));
+        assertThat(p.steps().stream().map(s -> s.getClass().getSimpleName()).toList()).containsExactly(
+                "Norm", "Linear", "Attention", "Linear", "Norm", "Linear", "Linear", "Add");
+        LayerPlan.Attention at = (LayerPlan.Attention) p.steps().get(2);
+        int d = 32;
+        assertThat(List.of(at.q().colOffset(), at.k().colOffset(), at.v().colOffset())).containsExactly(0, d, 2 * d);
+        assertThat(at.q().headStride()).isEqualTo(3 * d);
+        assertThat(at.alibiSlopes()).hasSize(4).containsExactly(0.0625 * 4, 0.0625, 0.015625, 0.00390625);
+        assertThat(p.linears().get(2).gelu()).isTrue();
+        assertThat(p.linears().get(0).hasBias()).isTrue();
+        assertThat(p.maskInput()).isEqualTo("attention_mask");
+    }
+
+    @Test
+    void anOpWithoutKernelIsRejectedByName() {
+        ModelGraph g = ModelGraph.builder("softmax-only").input(Tensor.of("x", DType.FP16, 1, 2, 8))
+                .op(new Op.Softmax("sm", "x", "y", -1)).output("y").build();
+        assertThatThrownBy(() -> LayerPlan.lower(g)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Softmax 'sm'");
+    }
+
+    /** The lowered plan, run with the kernels' indexing on the CPU, is the reference layer (so views, offsets and fusions are right). */
+    @ParameterizedTest
+    @CsvSource({"llama,1,1,FP16,false", "llama,2,5,FP16,false", "llama,1,6,INT4,true", "llama,2,3,NF4,true", "llama,1,2,MXFP8,false",
+            "bloom,1,1,FP16,false", "bloom,2,5,INT4,true", "bloom,1,7,FP8_E5M2,false", "bloom,1,3,INT1,false"})
+    void loweredPlanMatchesTheReference(String model, int batch, int seq, WeightFormat w, boolean gemmEpilogue) {
+        ModelGraph g = LayerBench.graph(model, false, batch, seq, w);
+        long seed = 7;
+        Map<String, DenseTensor> inputs = SeededWeights.inputs(g, seed);
+        DenseTensor ref = ReferenceExecutor.run(g, inputs, SeededWeights.decodedWeights(g, seed)).get("output");
+        DenseTensor emulated = new PlanEmulator(g, SeededWeights.masterWeights(g, seed), gemmEpilogue).run(inputs);
+        assertThat(LayerComparison.relativeFrobeniusError(ref, emulated)).isLessThan(1e-9);
+        assertThat(ref.allFinite()).isTrue();
+    }
+
+    @Test
+    void graphFormatsUseWholeRowScalesWhereTheFormatHasScales() {
+        assertThat(LayerBench.graph("llama", false, 1, 1, WeightFormat.INT4).linears().get(0).groupSize()).isEqualTo(GroupQuantizer.WHOLE_ROW);
+        assertThat(LayerBench.graph("bloom", false, 1, 1, WeightFormat.FP8_E5M2).linears().get(0).groupSize()).isZero();
+        assertThatThrownBy(() -> LayerBench.graph("resnet", false, 1, 1, WeightFormat.FP16)).hasMessageContaining("llama or bloom");
+    }
+}

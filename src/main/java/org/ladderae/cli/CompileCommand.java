@@ -19,11 +19,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ladder-ae compile MODEL.onnx}: imports an ONNX model onto the model IR and writes a compiled-model
- * directory (graph, repacked weights, manifest). Kernels are not built and no executor runs it yet.
+ * directory (graph, repacked weights, manifest) that {@code ladder-ae run} executes.
  */
 @Command(name = "compile", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Import an ONNX model, map it onto ladder-ae's operators and write its weights repacked in a",
-                "low-precision format (CPU only; kernels are not built and no executor runs the result yet)."})
+                "low-precision format (CPU only); `ladder-ae run DIR` runs the result on the GPU."})
 public final class CompileCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model (external-data files beside it are read too).")
     Path model;
@@ -72,7 +72,7 @@ public final class CompileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(UserError.RUN_FAILURE, e.getMessage());
         }
-        o.printf("wrote %s (kernels: not yet built; nothing runs this model on the GPU yet)%n", manifest);
+        o.printf("wrote %s (run it: ladder-ae run %s --input X.npy)%n", manifest, manifest.getParent());
         o.flush();
         return 0;
     }

@@ -6,6 +6,18 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.LinkedHashMap;
+import org.ladderae.executor.LayerExecutor;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.kernels.GemvKernels;
+import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.models.Op;
+import org.ladderae.models.Tensor;
+import org.ladderae.models.reference.StoredLinearWeight;
+import org.ladderae.results.TimingStats;
 import org.ladderae.models.io.CompiledModel;
 import org.ladderae.models.io.CompiledModelInputs;
 import org.ladderae.models.io.NpyArray;
@@ -24,8 +36,8 @@ import picocli.CommandLine.Spec;
  * maximum absolute and relative errors against a reference output (PyTorch's, saved by the export script).
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Run a compiled model (from `ladder-ae compile`) on one input and print its output tensor.",
-                "--cpu-reference runs the double-precision CPU reference on the very weights the kernels use."})
+        description = {"Run a compiled model (from `ladder-ae compile`) on the GPU on one input and print its output tensor and latency.",
+                "--cpu-reference runs the double-precision CPU reference on the very weights the kernels use instead."})
 public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "COMPILED_DIR") Path dir;
 
@@ -50,6 +62,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpu-reference", description = "Run the double-precision CPU reference instead of the GPU kernels.")
     boolean cpuReference;
 
+    @Option(names = "--device", defaultValue = "0") int device;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -68,9 +82,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             throw new UserError(UserError.USAGE, e.getMessage());
         }
-        if (!cpuReference) {
-            throw new UserError(UserError.RUN_FAILURE, "the GPU model executor is not part of this build: add --cpu-reference to run the CPU reference");
-        }
+        if (!cpuReference) return runOnGpu(out, cm, inputs);
         long t0 = System.nanoTime();
         Map<String, DenseTensor> weights = CompiledModelInputs.decodedWeights(cm);
         Map<String, DenseTensor> outputs = ReferenceExecutor.run(cm.graph(), inputs, weights);
@@ -83,6 +95,45 @@ public final class RunCommand implements Callable<Integer> {
         if (save != null) new NpyArray(y.shape(), y.values()).writeFp16(save);
         if (expect != null) return compare(out, y, expect);
         return 0;
+    }
+
+    /**
+     * The compiled model on the GPU through the layer executor: its weights uploaded as stored (no re-quantisation),
+     * one checked run on the input, then the layer timed with CUDA events (median).
+     */
+    private int runOnGpu(PrintWriter out, CompiledModel cm, Map<String, DenseTensor> inputs) throws IOException {
+        CudaContext ctx = BenchCommand.openDevice(device);
+        KernelCache cache = KernelCache.defaultCache();
+        Map<String, StoredLinearWeight> linears = new LinkedHashMap<>();
+        Map<String, DenseTensor> others = new LinkedHashMap<>();
+        for (Op.Linear l : cm.graph().linears()) linears.put(l.weight(), cm.linear(l));
+        for (Tensor t : cm.graph().weights()) if (!linears.containsKey(t.name())) others.put(t.name(), new DenseTensor(t.shape(), cm.values(t.name())));
+        GemvRunner gemv = new GemvRunner(ctx, cache);
+        GemmRunner gemm = new GemmRunner(ctx, cache);
+        try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, cm.graph(), GemvStage.HOLISTIC,
+                new LayerExecutor.Weights.Stored(linears, others), Map.of())) {
+            DenseTensor y = ex.run(inputs);
+            TimingStats t = ex.time();
+            String outName = cm.graph().outputs().get(0);
+            out.printf(Locale.ROOT, "%s on %s: output %s %s%n", cm.graph().name(), ctx.device().name(), outName, y.shape());
+            out.println(preview(y));
+            out.printf(Locale.ROOT, "latency: %.4f ms median (min %.4f, cv %.1f%%) over %d runs, CUDA events; %d kernel launches%n",
+                    t.medianMs(), t.minMs(), 100 * t.cv(), t.samplesMs().size(), ex.launchNames().size());
+            for (var e : ex.choices().entrySet())
+                out.println("  " + e.getKey() + ": " + (e.getValue().usesGemm() ? e.getValue().gemm().kernelName() : GemvKernels.spec(e.getValue().gemv()).kernelName()));
+            if (save != null) new NpyArray(y.shape(), y.values()).writeFp16(save);
+            if (!y.allFinite()) {
+                out.println("the output holds non-finite values");
+                return UserError.RUN_FAILURE;
+            }
+            return expect != null ? compare(out, y, expect) : 0;
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.RUN_FAILURE, "the GPU executor cannot run " + cm.graph().name() + ": " + e.getMessage()
+                    + " (--cpu-reference runs the CPU reference instead)");
+        } finally {
+            gemv.close();
+            gemm.close();
+        }
     }
 
     /** The first and last values, as the quick start prints them. */

@@ -47,6 +47,8 @@ public final class LayerExecutor implements AutoCloseable {
     public sealed interface Weights {
         record Seeded(long seed) implements Weights {}
         record DeviceRandom(long seed) implements Weights {}
+        /** Weights as a compiled model stores them: linear layers in their format (used as they are), the rest as values. */
+        record Stored(Map<String, org.ladderae.models.reference.StoredLinearWeight> linears, Map<String, DenseTensor> others) implements Weights {}
     }
 
     /** Device memory: driver-level used bytes (cuMemGetInfo) before, after setup and at the peak of a sampled run; the executor's own allocations. */
@@ -72,6 +74,8 @@ public final class LayerExecutor implements AutoCloseable {
     private final List<Runnable> launches = new ArrayList<>();
     private final List<String> launchNames = new ArrayList<>();
     private final Map<String, LinearChoice> choices = new LinkedHashMap<>();
+    /** Linear weights stored in their format (a compiled model), or null when they are quantised here from master weights. */
+    private Map<String, org.ladderae.models.reference.StoredLinearWeight> stored;
     private final long usedBefore;
     private final long usedAfterSetup;
     private long ownBytes;
@@ -94,7 +98,9 @@ public final class LayerExecutor implements AutoCloseable {
             long ws = 16;
             for (LinearChoice c : choices.values()) if (c.usesGemm()) ws = Math.max(ws, c.gemm().workspaceBytes());
             DeviceBuffer workspace = alloc(ws);
-            Map<String, DenseTensor> master = weights instanceof Weights.Seeded s ? SeededWeights.masterWeights(graph, s.seed()) : null;
+            Map<String, DenseTensor> master = weights instanceof Weights.Seeded s ? SeededWeights.masterWeights(graph, s.seed())
+                    : weights instanceof Weights.Stored st ? st.others() : null;
+            this.stored = weights instanceof Weights.Stored st ? st.linears() : null;
             long randomSeed = weights instanceof Weights.DeviceRandom r ? r.seed() : 0;
             for (LayerPlan.Step step : plan.steps()) build(step, gemv, gemm, workspace, master, randomSeed);
             if (master == null) for (String in : plan.inputs()) fillF16(acts.get(in), 0, 1, randomSeed ^ in.hashCode());
@@ -160,7 +166,7 @@ public final class LayerExecutor implements AutoCloseable {
         int rows = plan.rows(), n = l.nTotal(), k = l.k();
         LinearChoice c = choices.get(l.name());
         DeviceBuffer in = act(l.input()), out = acts.get(l.out());
-        StackedWeights sw = master == null ? null : StackedWeights.of(l, master);
+        StackedWeights sw = stored != null ? StackedWeights.ofStored(l, stored, master) : master == null ? null : StackedWeights.of(l, master);
         double amp = Math.sqrt(3.0 / k);
         DeviceBuffer scale = null, zero = null, rowSum = null, bias = null;
         DeviceBuffer g = out;   // what the GEMV/GEMM writes: out itself, or a scratch with N padded to the GEMM tile

@@ -53,6 +53,41 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
         return new StackedWeights(l.format(), n, k, groups, codes, scales, zeros, mx, bias);
     }
 
+    /**
+     * Stacks the members of {@code l} from weights already stored in their format (a compiled model's codes, scales
+     * and zero points, taken as they are: no re-quantisation), biases from {@code others}.
+     */
+    public static StackedWeights ofStored(LayerPlan.Linear l, Map<String, StoredLinearWeight> stored, Map<String, DenseTensor> others) {
+        int n = l.nTotal(), k = l.k();
+        int[] codes = new int[n * k];
+        double[] scales = null, zeros = null, bias = l.hasBias() ? new double[n] : null;
+        int[] mx = l.format() == WeightFormat.MXFP8 ? new int[n * (k / 32)] : null;
+        int groups = 0;
+        for (int m = 0; m < l.members().size(); m++) {
+            Op.Linear op = l.members().get(m);
+            int off = l.offsetOf(m);
+            StoredLinearWeight s = stored.get(op.weight());
+            if (s == null) throw new IllegalArgumentException("no stored weight " + op.weight());
+            if (s.format() != l.format() || s.n() != op.n() || s.k() != k)
+                throw new IllegalArgumentException(op.weight() + " is stored as W_" + s.format() + " " + s.n() + "x" + s.k() + ", the layer wants W_" + l.format() + " " + op.n() + "x" + k);
+            System.arraycopy(s.codes(), 0, codes, off * k, op.n() * k);
+            if (s.scales() != null) {
+                int g = k / s.groupLength();
+                if (scales == null) { groups = g; scales = new double[n * groups]; zeros = new double[n * groups]; }
+                if (g != groups) throw new IllegalArgumentException(op.weight() + ": " + g + " groups per row where its fused neighbours have " + groups);
+                System.arraycopy(s.scales(), 0, scales, off * groups, op.n() * groups);
+                System.arraycopy(s.zeros(), 0, zeros, off * groups, op.n() * groups);
+            }
+            if (mx != null) System.arraycopy(s.mxExponents(), 0, mx, off * (k / 32), op.n() * (k / 32));
+            if (bias != null) {
+                DenseTensor b = others.get(op.bias());
+                if (b == null) throw new IllegalArgumentException("no bias " + op.bias());
+                System.arraycopy(b.values(), 0, bias, off, op.n());
+            }
+        }
+        return new StackedWeights(l.format(), n, k, groups, codes, scales, zeros, mx, bias);
+    }
+
     /** W as the GEMV kernel of {@code c} reads it. */
     public byte[] gemvWeights(GemvConfig c) { return WeightLayout.deviceWeights(codes, c, nTotal, k); }
 

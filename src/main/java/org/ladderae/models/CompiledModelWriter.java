@@ -31,7 +31,7 @@ import org.ladderae.results.AtomicFiles;
  * format and in Ladder's transformed layout for FP16 activations ({@link WeightLayout#transform}), their
  * FP16 group scales and zero points beside them, every other weight as FP16, and {@code manifest.json}
  * (the graph as data, formats, files with their SHA-256, the source file's hash). The manifest is written
- * last, so a directory with one is complete. Kernels are not built here yet, and nothing runs it yet.
+ * last, so a directory with one is complete. {@code ladder-ae run} executes it (models.io.CompiledModel reads it back).
  */
 public final class CompiledModelWriter {
     public static final String MANIFEST = "manifest.json";
@@ -88,8 +88,8 @@ public final class CompiledModelWriter {
                 "irVersion", src.irVersion(), "opset", src.opsetVersion(), "producer", src.producer()));
         manifest.put("linearWeightLayout", "codes packed along K, 32-bit words slot-permuted for FP16 activations (WeightLayout.transform); "
                 + "INTx/NF4 scales (and INTx zero points) FP16 [N][K/group]; MXFP8 exponents E8M0 [N][K/32]");
-        manifest.put("kernels", "not yet built");
-        manifest.put("executor", "none yet: this directory is not runnable");
+        manifest.put("kernels", "built for the GPU found when the model first runs (nvcc), then loaded from the kernel cache");
+        manifest.put("executor", "ladder-ae run DIR: the layer executor (LLaMA/BLOOM-style layers) on the GPU, or --cpu-reference");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("opCounts", g.opCounts());
         summary.put("distinctLinearShapes", g.distinctLinearShapes().stream().map(LinearShape::toString).toList());

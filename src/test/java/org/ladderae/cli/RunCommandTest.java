@@ -73,6 +73,13 @@ class RunCommandTest {
         Run shape = run("run", c.toString(), "--input", badShape.toString(), "--cpu-reference");
         assertThat(shape.code()).isEqualTo(2);
         assertThat(shape.err()).contains("holds shape [3]");
+        if (!org.ladderae.gpu.CudaDriver.availability().available()) {
+            Path x = dir.resolve("x4.npy");
+            new NpyArray(List.of(1, 4, 128), new double[512]).writeFp16(x);
+            Run gpu = run("run", c.toString(), "--input", x.toString());
+            assertThat(gpu.code()).isEqualTo(1);
+            assertThat(gpu.err().strip()).startsWith("ladder-ae: no usable GPU").doesNotContain("\n");
+        }
         Run dynamic = run("run", c.toString(), "--random", "--cpu-reference");
         assertThat(dynamic.code()).isEqualTo(2);
         assertThat(dynamic.err()).contains("dynamic dimension: give --input FILE");

@@ -18,9 +18,16 @@ final class PlanEmulator {
     private final Map<String, double[]> buf = new HashMap<>();
     private final Map<String, DenseTensor> master;
     private final boolean gemmEpilogue;
+    private final Map<String, org.ladderae.models.reference.StoredLinearWeight> stored;
 
     /** {@code gemmEpilogue}: compute linears as the GEMM path does (raw codes, then (G - zero * rowsum) * scale). */
     PlanEmulator(ModelGraph g, Map<String, DenseTensor> master, boolean gemmEpilogue) {
+        this(g, master, null, gemmEpilogue);
+    }
+
+    /** With {@code stored}: linear weights as a compiled model stores them (stacked as they are, as the executor's Weights.Stored). */
+    PlanEmulator(ModelGraph g, Map<String, DenseTensor> master, Map<String, org.ladderae.models.reference.StoredLinearWeight> stored, boolean gemmEpilogue) {
+        this.stored = stored;
         this.plan = LayerPlan.lower(g);
         this.master = master;
         this.gemmEpilogue = gemmEpilogue;
@@ -73,7 +80,7 @@ final class PlanEmulator {
     }
 
     private void linear(LayerPlan.Linear l, int rows) {
-        StackedWeights sw = StackedWeights.of(l, master);
+        StackedWeights sw = stored != null ? StackedWeights.ofStored(l, stored, master) : StackedWeights.of(l, master);
         int n = l.nTotal(), k = l.k();
         double[] o = buf.get(l.out());
         org.ladderae.formats.ScalarCodec codec = l.format().elementCodec();

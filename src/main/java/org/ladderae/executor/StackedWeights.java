@@ -25,32 +25,13 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
 
     /** Quantises and stacks the members of {@code l} from master (pre-quantisation) weights. */
     public static StackedWeights of(LayerPlan.Linear l, Map<String, DenseTensor> master) {
-        int n = l.nTotal(), k = l.k();
-        int[] codes = new int[n * k];
-        double[] scales = null, zeros = null, bias = l.hasBias() ? new double[n] : null;
-        int[] mx = l.format() == WeightFormat.MXFP8 ? new int[n * (k / 32)] : null;
-        int groups = 0;
-        for (int m = 0; m < l.members().size(); m++) {
-            Op.Linear op = l.members().get(m);
-            int off = l.offsetOf(m);
+        Map<String, StoredLinearWeight> stored = new java.util.HashMap<>();
+        for (Op.Linear op : l.members()) {
             DenseTensor w = master.get(op.weight());
             if (w == null) throw new IllegalArgumentException("no weight " + op.weight());
-            StoredLinearWeight s = StoredLinearWeight.encode(op, w.values());
-            System.arraycopy(s.codes(), 0, codes, off * k, op.n() * k);
-            if (s.scales() != null) {
-                groups = k / s.groupLength();
-                if (scales == null) { scales = new double[n * groups]; zeros = new double[n * groups]; }
-                System.arraycopy(s.scales(), 0, scales, off * groups, op.n() * groups);
-                System.arraycopy(s.zeros(), 0, zeros, off * groups, op.n() * groups);
-            }
-            if (mx != null) System.arraycopy(s.mxExponents(), 0, mx, off * (k / 32), op.n() * (k / 32));
-            if (bias != null) {
-                DenseTensor b = master.get(op.bias());
-                if (b == null) throw new IllegalArgumentException("no bias " + op.bias());
-                System.arraycopy(b.values(), 0, bias, off, op.n());
-            }
+            stored.put(op.weight(), StoredLinearWeight.encode(op, w.values()));
         }
-        return new StackedWeights(l.format(), n, k, groups, codes, scales, zeros, mx, bias);
+        return ofStored(l, stored, master);
     }
 
     /**

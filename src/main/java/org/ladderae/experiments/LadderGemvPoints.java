@@ -71,7 +71,21 @@ final class LadderGemvPoints {
      * MXFP8 series runs MXFP8 weights with FP16 activations and says so.
      */
     static Optional<KernelFormats> kernelFormats(FormatPair pair) {
-        WeightFormat w = switch (pair.weights()) {
+        WeightFormat w = weightFormat(pair.weights());
+        ActFormat a = switch (pair.activations()) {
+            case FP16, MXFP8 -> ActFormat.FP16;
+            case INT8 -> ActFormat.INT8;
+            case INT4 -> ActFormat.INT4;
+            default -> null;
+        };
+        if (w == null || a == null || !a.accepts(w)) return Optional.empty();
+        String substitution = pair.activations() == NumberFormat.MXFP8 ? "FP16 activations: no MXFP8-activation GEMV kernel" : null;
+        return Optional.of(new KernelFormats(w, a, substitution));
+    }
+
+    /** The kernels' storage format of a paper weight format (the artifact's FP8 is E5M2), or null when no kernel stores it. */
+    static WeightFormat weightFormat(NumberFormat f) {
+        return switch (f) {
             case FP16 -> WeightFormat.FP16;
             case INT8 -> WeightFormat.INT8;
             case INT4 -> WeightFormat.INT4;
@@ -83,15 +97,6 @@ final class LadderGemvPoints {
             case MXFP8 -> WeightFormat.MXFP8;
             default -> null;
         };
-        ActFormat a = switch (pair.activations()) {
-            case FP16, MXFP8 -> ActFormat.FP16;
-            case INT8 -> ActFormat.INT8;
-            case INT4 -> ActFormat.INT4;
-            default -> null;
-        };
-        if (w == null || a == null || !a.accepts(w)) return Optional.empty();
-        String substitution = pair.activations() == NumberFormat.MXFP8 ? "FP16 activations: no MXFP8-activation GEMV kernel" : null;
-        return Optional.of(new KernelFormats(w, a, substitution));
     }
 
     /**

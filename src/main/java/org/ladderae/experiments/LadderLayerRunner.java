@@ -65,19 +65,7 @@ final class LadderLayerRunner implements LadderModelRunner {
         return null;
     }
 
-    static WeightFormat weightFormat(NumberFormat f) {
-        return switch (f) {
-            case FP16 -> WeightFormat.FP16;
-            case INT8 -> WeightFormat.INT8;
-            case INT4 -> WeightFormat.INT4;
-            case INT2 -> WeightFormat.INT2;
-            case INT1 -> WeightFormat.INT1;
-            case NF4 -> WeightFormat.NF4;
-            case FP8 -> WeightFormat.FP8_E5M2;
-            case MXFP8 -> WeightFormat.MXFP8;
-            default -> null;
-        };
-    }
+    static WeightFormat weightFormat(NumberFormat f) { return LadderGemvPoints.weightFormat(f); }
 
     /** The GPU side, opened only when some point is measured. */
     private static final class Layers implements LadderPointLoop.Family<Located> {

@@ -16,13 +16,7 @@ import org.ladderae.models.onnx.OnnxModels;
 class RunCommandTest {
     @TempDir Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Cli.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
+    private static CliRun run(String... args) { return CliRun.of(args); }
 
     private Path compiled() throws Exception {
         Path model = dir.resolve("mlp.onnx");
@@ -41,7 +35,7 @@ class RunCommandTest {
         for (int i = 0; i < xs.length; i++) xs[i] = rnd.nextGaussian();
         new NpyArray(List.of(2, 4, 128), xs).writeFp16(x);   // the model's batch is dynamic: the file gives it
         Path saved = dir.resolve("y.npy");
-        Run r = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--save", saved.toString());
+        CliRun r = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--save", saved.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("output", "values: [", "CPU reference");
@@ -49,7 +43,7 @@ class RunCommandTest {
         assertThat(y.values()).isNotEmpty();
         assertThat(java.util.Arrays.stream(y.values()).map(Math::abs).max().orElse(0)).isGreaterThan(0);
 
-        Run same = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--expect", saved.toString());
+        CliRun same = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--expect", saved.toString());
         assertThat(same.code()).isZero();
         assertThat(same.out()).contains("MATCH").doesNotContain("MISMATCH");
 
@@ -57,30 +51,30 @@ class RunCommandTest {
         for (int i = 0; i < off.length; i++) off[i] = -off[i];
         Path wrong = dir.resolve("wrong.npy");
         new NpyArray(y.shape(), off).writeFp16(wrong);
-        Run mismatch = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--expect", wrong.toString());
+        CliRun mismatch = run("run", c.toString(), "--input", x.toString(), "--cpu-reference", "--expect", wrong.toString());
         assertThat(mismatch.code()).isEqualTo(1);
         assertThat(mismatch.out()).contains("MISMATCH");
     }
 
     @Test
     void badDirectoriesAndInputsAreOneLine() throws Exception {
-        Run missing = run("run", dir.resolve("none").toString(), "--cpu-reference");
+        CliRun missing = run("run", dir.resolve("none").toString(), "--cpu-reference");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).startsWith("ladder-ae:").contains("is not a compiled model").doesNotContain("\n");
         Path c = compiled();
         Path badShape = dir.resolve("x.npy");
         new NpyArray(List.of(3), new double[] {1, 2, 3}).writeFp16(badShape);
-        Run shape = run("run", c.toString(), "--input", badShape.toString(), "--cpu-reference");
+        CliRun shape = run("run", c.toString(), "--input", badShape.toString(), "--cpu-reference");
         assertThat(shape.code()).isEqualTo(2);
         assertThat(shape.err()).contains("holds shape [3]");
         if (!org.ladderae.gpu.CudaDriver.availability().available()) {
             Path x = dir.resolve("x4.npy");
             new NpyArray(List.of(1, 4, 128), new double[512]).writeFp16(x);
-            Run gpu = run("run", c.toString(), "--input", x.toString());
+            CliRun gpu = run("run", c.toString(), "--input", x.toString());
             assertThat(gpu.code()).isEqualTo(1);
             assertThat(gpu.err().strip()).startsWith("ladder-ae: no usable GPU").doesNotContain("\n");
         }
-        Run dynamic = run("run", c.toString(), "--random", "--cpu-reference");
+        CliRun dynamic = run("run", c.toString(), "--random", "--cpu-reference");
         assertThat(dynamic.code()).isEqualTo(2);
         assertThat(dynamic.err()).contains("dynamic dimension: give --input FILE");
     }

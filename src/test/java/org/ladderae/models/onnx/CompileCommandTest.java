@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ladderae.cli.Cli;
+import org.ladderae.cli.CliRun;
 import org.ladderae.formats.BitPacking;
 import org.ladderae.formats.Fp16;
 import org.ladderae.formats.UnsignedInt;
@@ -23,20 +24,14 @@ import org.ladderae.models.ModelGraph;
 class CompileCommandTest {
     @TempDir Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Cli.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
+    private static CliRun run(String... args) { return CliRun.of(args); }
 
     @Test
     void int4CompileWritesTransformedWeightsScalesZerosAndManifest() throws Exception {
         Path model = dir.resolve("mlp.onnx");
         Files.write(model, OnnxModels.rmsNormMlp(128, 256).toByteArray());
         Path out = dir.resolve("compiled");
-        Run r = run("compile", model.toString(), "--weights", "int4", "--group-size", "64", "--out", out.toString());
+        CliRun r = run("compile", model.toString(), "--weights", "int4", "--group-size", "64", "--out", out.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("RmsNorm=1, Linear=2, Silu=1, Add=1", "256x128, 128x256", "int4, group 64", "run it: ladder-ae run ");
@@ -80,17 +75,17 @@ class CompileCommandTest {
     void userErrorsAreOneLine() throws Exception {
         Path bad = dir.resolve("erf.onnx");
         Files.write(bad, OnnxModels.withErf(32).toByteArray());
-        Run r = run("compile", bad.toString(), "--out", dir.resolve("x").toString());
+        CliRun r = run("compile", bad.toString(), "--out", dir.resolve("x").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("ladder-ae: unsupported ONNX op 'Erf' at node '/mlp/act/Erf'");
 
         Path noise = dir.resolve("noise.onnx");
         Files.write(noise, new byte[] {(byte) 0xff, 0x13, 0x37, 0x00, 0x42});
-        Run n = run("compile", noise.toString());
+        CliRun n = run("compile", noise.toString());
         assertThat(n.code()).isEqualTo(1);
         assertThat(n.err().strip()).startsWith("ladder-ae: " + noise + " is").doesNotContain("\n");
 
-        Run fmt = run("compile", bad.toString(), "--weights", "int3");
+        CliRun fmt = run("compile", bad.toString(), "--weights", "int3");
         assertThat(fmt.code()).isEqualTo(2);
         assertThat(fmt.err().strip()).startsWith("ladder-ae: unknown --weights 'int3'").doesNotContain("\n");
 
@@ -98,7 +93,7 @@ class CompileCommandTest {
         Files.write(model, OnnxModels.rmsNormMlp(128, 256).toByteArray());
         Path out = dir.resolve("once");
         assertThat(run("compile", model.toString(), "--out", out.toString()).code()).isZero();
-        Run again = run("compile", model.toString(), "--out", out.toString());
+        CliRun again = run("compile", model.toString(), "--out", out.toString());
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err().strip()).isEqualTo("ladder-ae: " + out + " already holds a compiled model; choose another --out");
     }

@@ -119,8 +119,6 @@ LADDER_DEV uint32_t e5m2_hi(uint32_t w) { return __byte_perm(w, 0u, 0x3424); }
 LADDER_DEV uint32_t u4_lo(uint32_t w) { return w & 0x0F0F0F0Fu; }
 LADDER_DEV uint32_t u4_hi(uint32_t w) { return (w >> 4) & 0x0F0F0F0Fu; }
 LADDER_DEV uint32_t s4_ext(uint32_t x) { return x | ((x & 0x08080808u) * 0x1Eu); }
-// E8M0 exponent code -> 2^(e-127) as float (codes 1..254; 0 and 255 are outside what the encoder emits here).
-LADDER_DEV float e8m0(uint32_t e) { return __uint_as_float(e << 23); }
 
 struct ConvParams {
   int N, C, H, W, K, R, S, stride, pad, P, Q;
@@ -314,12 +312,12 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
 #pragma unroll
         for (int j = 0; j < NI; ++j)
 #pragma unroll
-          for (int e = 0; e < 2; ++e) sw[j][e] = e8m0(sS[2 * (BM + wn * WTN + j * 8 + 2 * t + e) + blk]);
+          for (int e = 0; e < 2; ++e) sw[j][e] = e8m0_to_float(sS[2 * (BM + wn * WTN + j * 8 + 2 * t + e) + blk]);
 #pragma unroll
         for (int i = 0; i < MI; ++i)
 #pragma unroll
           for (int h = 0; h < 2; ++h) {
-            float sa = e8m0(sS[2 * (wm * WTM + i * 16 + g + 8 * h) + blk]);
+            float sa = e8m0_to_float(sS[2 * (wm * WTM + i * 16 + g + 8 * h) + blk]);
 #pragma unroll
             for (int j = 0; j < NI; ++j)
 #pragma unroll

@@ -172,11 +172,6 @@ LADDER_DEV void mma_k32_8bit(acc_t* c, const uint32_t* a, const uint32_t* b) {
 #endif
 }
 
-// 2^(e - 127) of an E8M0 code as a float: e = 0 is the subnormal 2^-127, e = 255 is NaN (OCP MX).
-LADDER_DEV float e8m0_to_float(uint32_t e) {
-  return e == 0 ? __int_as_float(0x00400000) : e == 255 ? __int_as_float(0x7FC00000) : __int_as_float((int)(e << 23));
-}
-
 // Four 1-bit codes (bits 0..3 of x) -> four s8 bytes 0/1: the multiply places bit i at bit 8i without carries.
 LADDER_DEV uint32_t unpack_u1x4_to_s8x4(uint32_t x) { return (x * 0x00204081u) & 0x01010101u; }
 

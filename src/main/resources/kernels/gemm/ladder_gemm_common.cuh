@@ -96,3 +96,9 @@ LADDER_DEV void tile_coords(int pid, int num_m, int num_n, int group_m, int& bm,
   bm = first_m + (in_group % gsize);
   bn = in_group / gsize;
 }
+
+// 2^(e - 127) of an E8M0 code as a float: e = 0 is the subnormal 2^-127, e = 255 is NaN (OCP MX).
+LADDER_DEV float e8m0_to_float(uint32_t e) {
+  return e == 0 ? __int_as_float(0x00400000) : e == 255 ? __int_as_float(0x7FC00000) : __int_as_float((int)(e << 23));
+}
+

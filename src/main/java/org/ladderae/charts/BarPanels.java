@@ -24,8 +24,18 @@ public final class BarPanels {
     public static Drawable broken(BarData data, BarOptions options, String emptyNotice, double upperMin,
                                   double upperMax, double lowerMax, int upperWeight, int lowerWeight) {
         if (!BrokenAxisChart.needed(data, lowerMax)) return plain(data, options, emptyNotice);
-        double from = Math.min(upperMin, Math.floor(data.max()));
+        double from = upperFrom(data, upperMin, lowerMax);
         double to = Math.max(upperMax, from + 1);
         return BrokenAxisChart.create(data, options, from, to, lowerMax, upperWeight, lowerWeight);
+    }
+
+    /**
+     * Where the upper part of a broken axis starts: the layout's {@code upperMin}, or lower, so that every bar
+     * taller than the lower part shows its top (a bar ending inside the gap would look as tall as the lower part).
+     */
+    static double upperFrom(BarData data, double upperMin, double lowerMax) {
+        double lowestAbove = data.series().stream().flatMap(s -> s.values().stream()).filter(v -> v != null && v > lowerMax)
+                .mapToDouble(Double::doubleValue).min().orElse(data.max());
+        return Math.max(lowerMax, Math.min(upperMin, Math.floor(lowestAbove)));
     }
 }

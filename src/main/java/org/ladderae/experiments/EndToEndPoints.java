@@ -80,6 +80,14 @@ final class EndToEndPoints {
         return out;
     }
 
+    /** A figure's live points: the PyTorch baselines of its workloads, then Ladder's through the model runner. */
+    static List<Measurement> measureAll(List<Panel> panels, ReproduceContext rc, LadderModelRunner ladder, String experimentId) {
+        List<BaselineWorkload> workloads = workloads(panels, rc.quick());
+        List<Measurement> ms = new ArrayList<>(BaselinePoints.run(baselines(rc.python(), workloads), rc, experimentId));
+        ms.addAll(measureLadder(ladder, ladderPoints(panels, workloads), rc, experimentId));
+        return ms;
+    }
+
     /**
      * Measures Ladder's points: those the resumed run holds as OK are reused, the rest go to
      * {@code runner} in one call; every record it returns is recorded (again: recording is idempotent

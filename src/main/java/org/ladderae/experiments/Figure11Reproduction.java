@@ -40,9 +40,7 @@ final class Figure11Reproduction {
 
     static Reproduction run(Dataset paper, ReproduceContext rc, LadderModelRunner ladder) {
         List<Panel> panels = panels(paper);
-        List<BaselineWorkload> workloads = EndToEndPoints.workloads(panels, rc.quick());
-        List<Measurement> ms = new ArrayList<>(BaselinePoints.run(EndToEndPoints.baselines(rc.python(), workloads), rc, "figure11"));
-        ms.addAll(EndToEndPoints.measureLadder(ladder, EndToEndPoints.ladderPoints(panels, workloads), rc, "figure11"));
+        List<Measurement> ms = EndToEndPoints.measureAll(panels, rc, ladder, "figure11");
         String gpu = EndToEndPoints.deviceName(ms);
         String provenance = "ladder-ae --reproduce on " + gpu + ": peak GPU memory (MiB) while the layer runs its timed calls. Panels "
                 + String.join("/", PANELS) + ": driver-level memory in use (whole GPU, CUDA context included, as the artifact's "

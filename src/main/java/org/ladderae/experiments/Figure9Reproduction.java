@@ -35,9 +35,7 @@ final class Figure9Reproduction {
 
     static Reproduction run(Dataset paper, ReproduceContext rc, LadderModelRunner ladder) {
         List<Panel> panels = panels(paper);
-        List<BaselineWorkload> workloads = EndToEndPoints.workloads(panels, rc.quick());
-        List<Measurement> ms = new ArrayList<>(BaselinePoints.run(EndToEndPoints.baselines(rc.python(), workloads), rc, "figure9"));
-        ms.addAll(EndToEndPoints.measureLadder(ladder, EndToEndPoints.ladderPoints(panels, workloads), rc, "figure9"));
+        List<Measurement> ms = EndToEndPoints.measureAll(panels, rc, ladder, "figure9");
         String gpu = EndToEndPoints.deviceName(ms);
         String provenance = "ladder-ae --reproduce on " + gpu + ": end-to-end latency (ms) of one forward pass, FP16 models with random "
                 + "weights as the artifact. PyTorch eager and PyTorch-Inductor timed with CUDA events around each call after warm-up "

@@ -20,7 +20,7 @@
 //   UNROLL  16-byte chunks per lane and row issued before the first use (loads in flight)
 //   GROUP   (default 0) per-group scales and zero points: 0 none; G > 0 one (scale, zero) per G elements
 //           of K; -1 one per row. Weight value = (decode(code) - zero) * scale. FP16 activations, INTx or
-//           NF4 weights, STAGE >= 1, CUDA-core path only; G is a multiple of the elements in 16 bytes,
+//           NF4 weights, STAGE >= 2, CUDA-core path only; G is a multiple of the elements in 16 bytes,
 //           so a 16-byte chunk never straddles two groups.
 //
 // Arguments, in order: (const void* A, const void* W, const uint8_t* aux, half* C, int N, int K)
@@ -80,8 +80,8 @@ static_assert(kThreads % 32 == 0 && kWarps % kSplitK == 0, "THREADS/32 must be a
 static_assert(kM >= 1 && kM <= 16, "GEMV_M must be 1..16");
 static_assert(!kIntAct || kIsInt, "integer activations need integer weights");
 static_assert(kAFmt != A_INT4 || kBits <= 4, "INT4 activations pair with INT4/2/1 weights");
-static_assert(kGroup == 0 || (kAFmt == A_FP16 && (kIsInt || kWFmt == W_NF4) && kStage >= 1 && !MMA),
-              "group scales: FP16 activations, INTx/NF4 weights, stage >= 1 (transformed layout), CUDA-core path");
+static_assert(kGroup == 0 || (kAFmt == A_FP16 && (kIsInt || kWFmt == W_NF4) && kStage >= 2 && !MMA),
+              "group scales: FP16 activations, INTx/NF4 weights, stage >= 2, CUDA-core path");
 static_assert(kGroup <= 0 || kGroup % kElemsPerChunk == 0, "a group holds whole 16-byte chunks");
 
 // Element index (inside its 32-bit word) that the transformed layout stores in slot s (bits s*kBits..).
@@ -311,14 +311,8 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
               }
 #pragma unroll
               for (int r = 0; r < kRpw; ++r) {
-                float scale = 1.0f, zero = 0.0f;
+                float scale = 1.0f;
                 if (kWFmt == W_MXFP8) scale = e8m0_scale(aux[(size_t)rows[r] * (K / 32) + kc / 32]);
-                if constexpr (kGroup != 0) {   // this chunk's group: (scale, zero) of the row
-                  const int groups = kGroup > 0 ? K / kGroup : 1;
-                  const half2 sz = __ldg(reinterpret_cast<const half2*>(aux) + (size_t)rows[r] * groups + (kGroup > 0 ? kc / kGroup : 0));
-                  scale = __low2float(sz);
-                  zero = __high2float(sz);
-                }
 #pragma unroll
                 for (int wi = 0; wi < 4; ++wi) {
                   const unsigned w = word_of(wv[u][r], wi);
@@ -332,8 +326,7 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
                       acc[r][m] += (int)f * ((int)((aw[e / 8] >> (4 * (e % 8))) << 28) >> 28);
                     } else {
                       const float a = __half2float(__ushort_as_half((unsigned short)(aw[e / 2] >> (16 * (e % 2)))));
-                      const float wv = kGroup != 0 ? generic_decode(f) - zero : generic_decode(f);
-                      acc[r][m] += wv * scale * a;
+                      acc[r][m] += generic_decode(f) * scale * a;
                     }
                   }
                 }

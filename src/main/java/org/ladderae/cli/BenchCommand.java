@@ -102,8 +102,8 @@ public final class BenchCommand implements Runnable {
                 GemvStage st = pointStages.get(pi);
                 try {
                     boolean grouped = groupSize != 0 && p.weights() != WeightFormat.FP16;
-                    if (grouped && st == GemvStage.BASELINE)
-                        throw new IllegalArgumentException("--group-size runs on the transform, ptx and holistic stages (the baseline reads the plain layout)");
+                    if (grouped && st != GemvStage.HOLISTIC && st != GemvStage.PTX)
+                        throw new IllegalArgumentException("--group-size runs on the ptx and holistic stages only");
                     GemvConfig c = st == GemvStage.HOLISTIC
                             ? (grouped ? GemvKernels.holisticGrouped(p.weights(), p.acts(), p.m(), p.n(), p.k(), groupSize) : GemvKernels.holistic(p.weights(), p.acts(), p.m(), p.n(), p.k()))
                             : GemvConfig.of(p.weights(), p.acts(), p.m(), st).withGroups(grouped ? groupSize : 0);

@@ -20,8 +20,8 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
         if (groupSize != NO_GROUPS) {
             if (acts != ActFormat.FP16 || !(weights.isUnsignedInt() || weights == WeightFormat.NF4))
                 throw new IllegalArgumentException("group scales take FP16 activations and INTx or NF4 weights, not W_" + weights + "A_" + acts);
-            if (stage == GemvStage.BASELINE || launch.tensorCores())
-                throw new IllegalArgumentException("group scales run on the transformed-layout CUDA-core kernels (+Transform, +PTX, holistic), not stage " + stage.token()
+            if (stage.ordinal() < GemvStage.PTX.ordinal() || launch.tensorCores())
+                throw new IllegalArgumentException("group scales run on the +PTX/holistic CUDA-core kernels, not stage " + stage.token()
                         + (launch.tensorCores() ? " with tensor cores" : ""));
             if (groupSize != WHOLE_ROW && (groupSize <= 0 || groupSize % weights.kUnit() != 0))
                 throw new IllegalArgumentException("group size " + groupSize + " is not a positive multiple of " + weights.kUnit()

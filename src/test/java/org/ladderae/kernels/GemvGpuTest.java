@@ -44,9 +44,6 @@ class GemvGpuTest {
                 if (w == WeightFormat.INT4 || w == WeightFormat.NF4) out.add(Arguments.of(GemvKernels.holisticGrouped(w, ActFormat.FP16, m, 1000, 11008, GemvConfig.WHOLE_ROW)));
             }
         out.add(Arguments.of(GemvKernels.holisticGrouped(WeightFormat.INT4, ActFormat.FP16, 1, 1000, 11008, 32)));
-        // Figure 13's +Transform stage of a grouped INT4 layer (generic per-element decode, FP32 accumulation)
-        out.add(Arguments.of(GemvConfig.of(WeightFormat.INT4, ActFormat.FP16, 1, GemvStage.TRANSFORM).withGroups(GemvConfig.WHOLE_ROW)));
-        out.add(Arguments.of(GemvConfig.of(WeightFormat.INT4, ActFormat.FP16, 3, GemvStage.TRANSFORM).withGroups(128)));
         return out.stream();
     }
 

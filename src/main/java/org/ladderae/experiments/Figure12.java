@@ -32,8 +32,9 @@ public final class Figure12 extends Experiment {
     @Override public String baselineSeries() { return "Ladder"; }
 
     @Override public ReproduceSupport reproduceSupport() {
-        return gpuSupport("matmul M0/M3 with Ladder GEMV kernels, M1/M2/M4/M5 with its GEMM kernels (FP16, W_INT4A_FP16), "
-                + "cuBLAS M0-M5; conv C0-C7 with Ladder conv kernels (FP16, W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4) and cuDNN");
+        return gpuSupport("matmul M0/M3 with Ladder GEMV kernels (shipped checkpoints), M1/M2/M4/M5 with its GEMM kernels, every Ladder "
+                + "series; cuBLAS M0-M5; conv C0-C7 with Ladder conv kernels (FP16, W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4) and cuDNN; "
+                + "CUTLASS, vLLM, AMOS, TensorIR n/a with their reasons");
     }
 
     @Override public Reproduction reproduce(org.ladderae.paperdata.Dataset paper, ReproduceContext context) {

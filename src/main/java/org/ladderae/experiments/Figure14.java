@@ -34,8 +34,9 @@ public final class Figure14 extends Experiment {
     @Override public String baselineSeries() { return "Ladder"; }
 
     @Override public ReproduceSupport reproduceSupport() {
-        return gpuSupport("operators M0-M3 at M = 1 for all 12 bit widths with Ladder GEMV kernels; "
-                + "M = 4096 and end-to-end are n/a until the GEMM kernels and the model executor land");
+        return gpuSupport("operators M0-M3 at M = 1 for all 12 bit widths with Ladder GEMV kernels (shipped checkpoints); M = 4096 "
+                + "with the GEMM kernels that exist (FP16, W_INT4A_FP16, W_INT8A_INT8, W_INT1A_INT8; the rest n/a); end-to-end "
+                + "LLaMA-2-70B layer through the model executor (FP16-activation formats)");
     }
 
     @Override public Reproduction reproduce(org.ladderae.paperdata.Dataset paper, ReproduceContext context) {

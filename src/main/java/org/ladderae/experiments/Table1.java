@@ -26,8 +26,8 @@ public final class Table1 extends Experiment {
     @Override public String summary() { return "Vendor-library GEMM support and efficiency (16384^3, % of peak) on V100, A100, MI250"; }
 
     @Override public ReproduceSupport reproduceSupport() {
-        return gpuSupport("cuBLAS/cuBLASLt and PyTorch 16384^3 GEMM in FP16, INT8, FP8 E4M3 as % of this GPU's datasheet peak; "
-                + "the Ladder row is n/a until its GEMM kernels are wired in");
+        return gpuSupport("cuBLAS/cuBLASLt, Ladder and PyTorch 16384^3 GEMM in FP16, INT8, FP8 E4M3 and (Ladder) W_NF4A_FP16 "
+                + "as % of this GPU's datasheet peak");
     }
 
     @Override public Reproduction reproduce(Dataset paper, ReproduceContext context) { return Table1Reproduction.run(paper, context); }

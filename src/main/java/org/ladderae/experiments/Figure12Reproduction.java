@@ -11,11 +11,10 @@ import org.ladderae.results.Measurement;
 
 /**
  * Figure 12 measured here: Ladder's GEMV kernels at the batch-1 points (M0, M3), its tensor-core GEMM
- * kernels at M1/M2/M4/M5 for the series that have one (W_FP16A_FP16, W_INT4A_FP16), cuBLAS at every
- * matmul point, Ladder's implicit-GEMM conv kernels (W_FP16A_FP16, W_FP8A_FP16, W_MXFP8A_MXFP8,
- * W_INT4A_INT4) and cuDNN at every conv point, and n/a with its reason for what this build or machine
- * cannot run (the other formats' GEMMs are not built yet; CUTLASS fpA_intB, vLLM, AMOS and TensorIR
- * are not installed).
+ * kernels at M1/M2/M4/M5 for every Ladder series of the figure, cuBLAS at every matmul point, Ladder's
+ * implicit-GEMM conv kernels (W_FP16A_FP16, W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4) and cuDNN at
+ * every conv point, and n/a with its reason for what this machine cannot run (CUTLASS fpA_intB, vLLM,
+ * AMOS and TensorIR are not installed).
  */
 final class Figure12Reproduction {
     private static final Set<String> BASELINES = Set.of("cuBLAS", "PyTorch", "CUTLASS", "vLLM", "AMOS", "TensorIR");

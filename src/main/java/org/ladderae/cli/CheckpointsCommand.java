@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ladder-ae checkpoints list|verify|pack|unpack}: the tuned kernels shipped with (or added to) the install. */
 @Command(name = "checkpoints", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "List, verify, pack or unpack the tuned-kernel checkpoints.",
+        description = "List, verify, check on the GPU, pack or unpack the tuned-kernel checkpoints.",
         subcommands = {CheckpointsCommand.ListCheckpoints.class, CheckpointsCommand.Verify.class,
             CheckpointsCommand.Pack.class, CheckpointsCommand.Unpack.class, CheckpointsCommand.CheckOnGpu.class})
 public final class CheckpointsCommand implements Runnable {

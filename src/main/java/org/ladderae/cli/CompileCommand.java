@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
  * directory (graph, repacked weights, manifest) that {@code ladder-ae run} executes.
  */
 @Command(name = "compile", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Import an ONNX model, map it onto ladder-ae's operators and write its weights repacked in a",
-                "low-precision format (CPU only); `ladder-ae run DIR` runs the result on the GPU."})
+        description = {"Import an ONNX model and write it as a compiled model (weights repacked in a low-precision format).",
+                "CPU only; `ladder-ae run DIR` runs the result on the GPU."})
 public final class CompileCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model (external-data files beside it are read too).")
     Path model;

@@ -221,6 +221,16 @@ template <typename P> __device__ __forceinline__ void fold_scaled(int&, P, float
 __device__ __forceinline__ __half out_half(float v, int) { return __float2half_rn(v); }
 __device__ __forceinline__ __half out_half(int v, int shift) { return __int2half_rn(v >> shift); }
 
+// The NF4 decode table in shared memory: entry 32*b + lane holds the half2 of the two NF4 codes in byte b, one copy
+// per lane so that the 32 lanes of a warp never hit the same bank. Every thread of the block helps; ends in a barrier.
+__device__ __forceinline__ void fill_nf4_lut(uint32_t* nf4_lut) {
+  for (int i = threadIdx.x; i < 256 * 32; i += kThreads) {
+    unsigned b = i >> 5;
+    __half lo = __float2half_rn(c_nf4[b & 15]), hi = __float2half_rn(c_nf4[b >> 4]);
+    nf4_lut[i] = (unsigned)__half_as_ushort(lo) | ((unsigned)__half_as_ushort(hi) << 16);
+  }
+  __syncthreads();
+}
 }  // namespace
 
 #if !MMA
@@ -232,12 +242,7 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
   __shared__ Acc red[kRedSize];
 #if W_FMT == 5 && STAGE >= 2
   __shared__ uint32_t nf4_lut[256 * 32];
-  for (int i = threadIdx.x; i < 256 * 32; i += kThreads) {
-    unsigned b = i >> 5;
-    __half lo = __float2half_rn(c_nf4[b & 15]), hi = __float2half_rn(c_nf4[b >> 4]);
-    nf4_lut[i] = (unsigned)__half_as_ushort(lo) | ((unsigned)__half_as_ushort(hi) << 16);
-  }
-  __syncthreads();
+  fill_nf4_lut(nf4_lut);
 #else
   const uint32_t* nf4_lut = nullptr;
 #endif
@@ -512,12 +517,7 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
   __shared__ float red[kSplitK > 1 ? kSplitK * kGroups * kNT * 32 * 4 : 1];
 #if W_FMT == 5
   __shared__ uint32_t nf4_lut[256 * 32];
-  for (int i = threadIdx.x; i < 256 * 32; i += kThreads) {
-    unsigned b = i >> 5;
-    __half lo = __float2half_rn(c_nf4[b & 15]), hi = __float2half_rn(c_nf4[b >> 4]);
-    nf4_lut[i] = (unsigned)__half_as_ushort(lo) | ((unsigned)__half_as_ushort(hi) << 16);
-  }
-  __syncthreads();
+  fill_nf4_lut(nf4_lut);
 #else
   const uint32_t* nf4_lut = nullptr;
 #endif

@@ -21,44 +21,44 @@ class LlmLayerReferenceTest {
         for (String n : names) java.util.Arrays.fill(weights.get(n).values(), 0);
     }
 
-    @Test
-    void llamaLayerRunsToFiniteOutputsThatDifferFromItsInput() {
-        ModelGraph g = LlmLayers.llamaSmall(2, 6);
+    /** Finite outputs of the input's shape that differ from the input: attention and MLP contribute with real weights. */
+    private static void assertRunsAndChangesItsInput(ModelGraph g) {
         Map<String, DenseTensor> inputs = SeededWeights.inputs(g, SEED);
         DenseTensor out = run(g, inputs, SeededWeights.decodedWeights(g, SEED));
         assertThat(out.shape()).containsExactly(2, 6, 128);
         assertThat(out.allFinite()).isTrue();
-        // Attention and MLP contribute: the layer is not the identity with real weights.
         assertThat(LayerComparison.relativeFrobeniusError(inputs.get("hidden_states"), out)).isGreaterThan(0.05);
+    }
+
+    /** With the named weights zero, output = input exactly. */
+    private static void assertIdentityWith(ModelGraph g, String... zeroed) {
+        Map<String, DenseTensor> inputs = SeededWeights.inputs(g, SEED), weights = SeededWeights.decodedWeights(g, SEED);
+        zero(weights, zeroed);
+        assertThat(run(g, inputs, weights).values()).containsExactly(inputs.get("hidden_states").values());
+    }
+
+    @Test
+    void llamaLayerRunsToFiniteOutputsThatDifferFromItsInput() {
+        assertRunsAndChangesItsInput(LlmLayers.llamaSmall(2, 6));
     }
 
     @Test
     void llamaLayerWithZeroOutputProjectionsIsTheIdentity() {
         // Both residual branches end in o_proj and down_proj: with those zero, output = input + 0 + 0 exactly,
         // which needs the adds to read the residual stream (not the normed one) and nothing else to leak in.
-        ModelGraph g = LlmLayers.llamaSmall(2, 6);
-        Map<String, DenseTensor> inputs = SeededWeights.inputs(g, SEED), weights = SeededWeights.decodedWeights(g, SEED);
-        zero(weights, "self_attn.o_proj.weight", "mlp.down_proj.weight");
-        assertThat(run(g, inputs, weights).values()).containsExactly(inputs.get("hidden_states").values());
+        assertIdentityWith(LlmLayers.llamaSmall(2, 6), "self_attn.o_proj.weight", "mlp.down_proj.weight");
     }
 
     @Test
     void bloomBlockRunsToFiniteOutputsThatDifferFromItsInput() {
-        ModelGraph g = LlmLayers.bloomSmall(2, 6);
-        Map<String, DenseTensor> inputs = SeededWeights.inputs(g, SEED);
-        DenseTensor out = run(g, inputs, SeededWeights.decodedWeights(g, SEED));
-        assertThat(out.shape()).containsExactly(2, 6, 128);
-        assertThat(out.allFinite()).isTrue();
-        assertThat(LayerComparison.relativeFrobeniusError(inputs.get("hidden_states"), out)).isGreaterThan(0.05);
+        assertRunsAndChangesItsInput(LlmLayers.bloomSmall(2, 6));
     }
 
     @Test
     void bloomBlockWithZeroOutputProjectionsIsTheIdentity() {
         // BLOOM's projections carry biases, so the bias of each output projection is zeroed too.
-        ModelGraph g = LlmLayers.bloomSmall(2, 6);
-        Map<String, DenseTensor> inputs = SeededWeights.inputs(g, SEED), weights = SeededWeights.decodedWeights(g, SEED);
-        zero(weights, "self_attention.dense.weight", "self_attention.dense.bias", "mlp.dense_4h_to_h.weight", "mlp.dense_4h_to_h.bias");
-        assertThat(run(g, inputs, weights).values()).containsExactly(inputs.get("hidden_states").values());
+        assertIdentityWith(LlmLayers.bloomSmall(2, 6), "self_attention.dense.weight", "self_attention.dense.bias",
+                "mlp.dense_4h_to_h.weight", "mlp.dense_4h_to_h.bias");
     }
 
     @Test

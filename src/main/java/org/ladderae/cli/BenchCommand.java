@@ -89,6 +89,14 @@ public final class BenchCommand implements Runnable {
                 if (shape.weightFormat() != WeightFormat.FP16) requested.add(new GemvBenchSuite.Point("FP16 reference", WeightFormat.FP16, ActFormat.FP16, shape.m, shape.n, shape.k));
                 requested.add(new GemvBenchSuite.Point("", shape.weightFormat(), shape.actFormat(), shape.m, shape.n, shape.k));
             }
+            if (!figures) {
+                // the requested shape first: a bad K must be reported for the formats asked for, not the FP16 reference
+                try {
+                    GemvConfig.of(shape.weightFormat(), shape.actFormat(), shape.m, stages.get(0)).validateShape(shape.n, shape.k);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(UserError.USAGE, e.getMessage());
+                }
+            }
             List<GemvBenchSuite.Point> points = new ArrayList<>();
             List<GemvStage> pointStages = new ArrayList<>();
             for (GemvBenchSuite.Point p : requested) {

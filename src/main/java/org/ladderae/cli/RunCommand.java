@@ -22,6 +22,7 @@ import org.ladderae.models.io.CompiledModel;
 import org.ladderae.models.io.CompiledModelInputs;
 import org.ladderae.models.io.NpyArray;
 import org.ladderae.models.reference.DenseTensor;
+import org.ladderae.models.reference.LayerComparison;
 import org.ladderae.models.reference.ReferenceExecutor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -82,7 +83,15 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             throw new UserError(UserError.USAGE, e.getMessage());
         }
-        if (!cpuReference) return runOnGpu(out, cm, inputs);
+        NpyArray expected = null;
+        if (expect != null) {
+            try {
+                expected = NpyArray.read(expect);   // read before the run: a bad file fails in one line, not after minutes
+            } catch (IOException e) {
+                throw new UserError(UserError.USAGE, e.getMessage());
+            }
+        }
+        if (!cpuReference) return runOnGpu(out, cm, inputs, expected);
         long t0 = System.nanoTime();
         Map<String, DenseTensor> weights = CompiledModelInputs.decodedWeights(cm);
         Map<String, DenseTensor> outputs = ReferenceExecutor.run(cm.graph(), inputs, weights);
@@ -93,7 +102,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println(preview(y));
         out.printf(Locale.ROOT, "latency: %.1f ms (CPU reference, weights decoded included; not a GPU timing)%n", ms);
         if (save != null) new NpyArray(y.shape(), y.values()).writeFp16(save);
-        if (expect != null) return compare(out, y, expect);
+        if (expected != null) return compare(out, y, expect, expected);
         return 0;
     }
 
@@ -101,7 +110,7 @@ public final class RunCommand implements Callable<Integer> {
      * The compiled model on the GPU through the layer executor: its weights uploaded as stored (no re-quantisation),
      * one checked run on the input, then the layer timed with CUDA events (median).
      */
-    private int runOnGpu(PrintWriter out, CompiledModel cm, Map<String, DenseTensor> inputs) throws IOException {
+    private int runOnGpu(PrintWriter out, CompiledModel cm, Map<String, DenseTensor> inputs, NpyArray expected) throws IOException {
         CudaContext ctx = BenchCommand.openDevice(device);
         KernelCache cache = KernelCache.defaultCache();
         Map<String, StoredLinearWeight> linears = new LinkedHashMap<>();
@@ -126,7 +135,7 @@ public final class RunCommand implements Callable<Integer> {
                 out.println("the output holds non-finite values");
                 return UserError.RUN_FAILURE;
             }
-            return expect != null ? compare(out, y, expect) : 0;
+            return expected != null ? compare(out, y, expect, expected) : 0;
         } catch (IllegalArgumentException e) {
             throw new UserError(UserError.RUN_FAILURE, "the GPU executor cannot run " + cm.graph().name() + ": " + e.getMessage()
                     + " (--cpu-reference runs the CPU reference instead)");
@@ -147,23 +156,14 @@ public final class RunCommand implements Callable<Integer> {
         return b.append(']').toString();
     }
 
-    private int compare(PrintWriter out, DenseTensor y, Path expectFile) {
-        NpyArray e;
-        try {
-            e = NpyArray.read(expectFile);
-        } catch (IOException ex) {
-            throw new UserError(UserError.USAGE, ex.getMessage());
-        }
+    private int compare(PrintWriter out, DenseTensor y, Path expectFile, NpyArray e) {
         if (!e.shape().equals(y.shape())) throw new UserError(UserError.USAGE, expectFile + " holds shape " + e.shape() + ", the output is " + y.shape());
-        double maxAbs = 0, maxRef = 0, diff = 0, norm = 0;
+        double maxAbs = 0, maxRef = 0;
         for (int i = 0; i < y.size(); i++) {
-            double d = y.values()[i] - e.values()[i];
-            maxAbs = Math.max(maxAbs, Math.abs(d));
+            maxAbs = Math.max(maxAbs, Math.abs(y.values()[i] - e.values()[i]));
             maxRef = Math.max(maxRef, Math.abs(e.values()[i]));
-            diff += d * d;
-            norm += e.values()[i] * e.values()[i];
         }
-        double rel = Math.sqrt(diff / Math.max(norm, Double.MIN_NORMAL));
+        double rel = LayerComparison.relativeFrobeniusError(new DenseTensor(e.shape(), e.values()), y);
         out.printf(Locale.ROOT, "vs %s: max abs error %.3e (max |expected| %.3e), relative error %.3e (tolerance %.0e): %s%n",
                 expectFile.getFileName(), maxAbs, maxRef, rel, tolerance, rel <= tolerance ? "MATCH" : "MISMATCH");
         return rel <= tolerance ? 0 : UserError.RUN_FAILURE;

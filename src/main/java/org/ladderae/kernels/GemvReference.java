@@ -37,22 +37,14 @@ public final class GemvReference {
     /** FP16 activations and codes with per-group scales and zero points: weight = (decode(code) - zero) * scale. */
     public static double[] gemvGroupedCodes(double[] a, int[] wCodes, GroupParams g, WeightFormat w, int m, int n, int k) {
         check(a.length, wCodes.length, m, n, k);
-        ScalarCodec codec = w.elementCodec();
         int groupLength = k / g.groups();
-        double[] c = new double[m * n];
-        double[] row = new double[k];
+        GroupQuantizer.Quantized[] rows = new GroupQuantizer.Quantized[n];
         for (int j = 0; j < n; j++) {
-            for (int kk = 0; kk < k; kk++) {
-                int gi = kk / groupLength;
-                row[kk] = (codec.decode(wCodes[j * k + kk]) - g.zero(j, gi)) * g.scale(j, gi);
-            }
-            for (int i = 0; i < m; i++) {
-                double s = 0;
-                for (int kk = 0; kk < k; kk++) s += a[i * k + kk] * row[kk];
-                c[i * n + j] = s;
-            }
+            double[] scales = java.util.Arrays.copyOfRange(g.scales(), j * g.groups(), (j + 1) * g.groups());
+            double[] zeros = java.util.Arrays.copyOfRange(g.zeros(), j * g.groups(), (j + 1) * g.groups());
+            rows[j] = new GroupQuantizer.Quantized(java.util.Arrays.copyOfRange(wCodes, j * k, (j + 1) * k), scales, zeros, groupLength);
         }
-        return c;
+        return gemvGrouped(a, rows, w.elementCodec(), m, k);
     }
 
     /** Integer activations (INT8 or INT4 values) and integer weights (unsigned INTx codes, or signed INT8 for the GEMM): exact sums (INT32 on the GPU). */

@@ -38,15 +38,4 @@ public interface LadderModelRunner {
     static LadderModelRunner installed() {
         return new LadderLayerRunner();
     }
-
-    /** Every point n/a, naming what is missing: the executor for end-to-end models is not built into this version. */
-    final class ExecutorMissing implements LadderModelRunner {
-        @Override
-        public List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc) {
-            return points.stream()
-                    .map(p -> Measurement.notAvailable("Ladder", p.formats(), p.workload(), p.setting(),
-                            "the Ladder model executor cannot run " + p.workload() + " in this version"))
-                    .toList();
-        }
-    }
 }

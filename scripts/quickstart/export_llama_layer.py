@@ -183,22 +183,27 @@ def main():
     if args.int4:
         QuantLinear = make_quant_linear(torch, args.group_size)
         linears = [(name, m) for name, m in model.named_modules() if isinstance(m, torch.nn.Linear)]
+        quantized = {}
         for name, lin in linears:
             packed, scales, zeros, deq = quantize_int4(torch, lin.weight.data, args.group_size)
             lin.weight.data.copy_(deq)  # the float model now holds exactly what the codes mean
+            # Keep these codes: quantising deq again can pick a slightly different scale per group
+            # (its min and max are rounded values), which is what broke the check at full size.
+            quantized[name] = (packed, scales, zeros)
         with torch.no_grad():
             y_ref = model(x)
         np.save(os.path.join(args.out, "output_int4_ref.npy"), y_ref.float().cpu().numpy().astype(np.float16))
         for name, lin in linears:
-            packed, scales, zeros, _ = quantize_int4(torch, lin.weight.data, args.group_size)
+            packed, scales, zeros = quantized[name]
             parent_name, _, attr = name.rpartition(".")
             parent = model.get_submodule(parent_name) if parent_name else model
             setattr(parent, attr, QuantLinear(packed, scales, zeros))
         with torch.no_grad():
             y_q = model(x)
         err = (y_q.float() - y_ref.float()).abs().max().item()
-        if err > 1e-2:
-            sys.exit(f"export_llama_layer.py: QuantLinear modules disagree with the dequantised model by {err}")
+        scale = max(1.0, y_ref.float().abs().max().item())
+        if err > 1e-3 * scale:  # same FP16 weights on both sides: only summation order may differ
+            sys.exit(f"export_llama_layer.py: QuantLinear modules disagree with the dequantised model by {err} (max |y| {scale})")
         export(torch, model, x, os.path.join(args.out, "layer_int4.onnx"), args.opset, custom_opsets={"ladder": 1})
         meta.update(int4=dict(group_size=args.group_size, bits=4, linears=[n for n, _ in linears]))
         meta["files"] += ["layer_int4.onnx", "output_int4_ref.npy"]

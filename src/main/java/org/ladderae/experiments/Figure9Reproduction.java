@@ -25,7 +25,7 @@ final class Figure9Reproduction {
         List<BaselineWorkload> workloads = EndToEndPoints.workloads(panels(paper), quick);
         List<ReproducePlan.PlannedPoint> points = new ArrayList<>(EndToEndPoints.planLadder(EndToEndPoints.ladderPoints(panels(paper), workloads)));
         List<String> notes = new ArrayList<>();
-        notes.add("PyTorch eager and PyTorch-Inductor (torch.compile, default mode) run live, FP16, one process per model, setting and mode; "
+        notes.add("PyTorch eager and PyTorch-Inductor (torch.compile, default mode) run live, FP16, one process per model and setting (eager, then Inductor); "
                 + "Inductor's compile time is part of each process");
         points.addAll(EndToEndPoints.planBaselines(workloads, quick, notes));
         notes.add("normalised to PyTorch-Inductor (Welder is not available here); absolute latency drawn beside it");

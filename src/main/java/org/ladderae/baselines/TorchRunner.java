@@ -19,8 +19,8 @@ import org.ladderae.results.Measurement;
  * its own process with a timeout: torch.matmul (cuBLAS through PyTorch), the low-bit references
  * (tinygemm INT4, torch._int_mm, FP8 torch._scaled_mm), cuDNN conv2d in NCHW and channels-last,
  * and the end-to-end models in eager mode ("PyTorch") and under torch.compile ("PyTorch-Inductor"),
- * whose records also carry Figure 11's peak memory in their extras. One process per model, setting
- * and mode, so one crash or hang costs one record.
+ * whose records also carry Figure 11's peak memory in their extras. One process per model and
+ * setting (eager first, then Inductor), so one crash or hang costs at most that setting's records.
  */
 public final class TorchRunner implements BaselineRunner {
     public static final String SYSTEM = "PyTorch";

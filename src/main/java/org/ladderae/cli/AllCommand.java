@@ -43,6 +43,9 @@ public final class AllCommand implements Callable<Integer> {
         List<RunReport.Entry> entries = new ArrayList<>();
         Map<String, org.ladderae.paperdata.Dataset> measured = new LinkedHashMap<>();
         List<Experiment> all = Experiments.all();
+        // Figure 11 reads its memory from the same model runs Figure 9 times: measure each model once.
+        org.ladderae.experiments.ModelRecordPool modelRecords = new org.ladderae.experiments.ModelRecordPool();
+        RunDirectory reportDir = reportDirectory();
         long start = System.nanoTime();
         for (int i = 0; i < all.size(); i++) {
             Experiment e = all.get(i);
@@ -50,7 +53,7 @@ public final class AllCommand implements Callable<Integer> {
             String eta = i == 0 ? "" : ", ETA " + ProgressBar.format(elapsed.multipliedBy(all.size() - i).dividedBy(i));
             LOG.info("[{}/{}] {} (elapsed {}{})", i + 1, all.size(), e.id(), ProgressBar.format(elapsed), eta);
             try {
-                ExperimentRunner.Outcome outcome = Cli.run(e, spec, options);
+                ExperimentRunner.Outcome outcome = Cli.run(e, spec, options, modelRecords);
                 if (outcome.measured() != null) measured.put(e.id(), outcome.measured());
                 spec.commandLine().getOut().println(e.id() + ": " + outcome.runDirectory().path());
                 entries.add(new RunReport.Entry(e.id(), outcome.runDirectory().path(), outcome.files(), null));
@@ -61,8 +64,10 @@ public final class AllCommand implements Callable<Integer> {
                 failed.add(e.id() + " (" + why + ")");
                 entries.add(new RunReport.Entry(e.id(), null, List.of(), why));
             }
+            // Rewritten after every experiment, so a run stopped from outside (a time limit, a lost machine)
+            // still leaves a report of what finished, with the rest marked as not reached.
+            writeReport(reportDir, withPending(entries, all), measured, i == all.size() - 1);
         }
-        writeReport(entries, measured);
         spec.commandLine().getOut().flush();
         if (!failed.isEmpty()) {
             LOG.error("{} of {} experiments failed: {}", failed.size(), all.size(), String.join("; ", failed));
@@ -90,9 +95,26 @@ public final class AllCommand implements Callable<Integer> {
         return List.copyOf(out);
     }
 
-    private void writeReport(List<RunReport.Entry> entries, Map<String, org.ladderae.paperdata.Dataset> measured) {
+    static final String NOT_REACHED = "not reached: the run ended before this experiment started (stopped from outside, or still running)";
+
+    /** {@code done} followed by an entry for each experiment of {@code all} not run yet, saying so. */
+    static List<RunReport.Entry> withPending(List<RunReport.Entry> done, List<Experiment> all) {
+        List<RunReport.Entry> out = new ArrayList<>(done);
+        for (Experiment e : all.subList(done.size(), all.size())) out.add(new RunReport.Entry(e.id(), null, List.of(), NOT_REACHED));
+        return out;
+    }
+
+    private RunDirectory reportDirectory() {
         try {
-            RunDirectory dir = RunDirectory.create(options.out, "all");
+            return RunDirectory.create(options.out, "all");
+        } catch (java.io.IOException ex) {
+            throw new UserError(UserError.RUN_FAILURE, "cannot create the report directory under " + options.out + ": " + ex.getMessage()
+                    + " (choose a writable --out)");
+        }
+    }
+
+    private void writeReport(RunDirectory dir, List<RunReport.Entry> entries, Map<String, org.ladderae.paperdata.Dataset> measured, boolean last) {
+        try {
             Map<String, Object> env = new LinkedHashMap<>();
             env.put("ladder-ae", VersionProvider.version());
             env.put("mode", options.reproduce ? "reproduce (measured on this machine)" : "paper data (no GPU used)");
@@ -103,7 +125,8 @@ public final class AllCommand implements Callable<Integer> {
             }
             RunReport report = new RunReport("ladder-ae: Ladder (OSDI'24) artifact, all experiments", env, entries, unavailable(measured),
                     RunReport.claims(new PaperDataLoader(options.paperData), measured));
-            for (java.nio.file.Path f : report.write(dir.path())) spec.commandLine().getOut().println("report: " + f);
+            List<java.nio.file.Path> files = report.write(dir.path());
+            if (last) for (java.nio.file.Path f : files) spec.commandLine().getOut().println("report: " + f);
         } catch (Exception ex) {
             LOG.error("could not write the report: {}", Cli.messageFor(ex));
         }

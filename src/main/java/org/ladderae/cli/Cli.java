@@ -102,6 +102,12 @@ public final class Cli {
 
     /** Draws from logged data, or measures with --reproduce (after checking it can run here). */
     static ExperimentRunner.Outcome run(org.ladderae.experiments.Experiment e, CommandSpec spec, CommonOptions o) throws IOException {
+        return run(e, spec, o, null);
+    }
+
+    /** As {@link #run(org.ladderae.experiments.Experiment, CommandSpec, CommonOptions)}, sharing whole-model records through {@code pool}. */
+    static ExperimentRunner.Outcome run(org.ladderae.experiments.Experiment e, CommandSpec spec, CommonOptions o,
+                                        org.ladderae.experiments.ModelRecordPool pool) throws IOException {
         checkReproduceOptions(o);
         if (!o.reproduce) return runner().drawFromData(e, runnerOptions(spec, o), spec.commandLine().getOut());
         if (o.resume != null) {
@@ -114,7 +120,7 @@ public final class Cli {
         var rc = new org.ladderae.experiments.ReproduceContext(spec.commandLine().getOut(), o.python, o.quick, o.seed, VersionProvider.version(), null,
                 o.forceTuneLadder, null);
         try {
-            return runner().reproduce(e, runnerOptions(spec, o), rc, spec.commandLine().getOut());
+            return runner().reproduce(e, runnerOptions(spec, o), rc, spec.commandLine().getOut(), pool);
         } catch (org.ladderae.gpu.GpuUnavailableException | org.ladderae.kernels.KernelBuildException ex) {
             throw new UserError(UserError.RUN_FAILURE, ex.getMessage());
         }

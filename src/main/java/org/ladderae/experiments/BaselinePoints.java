@@ -96,7 +96,7 @@ final class BaselinePoints {
                 out.addAll(reused);
             }
             if (todo.isEmpty()) {
-                LOG.info("{}: {} reused from the resumed run for all {} points", experimentId, s.runner().system(), s.workloads().size());
+                LOG.info("{}: {} reused for all {} points (resumed run, or measured earlier in this process)", experimentId, s.runner().system(), s.workloads().size());
                 continue;
             }
             LOG.info("{}: {} on {} points", experimentId, s.runner().system(), todo.size());

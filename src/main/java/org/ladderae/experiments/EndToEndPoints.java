@@ -102,7 +102,7 @@ final class EndToEndPoints {
             if (reused != null) out.add(reused);
             else todo.add(p);
         }
-        LOG.info("{}: {} Ladder end-to-end points to measure, {} reused from the resumed run", experimentId, todo.size(), out.size());
+        LOG.info("{}: {} Ladder end-to-end points to measure, {} reused (resumed run, or measured earlier in this process)", experimentId, todo.size(), out.size());
         if (todo.isEmpty()) return out;
         List<Measurement> measured;
         try {

@@ -105,16 +105,30 @@ public final class ExperimentRunner {
      * writes the paper-vs-measured tables; every point's record (OK, n/a, failed) goes to measurements.json.
      */
     public Outcome reproduce(Experiment experiment, Options options, ReproduceContext rc, PrintWriter out) throws IOException {
+        return reproduce(experiment, options, rc, out, null);
+    }
+
+    /**
+     * As {@link #reproduce(Experiment, Options, ReproduceContext, PrintWriter)}, reusing the whole-model records
+     * {@code pool} holds from earlier experiments of this process and adding this run's to it (null: no sharing).
+     */
+    public Outcome reproduce(Experiment experiment, Options options, ReproduceContext rc, PrintWriter out, ModelRecordPool pool)
+            throws IOException {
         Instant start = Instant.now();
         ExperimentData data = new PaperDataLoader(options.paperDataDir()).load(experiment.id());
         Dataset paper = data.requireDataset("paper");
         RunDirectory run = reproduceDirectory(experiment, options);
         Path measurementsFile = run.path().resolve("measurements.json");
         MeasurementLog log = options.resumeDir() != null ? MeasurementLog.resume(measurementsFile) : MeasurementLog.fresh(measurementsFile);
+        if (pool != null) log.borrowing(pool.records());
         try (AutoCloseable ignored = logOpener.open(run.path().resolve("ladder-ae.log"))) {
             LOG.info("{}: measuring on this machine into {}{}", experiment.id(), run.path(), options.resumeDir() == null ? ""
                     : " (resuming: " + log.prior().stream().filter(m -> m.status() == Measurement.Status.OK).count() + " points measured OK before)");
+            if (log.borrowedCount() > 0) {
+                LOG.info("{}: {} whole-model records measured earlier in this process are offered for reuse", experiment.id(), log.borrowedCount());
+            }
             Reproduction r = experiment.reproduce(paper, rc.withMeasurements(log).withTunedCheckpoints(run.path().resolve("checkpoints")));
+            if (pool != null) pool.add(r.measurements());
             List<Path> files = new ArrayList<>();
             files.add(AtomicFiles.write(measurementsFile, JSON.writeValueAsBytes(r.measurements())));
             files.add(AtomicFiles.write(run.path().resolve("data.json"), JSON.writeValueAsBytes(dataUsed(data, r.dataset()))));

@@ -41,6 +41,11 @@ public final class MeasurementLog {
     private final UnaryOperator<Measurement> toParent;
     /** Keyed by point, so a point measured again replaces its earlier record. */
     private final Map<String, Measurement> recorded = new LinkedHashMap<>();
+    /**
+     * Records another experiment of the same process measured ({@link ModelRecordPool}): reused like the
+     * resumed run's (only when every matching one is OK), after them, and not written to this run's file unless reused.
+     */
+    private volatile List<Measurement> borrowed = List.of();
 
     private MeasurementLog(Path file, List<Measurement> prior) {
         this(file, prior, null, null);
@@ -77,15 +82,26 @@ public final class MeasurementLog {
         return JSON.readValue(file.toFile(), new TypeReference<List<Measurement>>() {});
     }
 
+    /** Offers {@code earlier} (records measured by an earlier experiment of this process) to {@link #reuse}; returns this log. */
+    public MeasurementLog borrowing(List<Measurement> earlier) {
+        borrowed = List.copyOf(earlier);
+        return this;
+    }
+
+    /** How many records {@link #borrowing} offered. */
+    public int borrowedCount() { return borrowed.size(); }
+
     /** Everything the interrupted run had recorded (any status). */
     public List<Measurement> prior() { return prior; }
 
     /**
-     * The earlier run's records that satisfy {@code which}, now recorded as part of this run, when
-     * there are some and all are OK; otherwise an empty list, and the points must be measured (again).
+     * The earlier run's records that satisfy {@code which} (else the borrowed ones), now recorded as part
+     * of this run, when there are some and all are OK; otherwise an empty list, and the points must be
+     * measured (again).
      */
     public List<Measurement> reuse(Predicate<Measurement> which) {
         List<Measurement> found = prior.stream().filter(which).toList();
+        if (found.isEmpty()) found = borrowed.stream().filter(which).toList();
         if (found.isEmpty() || found.stream().anyMatch(m -> m.status() != Measurement.Status.OK)) return List.of();
         record(found);
         return found;

@@ -108,8 +108,21 @@ class CliTest {
             Path report = reports.findFirst().orElseThrow();
             String html = Files.readString(report.resolve("report.html"));
             assertThat(html).contains("data:image/png;base64,").contains("Paper claims").contains("holds");
-            assertThat(Files.readString(report.resolve("report.md"))).contains("## figure9").contains("Performance Overview - V100");
+            assertThat(Files.readString(report.resolve("report.md"))).contains("## figure9").contains("Performance Overview - V100")
+                    .doesNotContain(AllCommand.NOT_REACHED);
         }
+    }
+
+    @Test
+    void aReportWrittenMidRunMarksTheExperimentsNotReachedYet() {
+        var all = org.ladderae.experiments.Experiments.all();
+        var done = java.util.List.of(new org.ladderae.reports.RunReport.Entry(all.get(0).id(), null, java.util.List.of(), "boom"));
+        var entries = AllCommand.withPending(done, all);
+        assertThat(entries).hasSize(all.size());
+        assertThat(entries.get(0).failure()).isEqualTo("boom");
+        assertThat(entries.subList(1, entries.size())).allSatisfy(e -> assertThat(e.failure()).isEqualTo(AllCommand.NOT_REACHED));
+        assertThat(entries).extracting(org.ladderae.reports.RunReport.Entry::experiment)
+                .containsExactlyElementsOf(all.stream().map(org.ladderae.experiments.Experiment::id).toList());
     }
 
     @Test

@@ -99,7 +99,8 @@ public final class GemmRunner implements AutoCloseable {
      */
     public static List<GemmConfig> checkShapes(GemmConfig timed) {
         int n = 2 * timed.bn();
-        int kUnit = timed.bk() * timed.splitK();
+        // the TMA kernel's low-bit weights run two k tiles per loop round
+        int kUnit = timed.bk() * timed.splitK() * (timed.path() == GemmConfig.Path.WGMMA_TMA && timed.weight() != Format.FP16 ? 2 : 1);
         List<GemmConfig> shapes = new ArrayList<>();
         shapes.add(timed.withShape(33, n, roundUp(1024, kUnit)));
         if (timed.m() > GemmKernels.SMALL_M) shapes.add(timed.withShape(4095, n, roundUp(512, kUnit)));

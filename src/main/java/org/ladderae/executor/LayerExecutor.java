@@ -171,7 +171,7 @@ public final class LayerExecutor implements AutoCloseable {
         DeviceBuffer scale = null, zero = null, rowSum = null, bias = null;
         DeviceBuffer g = out;   // what the GEMV/GEMM writes: out itself, or a scratch with N padded to the GEMM tile
         if (c.usesGemm()) {
-            DeviceBuffer w = weightBuffer(c.gemm().weightBytes(), sw == null ? null : sw.gemmWeights(c.paddedN()), l.format(), amp, seed ^ l.name().hashCode());
+            DeviceBuffer w = weightBuffer(c.gemm().weightBytes(), sw == null ? null : sw.gemmWeights(c.paddedN(), c.gemm().path()), l.format(), amp, seed ^ l.name().hashCode());
             if (c.paddedN() != n) g = alloc(2L * rows * c.paddedN());
             if (Op.Linear.hasGroupScales(l.format())) {
                 scale = upload(sw != null ? sw.rowScales() : constant(n, randomScale(l.format(), amp)));

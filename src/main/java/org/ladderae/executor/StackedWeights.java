@@ -83,7 +83,14 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
         return new byte[16];
     }
 
-    /** W as the GEMM kernel reads it, rows padded with zero codes to {@code paddedN}. */
+    /** W as the GEMM kernel of {@code path} reads it (the TMA kernel's packed weights in the wgmma fragment order). */
+    public byte[] gemmWeights(int paddedN, org.ladderae.kernels.GemmConfig.Path path) {
+        byte[] w = gemmWeights(paddedN);
+        if (path != org.ladderae.kernels.GemmConfig.Path.WGMMA_TMA || format == WeightFormat.FP16) return w;
+        return GemmWeightLayout.wgmmaFragmentOrder(w, paddedN, k, format.bits());
+    }
+
+    /** W as the mma / cp.async-wgmma GEMM kernels read it, rows padded with zero codes to {@code paddedN}. */
     public byte[] gemmWeights(int paddedN) {
         int[] padded = java.util.Arrays.copyOf(codes, paddedN * k);
         return switch (format) {

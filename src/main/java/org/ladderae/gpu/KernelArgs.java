@@ -25,6 +25,9 @@ public final class KernelArgs {
 
     public KernelArgs f32(float v) { return add(Pointer.to(new float[] {v}), "float"); }
 
+    /** A by-value struct parameter (e.g. a 128-byte CUtensorMap taken as {@code const __grid_constant__}). */
+    public KernelArgs bytes(byte[] v) { return add(Pointer.to(v.clone()), "struct[" + v.length + "]"); }
+
     private KernelArgs add(Pointer p, String type) {
         slots.add(p);
         types.add(type);

@@ -48,8 +48,16 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         public String token() { return name().toLowerCase(Locale.ROOT); }
     }
 
-    /** Tensor-core instruction family: mma.sync m16n8k16 (f16), m16n8k32 (s8), or Hopper wgmma. */
-    public enum Path { MMA16816, MMA16832, WGMMA }
+    /**
+     * Tensor-core instruction family: mma.sync m16n8k16 (f16), m16n8k32 (s8), Hopper wgmma fed by cp.async
+     * ({@code ladder_gemm_wgmma.cu}), or Hopper wgmma fed by TMA with warp specialisation
+     * ({@code ladder_gemm_wgmma_ws.cu}: FP16 x FP16 with 128x256 tiles; INT4 / NF4 / FP8 E5M2 weights x FP16 as
+     * C^T = W . A^T with the weights decoded into wgmma's register A operand, 256 activation rows x 128 weight rows).
+     */
+    public enum Path { MMA16816, MMA16832, WGMMA, WGMMA_TMA }
+
+    /** Threads of a {@link Path#WGMMA_TMA} CTA: one producer and two consumer warpgroups. */
+    public static final int TMA_THREADS = 384;
 
     /** Largest dynamic shared memory per block on H100/H200 (227 KiB). */
     public static final int MAX_SMEM_PER_BLOCK = 232_448;
@@ -58,7 +66,12 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         if (m < 1 || n < 1 || k < 1) throw new IllegalArgumentException("shape must be positive: " + m + "x" + n + "x" + k);
         if (stages < 2 || splitK < 1 || warpsM < 1 || warpsN < 1) throw new IllegalArgumentException("bad stages/splitK/warps");
         if (!supports(weight, activation, path)) throw new IllegalArgumentException("no kernel for W_" + weight + " A_" + activation + " on " + path);
-        if (path == Path.WGMMA) {
+        if (path == Path.WGMMA_TMA) {
+            boolean fp16 = weight == Format.FP16;
+            if (warpsM * warpsN * 32 != TMA_THREADS || bm != (fp16 ? 128 : 256) || bn != (fp16 ? 256 : 128) || stages < 2 || splitK != 1)
+                throw new IllegalArgumentException("wgmma TMA: 384 threads, tile " + (fp16 ? "128x256" : "256x128") + ", no split-K");
+            if (!fp16 && k % 128 != 0) throw new IllegalArgumentException("wgmma TMA low-bit weights: K=" + k + " not a multiple of 128");
+        } else if (path == Path.WGMMA) {
             if (warpsN != 1 || warpsM % 4 != 0 || bm != 16 * warpsM || (bn != 128 && bn != 256) || stages < 3 || splitK != 1)
                 throw new IllegalArgumentException("wgmma: bm = 64 per warpgroup, bn 128/256, stages >= 3, no split-K");
         } else {
@@ -84,6 +97,8 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
             case MMA16832 -> activation == Format.INT8 ? weight == Format.INT8 || weight == Format.INT1
                     : activation != Format.FP16 && activation.bits() == 8 && weight == activation;
             case WGMMA -> weight == activation && weight != Format.MXFP8 && (weight.bits() == 16 || weight.bits() == 8);
+            case WGMMA_TMA -> activation == Format.FP16
+                    && (weight == Format.FP16 || weight == Format.INT4 || weight == Format.NF4 || weight == Format.FP8_E5M2);
         };
     }
 
@@ -107,6 +122,24 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         };
     }
 
+    /** The WS_W code of ladder_gemm_wgmma_ws.cu. */
+    int tmaWeightCode() {
+        return switch (weight) {
+            case FP16 -> 0; case INT4 -> 1; case NF4 -> 2; case FP8_E5M2 -> 3;
+            default -> throw new IllegalStateException(formatLabel());
+        };
+    }
+
+    /**
+     * The TMA + warp-specialised wgmma configuration ({@link Path#WGMMA_TMA}) for FP16 activations: FP16 weights take
+     * 128x256 tiles and 4 stages, INT4/NF4 weights 256x128 (activation rows x weight rows) and 6 stages, FP8 E5M2 5.
+     */
+    public static GemmConfig wgmmaTma(Format weight, int m, int n, int k) {
+        boolean fp16 = weight == Format.FP16;
+        int stages = fp16 ? 4 : weight.bits() == 4 ? 6 : 5;
+        return new GemmConfig(weight, Format.FP16, Path.WGMMA_TMA, m, n, k, fp16 ? 128 : 256, fp16 ? 256 : 128, TMA_THREADS / 32, 1, stages, 1);
+    }
+
     /** The mma.sync configuration with the default kernel for the formats. */
     public static GemmConfig mma(Format weight, Format activation, int m, int n, int k, int bm, int bn,
                                  int warpsM, int warpsN, int stages, int splitK) {
@@ -124,6 +157,9 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         return new GemmConfig(element, element, Path.WGMMA, m, n, k, 64 * warpgroups, bn, 4 * warpgroups, 1, stages, 1);
     }
 
+    /** Rows of the TMA box of A (the CTA's activation rows) and of W (FP16 weights only), for the tensor maps. */
+    public int tmaBoxRowsA() { return bm; }
+
     /** K elements per pipeline stage: 128 bytes of A per row. */
     public int bk() { return activation == Format.FP16 ? 64 : 128; }
 
@@ -131,7 +167,11 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
 
     /** The CUDA source (resource path) that builds this configuration. */
     public String source() {
-        return path == Path.WGMMA ? "kernels/gemm/ladder_gemm_wgmma.cu" : "kernels/gemm/ladder_gemm.cu";
+        return switch (path) {
+            case WGMMA -> "kernels/gemm/ladder_gemm_wgmma.cu";
+            case WGMMA_TMA -> "kernels/gemm/ladder_gemm_wgmma_ws.cu";
+            default -> "kernels/gemm/ladder_gemm.cu";
+        };
     }
 
     /** CUTLASS-style symbol, e.g. {@code ladder_gemm_w_int4_a_fp16_mma16816_128x256x64_w2x4_4stage}. Split-K is a launch choice, not part of the name. */
@@ -142,6 +182,7 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
             case MMA16816, MMA16832 -> "ladder_gemm_w_" + w + "_a_" + a + "_" + path.name().toLowerCase(Locale.ROOT) + "_"
                     + tile + "_w" + warpsM + "x" + warpsN + "_" + stages + "stage";
             case WGMMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x" + bn + "x16_" + tile + "_wg" + (warpsM / 4) + "_" + stages + "stage";
+            case WGMMA_TMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x256x16_tma_ws_" + tile + "_" + stages + "stage";
         };
     }
 
@@ -158,7 +199,10 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
      */
     public List<String> defineFlags() {
         List<String> f = new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName()));
-        if (path == Path.WGMMA) {
+        if (path == Path.WGMMA_TMA) {
+            f.add("-DWS_W=" + tmaWeightCode());
+            f.add("-DSTAGES=" + stages);
+        } else if (path == Path.WGMMA) {
             if (weight != Format.FP16) f.add("-DWG_ELEM=" + wgmmaElementCode());   // FP16 keeps the flags (and cache key) it had
             f.add("-DWG=" + warpsM / 4);
             f.add("-DBN=" + bn);
@@ -187,6 +231,12 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     public int sharedMemoryBytes() { return sharedMemoryBytesOf(weight, path, bm, bn, stages); }
 
     private static int sharedMemoryBytesOf(Format weight, Path path, int bm, int bn, int stages) {
+        if (path == Path.WGMMA_TMA) {
+            // ladder_gemm_wgmma_ws.cu's SMEM_BYTES: stages of (weight tile + activation tile), full/empty mbarriers,
+            // the NF4 half2 table, 1024 for the manual alignment. Low-bit weights: bn rows x 64 K x bits/8.
+            int wTile = weight == Format.FP16 ? bn * 128 : bn * 64 * weight.bits() / 8;
+            return stages * (bm * 128 + wTile) + 16 * stages + (weight == Format.NF4 ? 1024 : 0) + 1024;
+        }
         // W bytes per row and K tile (64 FP16 K elements with FP16 activations, 128 otherwise), as ladder_gemm.cu's W_ROWB
         int wRow = switch (weight) {
             case INT4, NF4 -> 32;

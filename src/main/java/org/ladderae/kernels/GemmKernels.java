@@ -45,6 +45,11 @@ public final class GemmKernels {
                 default -> GemmConfig.mma(weights, acts, m, n, k, 32, 128, 1, 4, 4, 1);
             };
         }
+        // TMA + warp-specialised wgmma for FP16 activations (docs/kernels/GEMM-NOTES.md, "wgmma v2")
+        boolean hopper = arch.major() == 9 && arch.archSpecific();
+        if (hopper && acts == Format.FP16 && GemmConfig.supports(weights, acts, Path.WGMMA_TMA)
+                && (weights == Format.FP16 ? n % 256 == 0 && k % 64 == 0 : n % 128 == 0 && k % 128 == 0))
+            return GemmConfig.wgmmaTma(weights, m, n, k);
         // wgmma s8 ran 1068 TOPS at 16384^3 on the H100 against 684 for mma.sync (docs/kernels/GEMM-NOTES.md, run 3)
         boolean wgmma = arch.major() == 9 && arch.archSpecific() && n % 256 == 0 && GemmConfig.supports(weights, acts, Path.WGMMA);
         if (wgmma) return GemmConfig.wgmma(weights, m, n, k, 2, 256, 4);

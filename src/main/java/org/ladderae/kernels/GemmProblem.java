@@ -66,6 +66,12 @@ public record GemmProblem(Format weights, Format acts, int m, int n, int k, int[
     }
 
     /** W [N][K] as the kernel reads it: FP16, 8-bit codes, or the packed formats in {@link GemmWeightLayout}'s layouts. */
+    /** W as the kernel of {@code path} reads it: {@link #deviceWeights()}, in the wgmma fragment order for the TMA kernel's packed weights. */
+    public byte[] deviceWeights(GemmConfig.Path path) {
+        if (path != GemmConfig.Path.WGMMA_TMA || weights == Format.FP16) return deviceWeights();
+        return GemmWeightLayout.wgmmaFragmentOrder(deviceWeights(), n, k, weights.bits());
+    }
+
     public byte[] deviceWeights() {
         return switch (weights) {
             case FP16 -> BitPacking.pack(weightCodes, 16);

@@ -12,6 +12,7 @@ import org.ladderae.gpu.HalfPrecision;
 import org.ladderae.gpu.Kernel;
 import org.ladderae.gpu.KernelArgs;
 import org.ladderae.gpu.LaunchConfig;
+import org.ladderae.gpu.TensorMaps;
 import org.ladderae.kernels.GemmConfig.Format;
 import org.ladderae.results.TimingStats;
 
@@ -77,7 +78,7 @@ public final class GemmRunner implements AutoCloseable {
 
     /** The kernel's binary, compiled (or found in the cache) without touching the GPU; safe from several threads. */
     public static byte[] build(KernelCache cache, GemmConfig config, TargetArch arch) {
-        if (config.path() == GemmConfig.Path.WGMMA && !(arch.major() == 9 && arch.archSpecific()))
+        if ((config.path() == GemmConfig.Path.WGMMA || config.path() == GemmConfig.Path.WGMMA_TMA) && !(arch.major() == 9 && arch.archSpecific()))
             throw new KernelBuildException(config.kernelName() + " uses wgmma, which needs sm_90a, not " + arch.smName());
         return cache.cubin(source(config), arch, config.defineFlags());
     }
@@ -98,7 +99,8 @@ public final class GemmRunner implements AutoCloseable {
      */
     public static List<GemmConfig> checkShapes(GemmConfig timed) {
         int n = 2 * timed.bn();
-        int kUnit = timed.bk() * timed.splitK();
+        // the TMA kernel's low-bit weights run two k tiles per loop round
+        int kUnit = timed.bk() * timed.splitK() * (timed.path() == GemmConfig.Path.WGMMA_TMA && timed.weight() != Format.FP16 ? 2 : 1);
         List<GemmConfig> shapes = new ArrayList<>();
         shapes.add(timed.withShape(33, n, roundUp(1024, kUnit)));
         if (timed.m() > GemmKernels.SMALL_M) shapes.add(timed.withShape(4095, n, roundUp(512, kUnit)));
@@ -124,7 +126,7 @@ public final class GemmRunner implements AutoCloseable {
         int m = config.m(), n = config.n(), k = config.k();
         GemmProblem p = GemmProblem.random(config.weight(), config.activation(), m, n, k, seed);
         byte[] a = p.deviceActivations();
-        byte[] w = p.deviceWeights();
+        byte[] w = p.deviceWeights(config.path());
         short[] out = new short[m * n];
         try (DeviceBuffer dA = context.allocate(a.length); DeviceBuffer dW = context.allocate(w.length);
              DeviceBuffer dC = context.allocate(2L * out.length); DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {
@@ -202,7 +204,16 @@ public final class GemmRunner implements AutoCloseable {
     private Launches launches(GemmConfig c, DeviceBuffer a, DeviceBuffer w, DeviceBuffer out, DeviceBuffer ws) {
         CudaModule module = module(c);
         int[] g = c.grid(), b = c.block();
-        KernelArgs args = KernelArgs.of().buffer(a).buffer(w).buffer(out).buffer(ws).i32(c.m()).i32(c.n()).i32(c.k());
+        KernelArgs args;
+        if (c.path() == GemmConfig.Path.WGMMA_TMA) {
+            // (tmA, tmW | W, C, M, N, K): A (and FP16 W) by 2-D TMA tensor maps, packed W by 1-D bulk copies
+            args = KernelArgs.of().bytes(TensorMaps.fp16Rows(a, c.m(), c.k(), c.bm()));
+            if (c.weight() == Format.FP16) args.bytes(TensorMaps.fp16Rows(w, c.n(), c.k(), c.bn()));
+            else args.buffer(w);
+            args.buffer(out).i32(c.m()).i32(c.n()).i32(c.k());
+        } else {
+            args = KernelArgs.of().buffer(a).buffer(w).buffer(out).buffer(ws).i32(c.m()).i32(c.n()).i32(c.k());
+        }
         LaunchConfig lc = new LaunchConfig(g[0], g[1], g[2], b[0], b[1], b[2], c.sharedMemoryBytes());
         if (c.splitK() == 1) return new Launches(module.kernel(c.kernelName()), lc, args, null, null, null);
         long mn = (long) c.m() * c.n();   // even: N is a multiple of the tile

@@ -79,6 +79,36 @@ public final class GemmWeightLayout {
         if (k % kUnit != 0) throw new IllegalArgumentException("K = " + k + " is not a multiple of " + kUnit);
     }
 
+    /**
+     * The "wgmma fragment order" of ladder_gemm_wgmma_ws.cu (C^T = W . A^T with the decoded weights as wgmma's
+     * register A operand): a permutation of the 4-byte words of an mma layout ({@link #int4ForMma}, {@link #nf4ForMma}
+     * or {@link #bytePairsForMma}, {@code bits} = 4 or 8). Chunk (k tile kt of 64 K, 16-row group n16) holds
+     * 32 lanes x 4*bits bytes at byte {@code ((kt * N/16) + n16) * 128 * bits}; lane (g, t) = 4g + t holds, for each
+     * K unit u of the tile (32 elements for 4-bit, 16 for 8-bit), the mma-layout word t of row 16 n16 + g and then
+     * of row 16 n16 + g + 8: the lane's m64k16 A fragments of all four k16 steps, read with one or two 16-byte loads,
+     * and every 16-row group's k tile is contiguous, so a CTA's weight tile is one bulk copy.
+     */
+    public static byte[] wgmmaFragmentOrder(byte[] mma, int n, int k, int bits) {
+        if (bits != 4 && bits != 8) throw new IllegalArgumentException("bits must be 4 or 8: " + bits);
+        if (n % 16 != 0 || k % 64 != 0) throw new IllegalArgumentException("N % 16 and K % 64 must be 0: " + n + "x" + k);
+        if ((long) n * k * bits / 8 != mma.length) throw new IllegalArgumentException("expected " + (long) n * k * bits / 8 + " bytes, got " + mma.length);
+        int units = 64 * bits / 128, rowBytes = k * bits / 8, unitBytes = 16;
+        byte[] out = new byte[mma.length];
+        int o = 0;
+        for (int kt = 0; kt < k / 64; kt++)
+            for (int n16 = 0; n16 < n / 16; n16++)
+                for (int g = 0; g < 8; g++)
+                    for (int t = 0; t < 4; t++)
+                        for (int u = 0; u < units; u++)
+                            for (int h = 0; h < 2; h++) {
+                                int row = 16 * n16 + g + 8 * h;
+                                int src = row * rowBytes + (kt * units + u) * unitBytes + 4 * t;
+                                System.arraycopy(mma, src, out, o, 4);
+                                o += 4;
+                            }
+        return out;
+    }
+
     /** Codes [N][K] (0..15, row-major) -> the bytes the kernel reads as W (N x K/2). */
     public static byte[] int4ForMma(int[] codes, int n, int k) { return nibbles(codes, n, k, GemmWeightLayout::nibbleElement); }
 

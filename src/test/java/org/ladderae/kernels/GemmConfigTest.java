@@ -3,6 +3,7 @@ package org.ladderae.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.ladderae.kernels.GemmConfig.Format;
 
@@ -55,7 +56,7 @@ class GemmConfigTest {
     @Test
     void newFormatPairsPickTheirKernelCodesAndSharedMemory() {
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
-        GemmConfig nf4 = GemmKernels.forShape(Format.NF4, Format.FP16, 4096, 8192, 28672, h100);
+        GemmConfig nf4 = GemmKernels.forShape(Format.NF4, Format.FP16, 4096, 8192, 28672, TargetArch.forComputeCapability(8, 0));
         assertThat(nf4.defineFlags()).contains("-DLADDER_FMT=3");
         assertThat(nf4.sharedMemoryBytes()).isEqualTo(5 * (128 * 128 + 128 * 32) + 1024);   // + the NF4 table
         GemmConfig fp8w = GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 33, 8192, 28672, h100);
@@ -77,6 +78,30 @@ class GemmConfigTest {
         assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 16384, 16384, 16384, h100).defineFlags()).noneMatch(f -> f.startsWith("-DWG_ELEM"));
         assertThat(GemmKernels.forShape(Format.FP8_E5M2, Format.FP8_E5M2, 33, 512, 1024, h100).defineFlags()).contains("-DLADDER_FMT=7");
         assertThat(GemmConfig.wgmma(Format.INT8, 4096, 512, 1024, 2, 256, 4).defineFlags()).contains("-DWG_ELEM=3");
+    }
+
+    @Test
+    void tmaWarpSpecialisedKernels() {
+        GemmConfig fp16 = GemmConfig.wgmmaTma(Format.FP16, 16384, 16384, 16384);
+        assertThat(fp16.kernelName()).isEqualTo("ladder_gemm_w_fp16_a_fp16_wgmma64x256x16_tma_ws_128x256x64_4stage");
+        assertThat(fp16.source()).isEqualTo("kernels/gemm/ladder_gemm_wgmma_ws.cu");
+        assertThat(fp16.defineFlags()).contains("-DWS_W=0", "-DSTAGES=4");
+        assertThat(fp16.block()).containsExactly(384, 1, 1);
+        assertThat(fp16.grid()).containsExactly(128 * 64, 1, 1);
+        // the numbers scripts/dev/wgmma_ws_build.py launched on the H200: 197696 (fp16), 222304 (int4), 223328 (nf4), 205904 (fp8)
+        assertThat(fp16.sharedMemoryBytes()).isEqualTo(197_696);
+        GemmConfig int4 = GemmConfig.wgmmaTma(Format.INT4, 4095, 28672, 8192);
+        assertThat(List.of(int4.bm(), int4.bn(), int4.stages())).containsExactly(256, 128, 6);
+        assertThat(int4.grid()).containsExactly(16 * 224, 1, 1);
+        assertThat(int4.sharedMemoryBytes()).isEqualTo(222_304);
+        assertThat(int4.defineFlags()).contains("-DWS_W=1");
+        assertThat(GemmConfig.wgmmaTma(Format.NF4, 4096, 28672, 8192).sharedMemoryBytes()).isEqualTo(223_328);
+        GemmConfig fp8 = GemmConfig.wgmmaTma(Format.FP8_E5M2, 4096, 28672, 8192);
+        assertThat(fp8.sharedMemoryBytes()).isEqualTo(205_904);
+        assertThat(fp8.defineFlags()).contains("-DWS_W=3", "-DSTAGES=5");
+        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.INT4, 4096, 28672, 8256)).hasMessageContaining("128");
+        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.INT8, 4096, 28672, 8192)).hasMessageContaining("no kernel");
+        assertThat(GemmRunner.tolerance(int4)).isEqualTo(GemmRunner.FP16_TOLERANCE);
     }
 
     @Test

@@ -20,7 +20,8 @@ import org.ladderae.kernels.GemmConfig.Format;
  * Every GEMM format pair (FP16 on mma.sync and wgmma, INT4/NF4/FP8 E5M2 weights with FP16 activations, INT8 and
  * INT1 weights with INT8 activations, FP8 E4M3/E5M2 x itself on mma.sync and wgmma, INT8 on wgmma, MXFP8 x MXFP8)
  * with the small-M and large-M tiles, split-K on and off, against the double-precision CPU reference on fresh
- * random data with NaN-poisoned outputs, at odd M (1, 33, 4095). Runs on the GPU machine only.
+ * random data with NaN-poisoned outputs, at odd M (1, 33, 300, 4095); on sm_90a also the TMA + warp-specialised wgmma
+ * kernels (FP16, INT4, NF4, FP8 E5M2 weights with FP16 activations). Runs on the GPU machine only.
  */
 @Tag("gpu")
 class GemmGpuTest {
@@ -46,6 +47,14 @@ class GemmGpuTest {
         for (Format e : new Format[] {Format.INT8, Format.FP8_E4M3, Format.FP8_E5M2})
             for (int m : new int[] {33, 4095}) out.add(Arguments.of(GemmConfig.wgmma(e, m, 512, 1024, 2, 256, 4)));
         out.add(Arguments.of(GemmConfig.mma(Format.FP8_E4M3, Format.FP8_E4M3, 4095, 256, 1024, 64, 128, 2, 4, 4, 1)));
+        // TMA + warp-specialised wgmma (forShape's large-M choice on sm_90a, above) also at M = 1 and a longer K; the
+        // cp.async wgmma FP16 kernel and the mma.sync low-bit tiles it replaced there
+        for (Format w : new Format[] {Format.FP16, Format.INT4, Format.NF4, Format.FP8_E5M2}) {
+            out.add(Arguments.of(GemmConfig.wgmmaTma(w, 1, 512, 1024)));
+            out.add(Arguments.of(GemmConfig.wgmmaTma(w, 300, 256 * 3, 4096)));
+            if (w != Format.FP16) out.add(Arguments.of(GemmConfig.mma(w, Format.FP16, 4095, 256, 1024, 128, 128, 2, 2, 5, 1)));
+        }
+        for (int m : new int[] {33, 4095}) out.add(Arguments.of(GemmConfig.wgmma(Format.FP16, m, 512, 1024, 2, 256, 4)));
         // mma.sync FP16 with the 128x256 tile (the non-Hopper large-M choice)
         out.add(Arguments.of(GemmConfig.mma(Format.FP16, Format.FP16, 4095, 512, 1024, 128, 256, 2, 4, 3, 1)));
         return out.stream();
@@ -75,6 +84,18 @@ class GemmGpuTest {
                 config.k(), c.error(), c.tolerance(), c.allWritten() ? "" : " UNWRITTEN OUTPUTS");
         assertThat(c.allWritten()).as("every output written").isTrue();
         assertThat(c.error()).as("error vs reference").isLessThanOrEqualTo(c.tolerance());
+    }
+
+    @Test
+    void timesTheTmaFp16Kernel() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(arch.major() == 9 && arch.archSpecific(), "wgmma needs sm_90a");
+        GemmConfig c = GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, arch);
+        assertThat(c.path()).isEqualTo(GemmConfig.Path.WGMMA_TMA);
+        assertThat(runner.checkAll(c, 2).passed()).isTrue();
+        GemmRunner.Timing t = runner.time(c, 2);
+        System.out.printf("%s 4096x28672x8192: %.3f ms, %.1f TFLOP/s%n", c.kernelName(), t.stats().medianMs(), t.tflops());
+        // the dev harness measured 612 TFLOP/s on an H200 (docs/kernels/GEMM-NOTES.md, wgmma v2)
+        assertThat(t.tflops()).isBetween(200.0, 989.4);
     }
 
     @Test

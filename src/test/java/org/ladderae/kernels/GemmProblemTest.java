@@ -56,7 +56,14 @@ class GemmProblemTest {
     @Test
     void heuristicPicksTheMeasuredBestTilesPerRegime() {
         TargetArch h100 = TargetArch.forComputeCapability(9, 0), a100 = TargetArch.forComputeCapability(8, 0);
-        assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, h100).path()).isEqualTo(GemmConfig.Path.WGMMA);
+        assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, h100).path()).isEqualTo(GemmConfig.Path.WGMMA_TMA);
+        for (Format w : new Format[] {Format.INT4, Format.NF4, Format.FP8_E5M2})
+            assertThat(GemmKernels.forShape(w, Format.FP16, 4096, 28672, 8192, h100).path()).isEqualTo(GemmConfig.Path.WGMMA_TMA);
+        // K not a multiple of 128: the low-bit TMA kernel cannot take it, mma.sync does
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 4096, 28672, 8256, h100).path()).isEqualTo(GemmConfig.Path.MMA16816);
+        // sm_90 without the arch-specific features: no wgmma at all
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 4096, 28672, 8192, new TargetArch(9, 0, false)).path())
+                .isEqualTo(GemmConfig.Path.MMA16816);
         assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, a100).path()).isEqualTo(GemmConfig.Path.MMA16816);
         GemmConfig int4Small = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 28672, 8192, h100);
         assertThat(List.of(int4Small.bm(), int4Small.bn(), int4Small.stages(), int4Small.splitK())).containsExactly(32, 128, 6, 4);

@@ -52,13 +52,15 @@ class GemmSourceCompileTest {
                 GemmKernels.forShape(Format.MXFP8, Format.MXFP8, 4096, 8192, 28672, h100),
                 GemmKernels.forShape(Format.FP8_E4M3, Format.FP8_E4M3, 16384, 16384, 16384, h100),
                 GemmKernels.forShape(Format.FP8_E5M2, Format.FP8_E5M2, 32, 8192, 28672, h100),
-                GemmConfig.wgmma(Format.INT8, 16384, 16384, 16384, 2, 256, 4));
+                GemmConfig.wgmma(Format.INT8, 16384, 16384, 16384, 2, 256, 4),
+                GemmConfig.wgmma(Format.FP16, 16384, 16384, 16384, 2, 256, 4));
+        assertThat(configs.subList(0, 2)).allSatisfy(c -> assertThat(c.path()).isEqualTo(GemmConfig.Path.WGMMA_TMA));
         GemmRunner.buildAll(cache, configs, h100);
         for (GemmConfig c : configs) {
             byte[] cubin = GemmRunner.build(cache, c, h100);   // now from the cache
             String image = new String(cubin, StandardCharsets.ISO_8859_1);
             assertThat(image).as(c.kernelName()).contains(c.kernelName());
-            if (c.path() != GemmConfig.Path.WGMMA) assertThat(image).as(c.kernelName()).contains(GemmRunner.SPLITK_REDUCE);
+            if (c.path() == GemmConfig.Path.MMA16816 || c.path() == GemmConfig.Path.MMA16832) assertThat(image).as(c.kernelName()).contains(GemmRunner.SPLITK_REDUCE);
         }
     }
 }

@@ -1,0 +1,55 @@
+package org.ladderae.gpu;
+
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLibrary;
+import jcuda.Pointer;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * TMA tensor maps (the driver's 128-byte {@code CUtensorMap}) for kernels that take them as
+ * {@code const __grid_constant__} parameters. JCuda 12.6 has no {@code cuTensorMapEncodeTiled}, so it is
+ * called in libcuda through JNA; the bytes go to the kernel by {@link KernelArgs#bytes}.
+ */
+public final class TensorMaps {
+    public static final int BYTES = 128;
+    private static final int CU_TENSOR_MAP_DATA_TYPE_FLOAT16 = 6;
+    private static final int SWIZZLE_128B = 3;
+    private static final int L2_PROMOTION_256B = 3;
+    private static final int CU_POINTER_ATTRIBUTE_DEVICE_POINTER = 3;
+
+    private TensorMaps() {}
+
+    private static NativeLibrary driver() {
+        try {
+            return NativeLibrary.getInstance("libcuda.so.1");
+        } catch (UnsatisfiedLinkError e) {
+            return NativeLibrary.getInstance("cuda");
+        }
+    }
+
+    /** The device address of a buffer, as a number. */
+    public static long address(DeviceBuffer buffer) {
+        long[] v = new long[1];
+        CudaDriver.check("cuPointerGetAttribute",
+                JCudaDriver.cuPointerGetAttribute(Pointer.to(v), CU_POINTER_ATTRIBUTE_DEVICE_POINTER, buffer.pointer()));
+        return v[0];
+    }
+
+    /**
+     * The tensor map of a row-major FP16 matrix {@code [rows, cols]} in {@code buffer}, box {@code {64, boxRows}}
+     * (64 FP16 = one 128-byte row per box row), the 128-byte swizzle, zeros for rows past the end.
+     */
+    public static byte[] fp16Rows(DeviceBuffer buffer, long rows, long cols, int boxRows) {
+        if (cols % 8 != 0) throw new IllegalArgumentException("row pitch must be a multiple of 16 bytes: " + cols + " FP16");
+        if (boxRows < 1 || boxRows > 256) throw new IllegalArgumentException("TMA box rows must be 1..256: " + boxRows);
+        Function encode = driver().getFunction("cuTensorMapEncodeTiled");
+        Memory map = new Memory(BYTES + 64);
+        Memory aligned = map.align(64);
+        int r = encode.invokeInt(new Object[] {aligned, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, 2, new com.sun.jna.Pointer(address(buffer)),
+                new long[] {cols, rows}, new long[] {2 * cols}, new int[] {64, boxRows}, new int[] {1, 1}, 0, SWIZZLE_128B,
+                L2_PROMOTION_256B, 0});
+        CudaDriver.check("cuTensorMapEncodeTiled", r);
+        return aligned.getByteArray(0, BYTES);
+    }
+}

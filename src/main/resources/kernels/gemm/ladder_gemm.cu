@@ -16,11 +16,21 @@
 //                    8 = W_MXFP8 A_MXFP8     E5M2 elements, one E8M0 exponent per 32 K elements and row of A and of W;
 //                                            one e5m2 m16n8k32 per MX block, scaled by 2^(ea+ew-254) into the FP32 sums.
 //                                            A's exponents [M][K/32] follow A's elements in A's buffer, W's [N][K/32] W's.
+//                    9 = W_INT8 A_FP16       unsigned 8-bit weights (0..255, as the GEMV kernels), 8-bit pair layout of FMT 4,
+//                                            prmt into the mantissa of 1024.0 + hsub2 (exact)
+//                   10 = W_INT2 A_FP16       unsigned 2-bit weights, INT2 fragment layout (below), lop3 + magic 0x6400
+//                   11 = W_INT1 A_FP16       1-bit weights, INT1 half layout (below), prmt + lop3 + magic 0x6400
+//                   12 = W_INT4 A_INT8       unsigned 4-bit weights unpacked to s8 0..15 (2 lop3 per 2 registers); s8 mma, INT32
+//                   13 = W_INT2 A_INT8       unsigned 2-bit weights unpacked to s8 0..3 (shift + and); s8 mma, INT32
+//                   14 = W_INT4 A_INT4       INT4 activations (packed, see below) x unsigned 4-bit weights; s8 mma, INT32
+//                   15 = W_INT2 A_INT4       INT4 activations x unsigned 2-bit weights; s8 mma, INT32
+//                   16 = W_INT1 A_INT4       INT4 activations x 1-bit weights; s8 mma, INT32
 //   BM, BN           block tile (BM multiple of 16*WARPS_M, BN multiple of 16*WARPS_N)
 //   WARPS_M, WARPS_N warp grid in the block
 //   STAGES           cp.async pipeline depth (>= 2)
 //   GROUP_M          grouped tile order for L2 reuse (default 8)
-// The K tile is fixed to 128 bytes of A per row: 64 FP16 or 128 8-bit elements (BK = 64 / 128).
+// The K tile is 64 K elements with FP16 activations (128 bytes of A per row) and 128 K elements with 8-bit or
+// INT4 activations (128 / 64 bytes of A per row): BK = 64 / 128.
 // Requirements: N % BN == 0, K % (BK * splits) == 0; M arbitrary (rows past M are zero-filled and not stored).
 //
 // Shared memory: A and W tiles use rows of 128 bytes (W: 16, 32 or 64 bytes for the packed formats) whose 16-byte
@@ -36,6 +46,28 @@
 //  * 8-bit (FMT 4): per 16 K elements 16 bytes = 4 words; word t = bytes [e(2t), e(2t+1), e(2t+8), e(2t+9)].
 //  * INT1 (FMT 5): per 128 K elements 16 bytes = 4 words; byte s of word t = bits e(32s+4t+i) (i = 0..3) then
 //    e(32s+16+4t+i): its low and high nibbles are the s8 B registers of k32 step s.
+//  * INT2, FP16 acts (FMT 10): per 64 K elements 16 bytes = 4 words; in word t the 2-bit field j (j = 0..7) of the low
+//    half (bits 2j, 2j+1) is e(16(j>>1) + 2t + 8(j&1)) and field j of the high half (bits 16+2j) the element after it:
+//    B register b of k16 step s is field j = 2s+b of both halves, (w >> 8(s>>1)) masked at field 2(s&1)+b.
+//  * INT1, FP16 acts (FMT 11): per 64 K elements 8 bytes = 4 halfwords; halfword t bit j (j = 0..7) is
+//    e(16(j>>1) + 2t + 8(j&1)), bit 8+j the element after it; prmt spreads the two bytes into the halves, bit j of
+//    each half is B register b of k16 step s, j = 2s+b. Rows of 8 bytes are copied with 8-byte cp.async, unswizzled.
+//  * INT4, INT8 acts (FMT 12): per 32 K elements 16 bytes = 4 words; byte i of word t = e(4t+i) | e(16+4t+i) << 4:
+//    w & 0x0F0F0F0F and (w >> 4) & 0x0F0F0F0F are the s8 B registers of one k32 step.
+//  * INT2, INT8 acts (FMT 13): per 64 K elements 16 bytes = 4 words; byte i of word t, field q (bits 2q, 2q+1) =
+//    e(32(q>>1) + 16(q&1) + 4t + i): (w >> 2q) & 0x03030303 is B register q&1 of k32 step 2*(64-block) + (q>>1).
+//  * INT4 activations (FMT 14-16) are stored packed, as the GEMV kernels take them: K/2 bytes per row, byte j =
+//    e(2j) | e(2j+1) << 4, signed two's-complement nibbles (-8..7). Lane (g, t) reads one word per row and k32 step:
+//    elements 8t..8t+7 of the step. (w << 4) & 0xF0F0F0F0 = 16 x the even elements and w & 0xF0F0F0F0 = 16 x the odd
+//    ones as s8 (the nibble in the high half of a byte needs no sign extension); they are the A registers a0/a1
+//    (rows g / g+8) and a2/a3. So the mma's k index 4t+i is element 8t+2i and 16+4t+i is 8t+2i+1: the weights use
+//    the same permutation of K inside each k32 step (an integer dot product does not depend on the order):
+//    B register 0 byte i = e(8t+2i), register 1 byte i = e(8t+2i+1). The sums are 16x the true ones (exact in INT32
+//    while 16 * 8 * 15 * K < 2^31, K < 1.1M); the epilogue shifts them right by 4 (exact).
+//    - INT4 weights (FMT 14): per 32 K elements 16 bytes, word t = the natural packing of e(8t..8t+7) (nibble j =
+//      e(8t+j)): w & 0x0F0F0F0F = even, (w >> 4) & 0x0F0F0F0F = odd elements. The Ladder layout is the identity.
+//    - INT2 weights (FMT 15): as FMT 13, field q of byte i of word t = e(32(q>>1) + 8t + 2i + (q&1)).
+//    - INT1 weights (FMT 16): as FMT 5, byte s of word t bit i = e(32s+8t+2i), bit 4+i = e(32s+8t+2i+1).
 //
 // Split-K: gridDim.z = splits. splits == 1 writes C; splits > 1 writes FP32 (INT32 for INT8 sums) partials
 // to ws[z][M][N] and ladder_gemm_splitk_reduce sums them into C.
@@ -71,29 +103,41 @@
 #define WTN (BN / WARPS_N)
 #define MI (WTM / 16)
 #define NI (WTN / 8)
-#define A_ROWB 128
-// A is 8-bit (k32 MMA steps) for the INT8, FP8 and MXFP8 activations.
-#define A_8BIT (LADDER_FMT == 2 || LADDER_FMT >= 5)
-#define INT_ACC (LADDER_FMT == 2 || LADDER_FMT == 5)
+// Activation kind: FP16 (k16 MMA steps), 8-bit (INT8, FP8, MXFP8: k32 steps, ldmatrix) or packed INT4 (k32 s8 steps,
+// unpacked from per-lane word reads).
+#define A_FP16 (LADDER_FMT == 0 || LADDER_FMT == 1 || LADDER_FMT == 3 || LADDER_FMT == 4 || (LADDER_FMT >= 9 && LADDER_FMT <= 11))
+#define A_INT4 (LADDER_FMT >= 14 && LADDER_FMT <= 16)
+#define A_8BIT (!A_FP16 && !A_INT4)
+#define INT_ACC (LADDER_FMT == 2 || LADDER_FMT == 5 || (LADDER_FMT >= 12 && LADDER_FMT <= 16))
 #define MX (LADDER_FMT == 8)
-#if A_8BIT
-#define BK 128
-#define A_ELEM_BYTES 1
-#else
+#if A_FP16
 #define BK 64
-#define A_ELEM_BYTES 2
+#else
+#define BK 128
 #endif
+// Bytes of one A row per K tile: 128, or 64 for packed INT4.
+#if A_INT4
+#define A_ROWB 64
+#define ACC_SHIFT 4   // the INT4-activation sums are 16x the true ones (see the header)
+#else
+#define A_ROWB 128
+#define ACC_SHIFT 0
+#endif
+#define A_CHUNKS (A_ROWB / 16)
 // Bytes of one W row per K tile, as the kernel reads them.
-#if LADDER_FMT == 1 || LADDER_FMT == 3
-#define W_ROWB 32
-#elif LADDER_FMT == 4
-#define W_ROWB 64
-#elif LADDER_FMT == 5
+#if LADDER_FMT == 11
+#define W_ROWB 8
+#elif LADDER_FMT == 5 || LADDER_FMT == 10 || LADDER_FMT == 16
 #define W_ROWB 16
+#elif LADDER_FMT == 1 || LADDER_FMT == 3 || LADDER_FMT == 13 || LADDER_FMT == 15
+#define W_ROWB 32
+#elif LADDER_FMT == 4 || LADDER_FMT == 9 || LADDER_FMT == 12 || LADDER_FMT == 14
+#define W_ROWB 64
 #else
 #define W_ROWB 128
 #endif
-#define W_CHUNKS (W_ROWB / 16)
+// 16-byte chunks per W row; rows under 16 bytes (INT1 with FP16 acts) are one 8-byte cp.async each, unswizzled.
+#define W_CHUNKS (W_ROWB >= 16 ? W_ROWB / 16 : 1)
 #define A_STAGE (BM * A_ROWB)
 #define W_STAGE (BN * W_ROWB)
 #if MX
@@ -113,35 +157,49 @@ typedef int acc_t;
 typedef float acc_t;
 #endif
 
-// Offset of 16-byte chunk c of row r in a W tile of W_ROWB-byte rows (see the header).
-LADDER_DEV uint32_t w_swz(int r, int c) {
-  return (uint32_t)(r * W_ROWB + ((c ^ ((r / (8 / W_CHUNKS)) & (W_CHUNKS - 1))) << 4));
+// Offset of 16-byte chunk c of row r in a tile of ROWB-byte rows (ROWB = 16 * CHUNKS): chunks XOR-swizzled by
+// (r / (8 / CHUNKS)) % CHUNKS, so 8 consecutive rows' same chunk (ldmatrix) and the 4-byte word t of one chunk in
+// 8 consecutive rows (the per-lane reads) fall in distinct banks. CHUNKS = 8 is swz128.
+template <int ROWB> LADDER_DEV uint32_t swz_rows(int r, int c) {
+  constexpr int CH = ROWB / 16;
+  return (uint32_t)(r * ROWB + ((c ^ ((r / (8 / CH)) & (CH - 1))) << 4));
 }
+LADDER_DEV uint32_t w_swz(int r, int c) { return W_ROWB >= 16 ? swz_rows<(W_ROWB >= 16 ? W_ROWB : 16)>(r, c) : (uint32_t)(r * W_ROWB); }
+LADDER_DEV uint32_t a_swz(int r, int c) { return swz_rows<A_ROWB>(r, c); }
 
 LADDER_DEV void cp_async4(uint32_t dst, const void* src, int src_bytes) {
   asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst), "l"(src), "r"(src_bytes));
+}
+LADDER_DEV void cp_async8(uint32_t dst, const void* src, int src_bytes) {
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 8, %2;\n" ::"r"(dst), "l"(src), "r"(src_bytes));
 }
 
 __device__ __forceinline__ void load_stage(uint8_t* smem, int stage, int ktile, const uint8_t* A, const uint8_t* W,
                                            int M, int N, int K, int m0, int n0, int tid) {
   uint8_t* sA = smem + stage * STAGE_BYTES;
   uint8_t* sW = sA + A_STAGE;
-  const size_t a_row = (size_t)K * A_ELEM_BYTES;
+  const size_t a_row = (size_t)K * A_ROWB / BK;
 #pragma unroll
-  for (int i = tid; i < BM * 8; i += NTHREADS) {
-    int r = i >> 3, c = i & 7;
+  for (int i = tid; i < BM * A_CHUNKS; i += NTHREADS) {
+    int r = i / A_CHUNKS, c = i % A_CHUNKS;
     int gm = m0 + r;
     bool ok = gm < M;
     const uint8_t* src = A + (size_t)(ok ? gm : 0) * a_row + (size_t)ktile * A_ROWB + c * 16;
-    cp_async16(smem_u32(sA + swz128(r, c)), src, ok ? 16 : 0);
+    cp_async16(smem_u32(sA + a_swz(r, c)), src, ok ? 16 : 0);
   }
   const size_t w_row = (size_t)K * W_ROWB / BK;
+#if W_ROWB < 16
+#pragma unroll
+  for (int r = tid; r < BN; r += NTHREADS)
+    cp_async8(smem_u32(sW + r * W_ROWB), W + (size_t)(n0 + r) * w_row + (size_t)ktile * W_ROWB, W_ROWB);
+#else
 #pragma unroll
   for (int i = tid; i < BN * W_CHUNKS; i += NTHREADS) {
     int r = i / W_CHUNKS, c = i % W_CHUNKS;
     const uint8_t* src = W + (size_t)(n0 + r) * w_row + (size_t)ktile * W_ROWB + c * 16;
     cp_async16(smem_u32(sW + w_swz(r, c)), src, 16);
   }
+#endif
 #if MX
   uint8_t* sE = sW + W_STAGE;   // [BM rows of A][4], then [BN rows of W][4]
   const uint8_t* aexp = A + (size_t)M * K;
@@ -174,6 +232,50 @@ LADDER_DEV void mma_k32_8bit(acc_t* c, const uint32_t* a, const uint32_t* b) {
 
 // Four 1-bit codes (bits 0..3 of x) -> four s8 bytes 0/1: the multiply places bit i at bit 8i without carries.
 LADDER_DEV uint32_t unpack_u1x4_to_s8x4(uint32_t x) { return (x * 0x00204081u) & 0x01010101u; }
+
+// h = half2 bits 0x6400 | (f << S) in each half (1024 + f * 2^S, f * 2^S < 1024) -> half2(f, f): one HFMA2
+// h * 2^-S - 1024 * 2^-S, exact (a power-of-two scale, and the exact result f is representable); S = 0 is an HSUB2.
+template <int S> LADDER_DEV uint32_t magic_field_to_half2(uint32_t h) {
+  static_assert(S >= 0 && S <= 9, "the field must sit inside the 10-bit mantissa");
+  half2 r;
+  if (S == 0) {
+    const uint32_t MAGIC = 0x64006400u;
+    r = __hsub2(*reinterpret_cast<half2*>(&h), *reinterpret_cast<const half2*>(&MAGIC));
+  } else {
+    const uint32_t SCALE = ((15u - S) << 10) * 0x00010001u;           // half 2^-S
+    const uint32_t BIAS = (0x8000u | ((25u - S) << 10)) * 0x00010001u;  // half -2^(10-S) = -1024 * 2^-S
+    r = __hfma2(*reinterpret_cast<half2*>(&h), *reinterpret_cast<const half2*>(&SCALE), *reinterpret_cast<const half2*>(&BIAS));
+  }
+  return *reinterpret_cast<uint32_t*>(&r);
+}
+
+// Field J of BITS bits of both halves of w (bits BITS*J.. and 16+BITS*J..) -> half2 of the two unsigned codes.
+template <int BITS, int J> LADDER_DEV uint32_t half_field_pair(uint32_t w) {
+  constexpr uint32_t MASK = (((1u << BITS) - 1u) << (BITS * J)) * 0x00010001u;
+  return magic_field_to_half2<BITS * J>((w & MASK) | 0x64006400u);   // one LOP3
+}
+
+// B registers (b0, b1) of k16 step KS (0..3) from a lane's INT2 word (FMT 10) or spread INT1 word (FMT 11): fields
+// 2KS and 2KS+1 of the layout. INT2 fields 4..7 are reached by w >> 8 so that every field stays inside the mantissa.
+template <int KS> LADDER_DEV void decode_w_lowbit_f16(uint32_t w, uint32_t& b0, uint32_t& b1) {
+#if LADDER_FMT == 10
+  const uint32_t ws = (KS >= 2) ? (w >> 8) : w;
+  b0 = half_field_pair<2, 2 * (KS & 1)>(ws);
+  b1 = half_field_pair<2, 2 * (KS & 1) + 1>(ws);
+#else
+  b0 = half_field_pair<1, 2 * KS>(w);
+  b1 = half_field_pair<1, 2 * KS + 1>(w);
+#endif
+}
+// The same for a k-step index that is a constant only after unrolling.
+LADDER_DEV void decode_w_lowbit_f16(uint32_t w, int ks, uint32_t& b0, uint32_t& b1) {
+  switch (ks) {
+    case 0: decode_w_lowbit_f16<0>(w, b0, b1); break;
+    case 1: decode_w_lowbit_f16<1>(w, b0, b1); break;
+    case 2: decode_w_lowbit_f16<2>(w, b0, b1); break;
+    default: decode_w_lowbit_f16<3>(w, b0, b1); break;
+  }
+}
 
 extern "C" __global__ void __launch_bounds__(NTHREADS, 1)
 KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __restrict__ C, acc_t* __restrict__ ws,
@@ -242,10 +344,24 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
     }
 #endif
 
+#if LADDER_FMT == 10 || LADDER_FMT == 11
+    // One word per lane and 8-column block holds the B fragments of all four k16 steps of the tile.
+    uint32_t wt[NI];
+#pragma unroll
+    for (int j = 0; j < NI; ++j) {
+      int r = wn * WTN + j * 8 + g;
+#if LADDER_FMT == 10
+      wt[j] = *reinterpret_cast<const uint32_t*>(sW + w_swz(r, 0) + t * 4);
+#else
+      // halfword t: bits 0..7 (low-half codes) -> bits 0..7, bits 8..15 (high-half codes) -> bits 16..23
+      wt[j] = __byte_perm((uint32_t)*reinterpret_cast<const uint16_t*>(sW + r * W_ROWB + t * 2), 0u, 0x4140);
+#endif
+    }
+#endif
 #pragma unroll
     for (int kp = 0; kp < 2; ++kp) {  // two pairs of k-steps (32 bytes of A per row each step)
 #if LADDER_FMT == 1 || LADDER_FMT == 3
-      uint32_t wq[NI];  // one word = 8 nibbles = B fragments of k-steps 2kp, 2kp+1 for one 8-column block
+      uint32_t wq[NI];  // one word = the B fragments of k-steps 2kp, 2kp+1 for one 8-column block
 #pragma unroll
       for (int j = 0; j < NI; ++j) {
         int r = wn * WTN + j * 8 + g;
@@ -256,12 +372,26 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
       for (int kh = 0; kh < 2; ++kh) {
         const int ks = kp * 2 + kh;
         uint32_t af[MI][4];
+#if A_INT4
+#pragma unroll
+        for (int i = 0; i < MI; ++i) {
+          // word t of chunk ks of rows g and g+8 = packed elements 8t..8t+7 of k32 step ks (see the header)
+          int r = wm * WTM + i * 16 + g;
+          uint32_t lo = *reinterpret_cast<const uint32_t*>(sA + a_swz(r, ks) + t * 4);
+          uint32_t hi = *reinterpret_cast<const uint32_t*>(sA + a_swz(r + 8, ks) + t * 4);
+          af[i][0] = (lo << 4) & 0xF0F0F0F0u;   // 16 x even elements, row g
+          af[i][1] = (hi << 4) & 0xF0F0F0F0u;   // row g + 8
+          af[i][2] = lo & 0xF0F0F0F0u;          // 16 x odd elements, row g
+          af[i][3] = hi & 0xF0F0F0F0u;
+        }
+#else
 #pragma unroll
         for (int i = 0; i < MI; ++i) {
           int r = wm * WTM + i * 16 + (lane & 15);
           int c = ks * 2 + (lane >> 4);
           ldmatrix_x4(af[i][0], af[i][1], af[i][2], af[i][3], sA_u + swz128(r, c));
         }
+#endif
         uint32_t bf[NI][2];
 #if LADDER_FMT == 1
 #pragma unroll
@@ -283,13 +413,46 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
           bf[j][0] = __byte_perm(w, 0u, 0x1404);   // (e(2t), e(2t+1)) as the high bytes of two halves
           bf[j][1] = __byte_perm(w, 0u, 0x3424);   // (e(2t+8), e(2t+9))
         }
-#elif LADDER_FMT == 5
+#elif LADDER_FMT == 5 || LADDER_FMT == 16
 #pragma unroll
         for (int j = 0; j < NI; ++j) {
           int r = wn * WTN + j * 8 + g;
           uint32_t byte = (*reinterpret_cast<const uint32_t*>(sW + w_swz(r, 0) + t * 4) >> (8 * ks)) & 0xFF;
           bf[j][0] = unpack_u1x4_to_s8x4(byte & 0xF);
           bf[j][1] = unpack_u1x4_to_s8x4(byte >> 4);
+        }
+#elif LADDER_FMT == 9
+#pragma unroll
+        for (int j = 0; j < NI; ++j) {
+          int r = wn * WTN + j * 8 + g;
+          uint32_t w = *reinterpret_cast<const uint32_t*>(sW + w_swz(r, ks) + t * 4);
+          const uint32_t MAGIC = 0x64006400u;   // byte b into the mantissa of 1024.0: 1024 + b, exact for 0..255
+          uint32_t h0 = __byte_perm(w, 0x64646464u, 0x4140), h1 = __byte_perm(w, 0x64646464u, 0x4342);
+          half2 v0 = __hsub2(*reinterpret_cast<half2*>(&h0), *reinterpret_cast<const half2*>(&MAGIC));
+          half2 v1 = __hsub2(*reinterpret_cast<half2*>(&h1), *reinterpret_cast<const half2*>(&MAGIC));
+          bf[j][0] = *reinterpret_cast<uint32_t*>(&v0);   // (e(2t), e(2t+1))
+          bf[j][1] = *reinterpret_cast<uint32_t*>(&v1);   // (e(2t+8), e(2t+9))
+        }
+#elif LADDER_FMT == 10 || LADDER_FMT == 11
+#pragma unroll
+        for (int j = 0; j < NI; ++j) decode_w_lowbit_f16(wt[j], ks, bf[j][0], bf[j][1]);
+#elif LADDER_FMT == 12 || LADDER_FMT == 14
+#pragma unroll
+        for (int j = 0; j < NI; ++j) {
+          int r = wn * WTN + j * 8 + g;
+          uint32_t w = *reinterpret_cast<const uint32_t*>(sW + w_swz(r, ks) + t * 4);
+          bf[j][0] = w & 0x0F0F0F0Fu;          // low nibbles as s8 0..15
+          bf[j][1] = (w >> 4) & 0x0F0F0F0Fu;   // high nibbles
+        }
+#elif LADDER_FMT == 13 || LADDER_FMT == 15
+#pragma unroll
+        for (int j = 0; j < NI; ++j) {
+          // The word of k-steps 2kp, 2kp+1 is read again for kh = 1 rather than kept: holding NI more registers across
+          // the k-step made the 128x128 INT8-activation tile spill (255 registers).
+          int r = wn * WTN + j * 8 + g;
+          uint32_t w = *reinterpret_cast<const uint32_t*>(sW + w_swz(r, kp) + t * 4);
+          bf[j][0] = (w >> (4 * kh)) & 0x03030303u;       // field q = 2kh as s8 0..3
+          bf[j][1] = (w >> (4 * kh + 2)) & 0x03030303u;   // field q = 2kh + 1
         }
 #else
 #pragma unroll
@@ -320,7 +483,7 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
             mma_k32_8bit(part, af[i], bf[j]);
 #pragma unroll
             for (int r = 0; r < 4; ++r) acc[i][j][r] = fmaf(part[r], sa[i][r >> 1] * sw[j][r & 1], acc[i][j][r]);
-#elif A_8BIT
+#elif !A_FP16
             mma_k32_8bit(acc[i][j], af[i], bf[j]);
 #else
             mma_f16_16816(acc[i][j], af[i], bf[j]);
@@ -341,17 +504,23 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
         int row = m0 + wm * WTM + i * 16 + g + h * 8;
         int col = n0 + wn * WTN + j * 8 + 2 * t;
         if (row < M) {
+#if ACC_SHIFT
+          // multiples of 16 (INT4 activations): the arithmetic shift is an exact division
+          const acc_t v0 = acc[i][j][2 * h] >> ACC_SHIFT, v1 = acc[i][j][2 * h + 1] >> ACC_SHIFT;
+#else
+          const acc_t v0 = acc[i][j][2 * h], v1 = acc[i][j][2 * h + 1];
+#endif
           if (splits == 1) {
 #if INT_ACC
-            half2 v = __halves2half2(__int2half_rn(acc[i][j][2 * h]), __int2half_rn(acc[i][j][2 * h + 1]));
+            half2 v = __halves2half2(__int2half_rn(v0), __int2half_rn(v1));
 #else
-            half2 v = __floats2half2_rn(acc[i][j][2 * h], acc[i][j][2 * h + 1]);
+            half2 v = __floats2half2_rn(v0, v1);
 #endif
             *reinterpret_cast<half2*>(C + (size_t)row * N + col) = v;
           } else {
             acc_t* p = ws + ((size_t)blockIdx.z * M + row) * N + col;
-            p[0] = acc[i][j][2 * h];
-            p[1] = acc[i][j][2 * h + 1];
+            p[0] = v0;
+            p[1] = v1;
           }
         }
       }

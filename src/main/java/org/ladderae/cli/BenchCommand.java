@@ -264,7 +264,7 @@ public final class BenchCommand implements Runnable {
                 return GemmConfig.Format.valueOf(t);
             } catch (IllegalArgumentException e) {
                 throw new UserError(UserError.USAGE, "unknown " + what + " format '" + s
-                        + "': use fp16, int8, int4, int1, nf4, fp8_e5m2, fp8_e4m3 or mxfp8");
+                        + "': use fp16, int8, int4, int2, int1, nf4, fp8_e5m2, fp8_e4m3 or mxfp8");
             }
         }
     }

@@ -19,7 +19,7 @@ import org.ladderae.results.Measurement;
  * {@code bench gemm}'s comparison: cuBLAS ({@link CublasRunner}, a subprocess) on the kernel's shape right after the
  * kernel was timed, and the ratio cuBLAS median ms / kernel median ms for the baselines that compute in the kernel's
  * precision or the FP16 one: FP16 (FP16 accumulation, the paper's cuBLAS series) and FP16 with FP32 accumulation
- * (as our kernels accumulate) always; INT8 for INT8 activations; FP8 E4M3 (cuBLASLt) for FP8 and MXFP8 activations.
+ * (as our kernels accumulate) always; INT8 for INT8 and INT4 activations (INT4 runs s8 MMA); FP8 E4M3 (cuBLASLt) for FP8 and MXFP8 activations.
  */
 final class GemmBaselineRatios {
     private GemmBaselineRatios() {}
@@ -32,8 +32,8 @@ final class GemmBaselineRatios {
         List<Object[]> series = new ArrayList<>();
         series.add(new Object[] {CublasRunner.SYSTEM, FormatPair.FP16});
         series.add(new Object[] {CublasRunner.SYSTEM_FP32_ACC, FormatPair.FP16});
-        if (acts == Format.INT8) series.add(new Object[] {CublasRunner.SYSTEM, new FormatPair(NumberFormat.INT8, NumberFormat.INT8)});
-        if (computeFormat(acts).bits() == 8 && acts != Format.INT8)
+        if (computeFormat(acts) == NumberFormat.INT8) series.add(new Object[] {CublasRunner.SYSTEM, new FormatPair(NumberFormat.INT8, NumberFormat.INT8)});
+        if (computeFormat(acts) == NumberFormat.FP8 || computeFormat(acts) == NumberFormat.FP8_E4M3)
             series.add(new Object[] {CublasRunner.SYSTEM, new FormatPair(NumberFormat.FP8_E4M3, NumberFormat.FP8_E4M3)});
         return series;
     }

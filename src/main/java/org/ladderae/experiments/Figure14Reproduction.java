@@ -11,8 +11,8 @@ import org.ladderae.results.Measurement;
  * Figure 14 measured here: the operator panel at M = 1 (BS1 SEQ1: M0-M3 of a LLaMA-2-70B layer) for
  * all twelve weight/activation bit widths with Ladder's GEMV kernels (the original artifact drew this
  * panel from paper data even with --reproduce; here it is measured), and the M = 4096 operator panel
- * with the tensor-core GEMM kernels for W_FP16A_FP16, W_INT4A_FP16 and W_INT8A_INT8 (its other
- * series n/a with the missing kernel named), and the end-to-end panels (one LLaMA-2-70B layer at BS1 SEQ1 and
+ * with the tensor-core GEMM kernels for all twelve series (any series without a kernel would stay n/a with the
+ * missing kernel named), and the end-to-end panels (one LLaMA-2-70B layer at BS1 SEQ1 and
  * BS1 SEQ4096 for the twelve configurations) through {@link LadderModelRunner#installed()}.
  */
 final class Figure14Reproduction {
@@ -51,8 +51,10 @@ final class Figure14Reproduction {
         ms.addAll(measureEndToEnd(paper, rc, LadderModelRunner.installed()));
         String provenance = "ladder-ae --reproduce on " + gpu + "; copy bandwidth " + Math.round(copy.gbPerSecond())
                 + " GB/s. Ladder GEMV kernels (M = 1, all twelve bit widths) and tensor-core GEMM kernels (M = 4096: "
-                + "W_FP16A_FP16, W_INT4A_FP16, W_INT8A_INT8) checked against a CPU reference before timing; INTx weights are "
-                + "unsigned codes as in the artifact, except the GEMM's INT8 x INT8 (signed, s8 IMMA).";
+                + String.join(", ", LadderGemmPoints.forPanel(paper.requirePanel(OPERATORS_M4096)).stream()
+                        .map(p -> p.series().label()).distinct().toList()) + ") checked against a CPU "
+                + "reference before timing; INTx weights are unsigned codes as in the artifact, except the GEMM's INT8 x INT8 "
+                + "(signed, s8 IMMA); INT4 activations are signed, packed two per byte, unpacked to s8 in the GEMM.";
         return new Reproduction(MeasuredPanels.dataset(gpu, rc.version(), provenance, measuredPanels(paper, ms)), ms);
     }
 

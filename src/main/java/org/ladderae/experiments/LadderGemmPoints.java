@@ -56,6 +56,7 @@ final class LadderGemmPoints {
             case FP16 -> Format.FP16;
             case INT8 -> Format.INT8;
             case INT4 -> Format.INT4;
+            case INT2 -> Format.INT2;
             case INT1 -> Format.INT1;
             case NF4 -> Format.NF4;
             case FP8 -> Format.FP8_E5M2;
@@ -200,10 +201,15 @@ final class LadderGemmPoints {
 
         private static String weightNote(GemmConfig c) {
             return switch (c.weight()) {
-                case INT8 -> "signed INT8 (s8 x s8 IMMA, INT32 accumulation, FP16 output)";
-                case INT4 -> "unsigned INT4 codes in the Ladder fragment layout, no scale (as in the artifact)";
+                case INT8 -> c.activation() == Format.FP16 ? "unsigned INT8 codes 0..255 (as the GEMV kernels) decoded exactly to FP16, no scale"
+                        : "signed INT8 (s8 x s8 IMMA, INT32 accumulation, FP16 output)";
+                case INT4, INT2, INT1 -> "unsigned " + c.weight() + " codes in the Ladder fragment layout, no scale (as in the artifact), "
+                        + switch (c.activation()) {
+                            case FP16 -> "decoded to FP16 in registers (lop3 + magic 1024.0)";
+                            case INT4 -> "unpacked to s8 x INT4 activations stored packed two per byte, unpacked to s8 (s8 IMMA, INT32 accumulation)";
+                            default -> "unpacked to s8 (s8 IMMA, INT32 accumulation)";
+                        };
                 case NF4 -> "NF4 codes (QLoRA table) in the pair layout, decoded to FP16 by a shared-memory table, no block scale";
-                case INT1 -> "unsigned INT1 codes unpacked to s8 0/1 (s8 IMMA, INT32 accumulation), no scale (as in the artifact)";
                 case FP8_E5M2 -> c.activation() == Format.FP16 ? "FP8 E5M2 decoded exactly to FP16 (byte into the high byte)"
                         : "FP8 E5M2 x E5M2 on FP8 tensor cores" + (c.path() == GemmConfig.Path.WGMMA
                         ? " (wgmma: Hopper's reduced-precision FP8 accumulation, checked at tolerance 4e-3)" : ", FP32 accumulation");

@@ -58,7 +58,7 @@ public final class GpuPeaks {
      */
     public static NumberFormat computeFormatOfGemm(String activationFormat) {
         return switch (activationFormat) {
-            case "INT8" -> NumberFormat.INT8;
+            case "INT8", "INT4" -> NumberFormat.INT8;   // INT4 activations are unpacked to s8 (no INT4 MMA on Hopper)
             case "FP8_E4M3" -> NumberFormat.FP8_E4M3;
             case "FP8_E5M2", "MXFP8" -> NumberFormat.FP8;
             default -> NumberFormat.FP16;

@@ -31,12 +31,15 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
                          int warpsM, int warpsN, int stages, int splitK) {
 
     /**
-     * Storage formats the GEMM kernels take. INT8 is signed (s8 MMA); INT4 and INT1 are unsigned codes with no
-     * scale, as in the artifact; FP8 E5M2 doubles as the MXFP8 element, whose E8M0 block exponents (one per 32 K
+     * Storage formats the GEMM kernels take. Weights: INT4, INT2 and INT1 are unsigned codes with no scale, as in the
+     * artifact and the GEMV kernels ({@link WeightFormat}); INT8 weights are signed with INT8 activations (s8 x s8
+     * MMA) and unsigned codes 0..255 with FP16 activations (the GEMV kernels' INT8 weight). Activations: INT8 is
+     * signed; INT4 is signed (-8..7), stored packed two per byte, element 0 in the low nibble (the GEMV kernels'
+     * {@link ActFormat#INT4}). FP8 E5M2 doubles as the MXFP8 element, whose E8M0 block exponents (one per 32 K
      * elements and row) follow the elements in the same buffer.
      */
     public enum Format {
-        FP16(16), INT8(8), INT4(4), INT1(1), NF4(4), FP8_E5M2(8), FP8_E4M3(8), MXFP8(8);
+        FP16(16), INT8(8), INT4(4), INT2(2), INT1(1), NF4(4), FP8_E5M2(8), FP8_E4M3(8), MXFP8(8);
 
         private final int bits;
 
@@ -78,24 +81,29 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
             if (bm % (16 * warpsM) != 0 || bn % (16 * warpsN) != 0)
                 throw new IllegalArgumentException("warp tile must be a multiple of 16x16");
         }
-        int bk = activation == Format.FP16 ? 64 : 128;
+        int bk = bkOf(activation);
         if (n % bn != 0) throw new IllegalArgumentException("N=" + n + " not a multiple of BN=" + bn);
         if (k % (bk * splitK) != 0) throw new IllegalArgumentException("K=" + k + " not a multiple of BK*splitK=" + bk * splitK);
-        if (sharedMemoryBytesOf(weight, path, bm, bn, stages) > MAX_SMEM_PER_BLOCK)
-            throw new IllegalArgumentException("shared memory " + sharedMemoryBytesOf(weight, path, bm, bn, stages) + " B over the limit");
+        if (sharedMemoryBytesOf(weight, activation, path, bm, bn, stages) > MAX_SMEM_PER_BLOCK)
+            throw new IllegalArgumentException("shared memory " + sharedMemoryBytesOf(weight, activation, path, bm, bn, stages) + " B over the limit");
     }
 
     /**
-     * Whether a kernel of {@code path} takes these formats: mma m16n8k16 FP16 activations with FP16, INT4, NF4 or
-     * FP8 E5M2 weights; mma m16n8k32 8-bit activations with INT8 or INT1 (INT8 acts), FP8 (same FP8 acts) or MXFP8
-     * (MXFP8 acts) weights; wgmma with both operands FP16, INT8, FP8 E4M3 or FP8 E5M2.
+     * Whether a kernel of {@code path} takes these formats: mma m16n8k16 FP16 activations with FP16, INT8, INT4,
+     * INT2, INT1, NF4 or FP8 E5M2 weights (decoded to FP16 in registers); mma m16n8k32 s8 with INT8 activations and
+     * INT8, INT4, INT2 or INT1 weights, or packed INT4 activations (unpacked to s8: Hopper has no INT4 MMA) and INT4,
+     * INT2 or INT1 weights; mma m16n8k32 FP8 with the same FP8 (or MXFP8) on both sides; wgmma with both operands FP16,
+     * INT8, FP8 E4M3 or FP8 E5M2.
      */
     public static boolean supports(Format weight, Format activation, Path path) {
         return switch (path) {
-            case MMA16816 -> activation == Format.FP16
-                    && (weight == Format.FP16 || weight == Format.INT4 || weight == Format.NF4 || weight == Format.FP8_E5M2);
-            case MMA16832 -> activation == Format.INT8 ? weight == Format.INT8 || weight == Format.INT1
-                    : activation != Format.FP16 && activation.bits() == 8 && weight == activation;
+            case MMA16816 -> activation == Format.FP16 && weight != Format.FP8_E4M3 && weight != Format.MXFP8;
+            case MMA16832 -> switch (activation) {
+                case INT8 -> weight == Format.INT8 || weight == Format.INT4 || weight == Format.INT2 || weight == Format.INT1;
+                case INT4 -> weight == Format.INT4 || weight == Format.INT2 || weight == Format.INT1;
+                case FP8_E4M3, FP8_E5M2, MXFP8 -> weight == activation;
+                default -> false;
+            };
             case WGMMA -> weight == activation && weight != Format.MXFP8 && (weight.bits() == 16 || weight.bits() == 8);
             case WGMMA_TMA -> activation == Format.FP16
                     && (weight == Format.FP16 || weight == Format.INT4 || weight == Format.NF4 || weight == Format.FP8_E5M2);
@@ -105,11 +113,19 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     /** The LADDER_FMT code of ladder_gemm.cu (mma paths). */
     int mmaFormatCode() {
         if (activation == Format.FP16) return switch (weight) {
-            case FP16 -> 0; case INT4 -> 1; case NF4 -> 3; case FP8_E5M2 -> 4;
+            case FP16 -> 0; case INT4 -> 1; case NF4 -> 3; case FP8_E5M2 -> 4; case INT8 -> 9; case INT2 -> 10; case INT1 -> 11;
+            default -> throw new IllegalStateException(formatLabel());
+        };
+        if (activation == Format.INT4) return switch (weight) {
+            case INT4 -> 14; case INT2 -> 15; case INT1 -> 16;
+            default -> throw new IllegalStateException(formatLabel());
+        };
+        if (activation == Format.INT8) return switch (weight) {
+            case INT8 -> 2; case INT1 -> 5; case INT4 -> 12; case INT2 -> 13;
             default -> throw new IllegalStateException(formatLabel());
         };
         return switch (weight) {
-            case INT8 -> 2; case INT1 -> 5; case FP8_E4M3 -> 6; case FP8_E5M2 -> 7; case MXFP8 -> 8;
+            case FP8_E4M3 -> 6; case FP8_E5M2 -> 7; case MXFP8 -> 8;
             default -> throw new IllegalStateException(formatLabel());
         };
     }
@@ -160,8 +176,10 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     /** Rows of the TMA box of A (the CTA's activation rows) and of W (FP16 weights only), for the tensor maps. */
     public int tmaBoxRowsA() { return bm; }
 
-    /** K elements per pipeline stage: 128 bytes of A per row. */
-    public int bk() { return activation == Format.FP16 ? 64 : 128; }
+    /** K elements per pipeline stage: 64 with FP16 activations, 128 otherwise (128 bytes of A per row, 64 for packed INT4). */
+    public int bk() { return bkOf(activation); }
+
+    private static int bkOf(Format activation) { return activation == Format.FP16 ? 64 : 128; }
 
     public int threads() { return warpsM * warpsN * 32; }
 
@@ -228,24 +246,22 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     public int[] block() { return new int[] {threads(), 1, 1}; }
 
     /** Dynamic shared memory in bytes (set as the function's max dynamic shared size before launch). */
-    public int sharedMemoryBytes() { return sharedMemoryBytesOf(weight, path, bm, bn, stages); }
+    public int sharedMemoryBytes() { return sharedMemoryBytesOf(weight, activation, path, bm, bn, stages); }
 
-    private static int sharedMemoryBytesOf(Format weight, Path path, int bm, int bn, int stages) {
+    private static int sharedMemoryBytesOf(Format weight, Format activation, Path path, int bm, int bn, int stages) {
         if (path == Path.WGMMA_TMA) {
             // ladder_gemm_wgmma_ws.cu's SMEM_BYTES: stages of (weight tile + activation tile), full/empty mbarriers,
             // the NF4 half2 table, 1024 for the manual alignment. Low-bit weights: bn rows x 64 K x bits/8.
             int wTile = weight == Format.FP16 ? bn * 128 : bn * 64 * weight.bits() / 8;
             return stages * (bm * 128 + wTile) + 16 * stages + (weight == Format.NF4 ? 1024 : 0) + 1024;
         }
-        // W bytes per row and K tile (64 FP16 K elements with FP16 activations, 128 otherwise), as ladder_gemm.cu's W_ROWB
-        int wRow = switch (weight) {
-            case INT4, NF4 -> 32;
-            case INT1 -> 16;
-            case FP8_E5M2, FP8_E4M3 -> path == Path.MMA16816 ? 64 : 128;
-            default -> 128;
-        };
+        // W bytes per row and K tile (64 K elements with FP16 activations, 128 otherwise): ladder_gemm.cu's W_ROWB,
+        // = bits x BK / 8 for the packed formats, 128 for 8-bit weights with 8-bit activations
+        int wRow = path == Path.WGMMA || weight.bits() == 16 || (weight.bits() == 8 && activation != Format.FP16) ? 128
+                : weight.bits() * bkOf(activation) / 8;
+        int aRow = activation == Format.INT4 ? 64 : 128;                // A_ROWB: packed INT4 activations are half as wide
         int exponents = weight == Format.MXFP8 ? 4 * (bm + bn) : 0;   // one E8M0 byte per k32 block and row
-        int bytes = stages * (bm * 128 + bn * wRow + exponents);
+        int bytes = stages * (bm * aRow + bn * wRow + exponents);
         if (weight == Format.NF4) bytes += 1024;                        // the 256-entry half2 decode table
         return path == Path.WGMMA ? bytes + 1024 : bytes;  // wgmma aligns its tiles to 1024 B by hand
     }

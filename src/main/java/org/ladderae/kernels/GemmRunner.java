@@ -41,7 +41,7 @@ public final class GemmRunner implements AutoCloseable {
     /**
      * Outcome of one correctness check at {@code config}'s shape. {@code error} is ||out-ref||/||ref||
      * (floating-point activations) or the fraction of outputs that differ from the FP16 rounding of the exact
-     * INT32 sum (INT8 activations, tolerance 0).
+     * INT32 sum (INT8 and INT4 activations, tolerance 0).
      */
     public record Check(GemmConfig config, double error, double tolerance, boolean allWritten) {
         public boolean passed() { return allWritten && error <= tolerance; }
@@ -141,7 +141,7 @@ public final class GemmRunner implements AutoCloseable {
         }
         boolean written = true;
         for (short s : out) if (s == HalfPrecision.POISON) written = false;
-        if (config.activation() != Format.INT8) {
+        if (!GemmProblem.integerActivations(config.activation())) {
             GemvReference.Fp16Comparison cmp = GemvReference.compare(out, p.reference());
             return new Check(config, cmp.relativeError(), tolerance(config), written && cmp.allFinite());
         }
@@ -186,6 +186,7 @@ public final class GemmRunner implements AutoCloseable {
             case FP16 -> WeightFormat.FP16;
             case INT8 -> WeightFormat.INT8;
             case INT4, NF4 -> WeightFormat.INT4;
+            case INT2 -> WeightFormat.INT2;
             case INT1 -> WeightFormat.INT1;
             case FP8_E5M2, MXFP8 -> WeightFormat.FP8_E5M2;
             case FP8_E4M3 -> WeightFormat.FP8_E4M3;

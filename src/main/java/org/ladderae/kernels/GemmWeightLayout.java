@@ -68,6 +68,134 @@ public final class GemmWeightLayout {
         return out;
     }
 
+    /**
+     * One of the bit-field layouts of the Figure 14 weight formats: per block of {@link #kBlock} K elements of a row,
+     * {@code kBlock * bits / 8} bytes read as a little-endian bit stream; field p (bits {@code p*bits ..}) holds
+     * element {@link #element}(p) of the block. Each layout puts in one 32-bit word (16-bit halfword for INT1 with
+     * FP16 activations) of lane t exactly the codes its mma B fragments need, at the bit positions its decode takes them
+     * from (ladder_gemm.cu's header describes each). Codes are unsigned, 0 .. 2^bits - 1.
+     */
+    public enum FieldLayout {
+        /** INT2 weights, FP16 activations (LADDER_FMT 10): word t, half h, field j = e(16(j>>1) + 2t + 8(j&1) + h). */
+        INT2_FP16_ACTS(2, 64) {
+            @Override public int element(int p) { return halfPairElement(p / 16, p % 16); }
+        },
+        /** INT1 weights, FP16 activations (LADDER_FMT 11): halfword t, byte h, bit j = e(16(j>>1) + 2t + 8(j&1) + h). */
+        INT1_FP16_ACTS(1, 64) {
+            @Override public int element(int p) { return halfPairElement(p / 16, p % 16); }
+        },
+        /** INT4 weights, INT8 activations (LADDER_FMT 12): word t, byte i = e(4t+i) | e(16+4t+i) << 4. */
+        INT4_INT8_ACTS(4, 32) {
+            @Override public int element(int p) { return 4 * (p / 8) + (p % 8) / 2 + 16 * (p % 2); }
+        },
+        /** INT2 weights, INT8 activations (LADDER_FMT 13): word t, byte i, field q = e(32(q>>1) + 16(q&1) + 4t + i). */
+        INT2_INT8_ACTS(2, 64) {
+            @Override public int element(int p) {
+                int t = p / 16, i = (p % 16) / 4, q = p % 4;
+                return 32 * (q >> 1) + 16 * (q & 1) + 4 * t + i;
+            }
+        },
+        /** INT4 weights, INT4 activations (LADDER_FMT 14): the natural packing, nibble j of word t = e(8t+j). */
+        INT4_INT4_ACTS(4, 32) {
+            @Override public int element(int p) { return p; }
+        },
+        /** INT2 weights, INT4 activations (LADDER_FMT 15): word t, byte i, field q = e(32(q>>1) + 8t + 2i + (q&1)). */
+        INT2_INT4_ACTS(2, 64) {
+            @Override public int element(int p) {
+                int t = p / 16, i = (p % 16) / 4, q = p % 4;
+                return 32 * (q >> 1) + 8 * t + 2 * i + (q & 1);
+            }
+        },
+        /** INT1 weights, INT4 activations (LADDER_FMT 16): word t, byte s, bit i = e(32s+8t+2i), bit 4+i = e(32s+8t+2i+1). */
+        INT1_INT4_ACTS(1, 128) {
+            @Override public int element(int p) {
+                int t = p / 32, s = (p % 32) / 8, b = p % 8;
+                return 32 * s + 8 * t + 2 * (b % 4) + b / 4;
+            }
+        };
+
+        private final int bits, kBlock;
+
+        FieldLayout(int bits, int kBlock) {
+            this.bits = bits;
+            this.kBlock = kBlock;
+        }
+
+        public int bits() { return bits; }
+
+        /** K elements per block of the layout. */
+        public int kBlock() { return kBlock; }
+
+        /** Offset, inside its block, of the element that field {@code p} (0 .. kBlock-1) holds. */
+        public abstract int element(int p);
+
+        /** Codes [N][K] (0 .. 2^bits - 1, row-major) -> W (N x K*bits/8) in this layout. */
+        public byte[] pack(int[] codes, int n, int k) {
+            checkShape(codes, n, k, kBlock);
+            int rowBytes = k / 8 * bits, max = (1 << bits) - 1;
+            byte[] out = new byte[n * rowBytes];
+            for (int row = 0; row < n; row++)
+                for (int b = 0; b < k; b += kBlock)
+                    for (int p = 0; p < kBlock; p++) {
+                        int at = row * k + b + element(p), c = codes[at];
+                        if (c < 0 || c > max) throw new IllegalArgumentException("INT" + bits + " code " + c + " at " + at + " is outside 0.." + max);
+                        int bit = p * bits;
+                        out[row * rowBytes + b / 8 * bits + bit / 8] |= (byte) (c << (bit % 8));
+                    }
+            return out;
+        }
+
+        /** Field j of half h of 16-bit unit t (FP16-activation layouts): B register j&1 of k16 step j>>1, element h of its pair. */
+        private static int halfPairElement(int t, int f) {
+            int h = f / 8, j = f % 8;
+            return 16 * (j >> 1) + 2 * t + 8 * (j & 1) + h;
+        }
+    }
+
+    /** The layout of {@code weights} the mma.sync kernel with {@code acts} reads (the formats of {@link GemmConfig.Format}). */
+    public static byte[] forMma(GemmConfig.Format weights, GemmConfig.Format acts, int[] codes, int n, int k) {
+        return switch (acts) {
+            case FP16 -> switch (weights) {
+                case INT4 -> int4ForMma(codes, n, k);
+                case NF4 -> nf4ForMma(codes, n, k);
+                case INT8, FP8_E5M2 -> bytePairsForMma(unsignedBytes(codes, weights), n, k);
+                case INT2 -> FieldLayout.INT2_FP16_ACTS.pack(codes, n, k);
+                case INT1 -> FieldLayout.INT1_FP16_ACTS.pack(codes, n, k);
+                default -> throw new IllegalArgumentException("no FP16-activation layout for W_" + weights);
+            };
+            case INT8 -> switch (weights) {
+                case INT4 -> FieldLayout.INT4_INT8_ACTS.pack(codes, n, k);
+                case INT2 -> FieldLayout.INT2_INT8_ACTS.pack(codes, n, k);
+                case INT1 -> int1ForMma(codes, n, k);
+                default -> throw new IllegalArgumentException("no INT8-activation layout for W_" + weights);
+            };
+            case INT4 -> switch (weights) {
+                case INT4 -> FieldLayout.INT4_INT4_ACTS.pack(codes, n, k);
+                case INT2 -> FieldLayout.INT2_INT4_ACTS.pack(codes, n, k);
+                case INT1 -> FieldLayout.INT1_INT4_ACTS.pack(codes, n, k);
+                default -> throw new IllegalArgumentException("no INT4-activation layout for W_" + weights);
+            };
+            default -> throw new IllegalArgumentException("no packed layout for activations " + acts);
+        };
+    }
+
+    /** 8-bit codes checked to be bytes (unsigned INT8 weights 0..255 with FP16 activations, or FP8 codes). */
+    private static int[] unsignedBytes(int[] codes, GemmConfig.Format f) {
+        for (int i = 0; i < codes.length; i++)
+            if (codes[i] < 0 || codes[i] > 255) throw new IllegalArgumentException(f + " code " + codes[i] + " at " + i + " is outside 0..255");
+        return codes;
+    }
+
+    /**
+     * INT4 activations [M][K] (signed, -8..7) -> A (M x K/2) as the kernels read it: byte j = e(2j) | e(2j+1) << 4 in
+     * two's-complement nibbles, the GEMV kernels' packing ({@link WeightLayout#deviceActivations}).
+     */
+    public static byte[] int4Activations(int[] values) {
+        for (int i = 0; i < values.length; i++)
+            if (values[i] < -8 || values[i] > 7) throw new IllegalArgumentException("INT4 activation " + values[i] + " at " + i + " is outside -8..7");
+        return org.ladderae.formats.BitPacking.pack(values, 4);
+    }
+
     private static int bit(int[] codes, int i) {
         int c = codes[i];
         if (c != 0 && c != 1) throw new IllegalArgumentException("INT1 code " + c + " at " + i + " is not 0 or 1");

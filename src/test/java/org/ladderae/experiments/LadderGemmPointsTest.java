@@ -37,12 +37,23 @@ class LadderGemmPointsTest {
     }
 
     @Test
-    void figure14M4096PanelHasTheFourGemmFormatsAtAllFourShapes() {
-        List<LadderGemmPoints.Point> points = LadderGemmPoints.forPanel(FIGURE14.requirePanel(Figure14Reproduction.OPERATORS_M4096));
-        assertThat(points).hasSize(16).extracting(LadderGemmPoints.Point::series).containsOnly(FormatPair.FP16,
-                new FormatPair(NumberFormat.INT4, NumberFormat.FP16), new FormatPair(NumberFormat.INT8, NumberFormat.INT8),
-                new FormatPair(NumberFormat.INT1, NumberFormat.INT8));
+    void figure14M4096PanelHasAllTwelveSeriesAtAllFourShapes() {
+        Panel panel = FIGURE14.requirePanel(Figure14Reproduction.OPERATORS_M4096);
+        List<LadderGemmPoints.Point> points = LadderGemmPoints.forPanel(panel);
+        List<FormatPair> ladderSeries = panel.series().stream().filter(Series::isLadder).map(Series::formats).toList();
+        assertThat(ladderSeries).hasSize(12);
+        assertThat(points).hasSize(48).extracting(LadderGemmPoints.Point::series).containsOnlyElementsOf(ladderSeries)
+                .containsAll(ladderSeries);
         assertThat(points).extracting(LadderGemmPoints.Point::m).containsOnly(4096);
+        assertThat(LadderGemmPoints.planNotes(panel)).isEmpty();
+        // The new pairs map to the kernels' formats; INT4 activations run the packed-INT4 s8 kernel
+        LadderGemmPoints.Point int2Int4 = points.stream().filter(p -> p.series().equals(new FormatPair(NumberFormat.INT2, NumberFormat.INT4)))
+                .filter(p -> p.setting().equals("M2")).findFirst().orElseThrow();
+        assertThat(List.of(int2Int4.weights(), int2Int4.acts())).containsExactly(Format.INT2, Format.INT4);
+        assertThat(int2Int4.config(org.ladderae.kernels.TargetArch.forComputeCapability(9, 0)).kernelName())
+                .isEqualTo("ladder_gemm_w_int2_a_int4_mma16832_128x128x128_w2x2_4stage");
+        // every M = 4096 shape of the panel divides into the chosen tiles (N = 1024 for M0)
+        assertThat(points).allSatisfy(p -> p.config(org.ladderae.kernels.TargetArch.forComputeCapability(9, 0)));
         // The M = 1 panel is the GEMV kernels'.
         assertThat(LadderGemmPoints.forPanel(FIGURE14.requirePanel(Figure14Reproduction.OPERATORS_M1))).isEmpty();
     }
@@ -50,9 +61,19 @@ class LadderGemmPointsTest {
     @Test
     void otherFormatsAtGemmSizedMNameTheMissingKernel() {
         Panel matmul = FIGURE14.requirePanel(Figure14Reproduction.OPERATORS_M4096);
-        Series int2 = matmul.series().stream().filter(s -> new FormatPair(NumberFormat.INT2, NumberFormat.FP16).equals(s.formats())).findFirst().orElseThrow();
+        // Every series of this panel has a kernel now: a Ladder series of a pair without one (NF4 weights with INT8
+        // activations) on the same panel names the missing kernel.
+        Series some = matmul.series().stream().filter(Series::isLadder).findFirst().orElseThrow();
+        Series nf4Int8 = new Series("Ladder-W_NF4A_INT8", "Ladder-W_NF4A_INT8", some.system(), new FormatPair(NumberFormat.NF4, NumberFormat.INT8),
+                some.stage(), some.values(), null, null);
+        Panel withNf4Int8 = new Panel(matmul.id(), matmul.title(), matmul.workload(), matmul.device(), matmul.x(), matmul.plottedX(),
+                matmul.peakTflops(), java.util.stream.Stream.concat(matmul.series().stream(), java.util.stream.Stream.of(nf4Int8)).toList());
         String x = matmul.x().get(0).plainLabel();
-        assertThat(LadderGemmPoints.notCovered(matmul, int2, x)).startsWith("no GEMM kernel for W_INT2A_FP16 yet");
+        assertThat(LadderGemmPoints.notCovered(withNf4Int8, nf4Int8, x)).startsWith("no GEMM kernel for W_NF4A_INT8 yet")
+                .contains("W_INT2A_FP16", "W_INT4A_INT4", "W_INT2A_INT8");
+        assertThat(LadderGemmPoints.planNotes(withNf4Int8)).singleElement().asString().contains("W_NF4A_INT8");
+        Series int2 = matmul.series().stream().filter(s -> new FormatPair(NumberFormat.INT2, NumberFormat.FP16).equals(s.formats())).findFirst().orElseThrow();
+        assertThat(LadderGemmPoints.notCovered(matmul, int2, x)).isEqualTo("not measured by this build");
         Panel f12 = FIGURE12.requirePanel("matmul");
         Series nf4 = f12.series().stream().filter(s -> new FormatPair(NumberFormat.NF4, NumberFormat.FP16).equals(s.formats())).findFirst().orElseThrow();
         assertThat(LadderGemmPoints.notCovered(f12, nf4, "M1")).isEqualTo("not measured by this build");
@@ -77,8 +98,8 @@ class LadderGemmPointsTest {
         assertThat(f12.oneOffs()).anySatisfy(o -> assertThat(o.what()).contains("GEMM kernel configurations"));
 
         ReproducePlan f14 = Figure14Reproduction.plan(FIGURE14);
-        assertThat(f14.points()).filteredOn(p -> p.system().equals("Ladder GEMM")).hasSize(16);
-        assertThat(f14.notes()).filteredOn(n -> n.startsWith(Figure14Reproduction.OPERATORS_M4096)).hasSize(8);
+        assertThat(f14.points()).filteredOn(p -> p.system().equals("Ladder GEMM")).hasSize(48);
+        assertThat(f14.notes()).filteredOn(n -> n.startsWith(Figure14Reproduction.OPERATORS_M4096)).isEmpty();
 
         ReproducePlan t1 = Table1Reproduction.plan(true);
         assertThat(t1.points()).filteredOn(p -> p.system().equals("Ladder GEMM")).extracting(ReproducePlan.PlannedPoint::formats)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.ladderae.kernels.GemmConfig.Format;
 
@@ -49,8 +50,10 @@ class GemmConfigTest {
                 .hasMessageContaining("BK");
         assertThatThrownBy(() -> GemmConfig.mma(Format.FP16, Format.FP16, 64, 512, 1024, 256, 256, 2, 4, 4, 1))
                 .hasMessageContaining("shared memory");
-        assertThatThrownBy(() -> new GemmConfig(Format.INT4, Format.INT8, GemmConfig.Path.MMA16832, 64, 512, 1024, 128, 128, 2, 2, 4, 1))
+        assertThatThrownBy(() -> new GemmConfig(Format.NF4, Format.INT8, GemmConfig.Path.MMA16832, 64, 512, 1024, 128, 128, 2, 2, 4, 1))
                 .hasMessageContaining("no kernel");
+        assertThatThrownBy(() -> new GemmConfig(Format.INT4, Format.INT8, GemmConfig.Path.MMA16816, 64, 512, 1024, 128, 128, 2, 2, 4, 1))
+                .as("integer activations never take the f16 MMA").hasMessageContaining("no kernel");
     }
 
     @Test
@@ -105,10 +108,65 @@ class GemmConfigTest {
     }
 
     @Test
+    void figure14PairsPickTheirKernelCodesTilesAndSharedMemory() {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        // {weights, acts, LADDER_FMT, W bytes per row and K tile}
+        Object[][] pairs = {{Format.INT8, Format.FP16, 9, 64}, {Format.INT2, Format.FP16, 10, 16}, {Format.INT1, Format.FP16, 11, 8},
+                {Format.INT4, Format.INT8, 12, 64}, {Format.INT2, Format.INT8, 13, 32},
+                {Format.INT4, Format.INT4, 14, 64}, {Format.INT2, Format.INT4, 15, 32}, {Format.INT1, Format.INT4, 16, 16}};
+        for (Object[] pr : pairs) {
+            Format w = (Format) pr[0], a = (Format) pr[1];
+            int code = (int) pr[2], wRow = (int) pr[3];
+            assertThat(GemmKernels.supports(w, a)).as("W_%sA_%s", w, a).isTrue();
+            GemmConfig big = GemmKernels.forShape(w, a, 4096, 1024, 8192, h100);
+            assertThat(big.path()).as("mma.sync: no wgmma kernel for these").isEqualTo(a == Format.FP16 ? GemmConfig.Path.MMA16816 : GemmConfig.Path.MMA16832);
+            assertThat(big.defineFlags()).contains("-DLADDER_FMT=" + code);
+            assertThat(List.of(big.bm(), big.bn(), big.warpsM(), big.warpsN(), big.splitK())).containsExactly(128, 128, 2, 2, 1);
+            assertThat(big.stages()).isEqualTo(a == Format.FP16 ? 5 : a == Format.INT4 ? 4 : 3);
+            int aRow = a == Format.INT4 ? 64 : 128;
+            assertThat(big.sharedMemoryBytes()).as(big.kernelName()).isEqualTo(big.stages() * (128 * aRow + 128 * wRow));
+            assertThat(big.bk()).isEqualTo(a == Format.FP16 ? 64 : 128);
+            assertThat(big.weightBytes()).isEqualTo(1024L * 8192 * w.bits() / 8);
+            assertThat(big.activationBytes()).isEqualTo(4096L * 8192 * a.bits() / 8);
+            // W bytes per row = W_ROWB per K tile
+            assertThat(big.weightBytes() / 1024 / (8192 / big.bk())).isEqualTo(wRow);
+            GemmConfig small = GemmKernels.forShape(w, a, 32, 1024, 8192, h100);
+            assertThat(List.of(small.bm(), small.bn())).containsExactly(32, 128);
+            assertThat(small.splitK()).isEqualTo(a == Format.FP16 ? 4 : 1);
+        }
+        GemmConfig i4 = GemmKernels.forShape(Format.INT4, Format.INT4, 4096, 28672, 8192, h100);
+        assertThat(i4.kernelName()).isEqualTo("ladder_gemm_w_int4_a_int4_mma16832_128x128x128_w2x2_4stage");
+        assertThat(i4.activationBytes()).as("packed two per byte").isEqualTo(4096L * 8192 / 2);
+        assertThat(GemmKernels.forShape(Format.INT1, Format.FP16, 4096, 8192, 28672, h100).kernelName())
+                .isEqualTo("ladder_gemm_w_int1_a_fp16_mma16816_128x128x64_w2x2_5stage");
+        // FP16 activations: K tiles of 64, so the INT1 layout's 64-element blocks fit; INT4 acts: 128
+        assertThatThrownBy(() -> GemmConfig.mma(Format.INT2, Format.INT4, 64, 512, 64 * 3, 128, 128, 2, 2, 4, 1)).hasMessageContaining("BK");
+        assertThat(GemmKernels.supportedPairs()).contains("W_INT8A_FP16", "W_INT2A_FP16", "W_INT1A_FP16", "W_INT4A_INT8", "W_INT2A_INT8",
+                "W_INT4A_INT4", "W_INT2A_INT4", "W_INT1A_INT4");
+    }
+
+    /** GemmGpuTest builds its cases with no GPU in sight: constructing them here catches a bad shape before the GPU run does. */
+    @Test
+    void gpuTestCasesCoverEveryPairAtPartialTilesAndSplitK() {
+        List<GemmConfig> cases = GemmGpuTest.configs().map(a -> (GemmConfig) a.get()[0]).toList();
+        for (String pair : GemmKernels.supportedPairs().split(", ")) {
+            List<GemmConfig> mine = cases.stream().filter(c -> c.formatLabel().equals(pair)).toList();
+            assertThat(mine).as(pair).isNotEmpty();
+            if (mine.get(0).path() == GemmConfig.Path.WGMMA) continue;
+            // M not a multiple of the tile (33, a large odd M), M = 1, and split-K
+            assertThat(mine).as(pair).extracting(GemmConfig::m).contains(1, 33, 4095);
+            assertThat(mine).as(pair).anySatisfy(c -> assertThat(c.splitK()).isGreaterThan(1));
+        }
+    }
+
+    @Test
     void pairsWithoutAKernelAreRefused() {
         assertThat(GemmKernels.supports(Format.MXFP8, Format.FP16)).isFalse();
         assertThat(GemmKernels.supports(Format.FP8_E4M3, Format.FP8_E5M2)).isFalse();
-        assertThat(GemmKernels.supports(Format.INT4, Format.INT8)).isFalse();
+        assertThat(GemmKernels.supports(Format.NF4, Format.INT8)).isFalse();
+        assertThat(GemmKernels.supports(Format.INT8, Format.INT4)).as("INT4 activations pair with INT4/2/1 weights").isFalse();
+        assertThat(GemmKernels.supports(Format.FP16, Format.INT4)).isFalse();
+        assertThat(GemmKernels.supports(Format.INT2, Format.FP8_E4M3)).isFalse();
         assertThatThrownBy(() -> GemmConfig.wgmma(Format.MXFP8, 64, 512, 1024, 1, 256, 4)).hasMessageContaining("no kernel");
         assertThat(GemmKernels.supportedPairs()).contains("W_NF4A_FP16", "W_INT1A_INT8", "W_MXFP8A_MXFP8", "W_FP8_E4M3A_FP8_E4M3");
     }

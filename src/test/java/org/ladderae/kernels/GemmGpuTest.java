@@ -17,8 +17,9 @@ import org.ladderae.gpu.GpuTestSupport;
 import org.ladderae.kernels.GemmConfig.Format;
 
 /**
- * Every GEMM format pair (FP16 on mma.sync and wgmma, INT4/NF4/FP8 E5M2 weights with FP16 activations, INT8 and
- * INT1 weights with INT8 activations, FP8 E4M3/E5M2 x itself on mma.sync and wgmma, INT8 on wgmma, MXFP8 x MXFP8)
+ * Every GEMM format pair (FP16 on mma.sync and wgmma, INT8/INT4/INT2/INT1/NF4/FP8 E5M2 weights with FP16 activations,
+ * INT8/INT4/INT2/INT1 weights with INT8 activations, INT4/INT2/INT1 weights with packed INT4 activations, FP8 E4M3/E5M2
+ * x itself on mma.sync and wgmma, INT8 on wgmma, MXFP8 x MXFP8)
  * with the small-M and large-M tiles, split-K on and off, against the double-precision CPU reference on fresh
  * random data with NaN-poisoned outputs, at odd M (1, 33, 300, 4095); on sm_90a also the TMA + warp-specialised wgmma
  * kernels (FP16, INT4, NF4, FP8 E5M2 weights with FP16 activations). Runs on the GPU machine only.
@@ -34,7 +35,11 @@ class GemmGpuTest {
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
         for (Format[] f : new Format[][] {{Format.FP16, Format.FP16}, {Format.INT4, Format.FP16}, {Format.INT8, Format.INT8},
                 {Format.NF4, Format.FP16}, {Format.FP8_E5M2, Format.FP16}, {Format.INT1, Format.INT8}, {Format.FP8_E4M3, Format.FP8_E4M3},
-                {Format.FP8_E5M2, Format.FP8_E5M2}, {Format.MXFP8, Format.MXFP8}}) {
+                {Format.FP8_E5M2, Format.FP8_E5M2}, {Format.MXFP8, Format.MXFP8},
+                // Figure 14: unsigned INT8/INT2/INT1 weights decoded to FP16; INT4/INT2 weights unpacked to s8 with INT8
+                // activations; packed INT4 activations (unpacked to 16 x s8) with INT4/INT2/INT1 weights
+                {Format.INT8, Format.FP16}, {Format.INT2, Format.FP16}, {Format.INT1, Format.FP16}, {Format.INT4, Format.INT8},
+                {Format.INT2, Format.INT8}, {Format.INT4, Format.INT4}, {Format.INT2, Format.INT4}, {Format.INT1, Format.INT4}}) {
             GemmConfig big = GemmKernels.forShape(f[0], f[1], 4096, 1024, 2048, h100);
             GemmConfig small = GemmKernels.forShape(f[0], f[1], 32, 1024, 2048, h100);
             for (int m : new int[] {33, 4095}) out.add(Arguments.of(big.withShape(m, 512, 2048)));
@@ -55,6 +60,9 @@ class GemmGpuTest {
             if (w != Format.FP16) out.add(Arguments.of(GemmConfig.mma(w, Format.FP16, 4095, 256, 1024, 128, 128, 2, 2, 5, 1)));
         }
         for (int m : new int[] {33, 4095}) out.add(Arguments.of(GemmConfig.wgmma(Format.FP16, m, 512, 1024, 2, 256, 4)));
+        // Figure 14's K (8192) with INT4 activations: the 16x-scaled INT32 sums over many k tiles, odd M
+        out.add(Arguments.of(GemmKernels.forShape(Format.INT4, Format.INT4, 4096, 1024, 8192, h100).withShape(1023, 256, 8192)));
+        out.add(Arguments.of(GemmKernels.forShape(Format.INT1, Format.FP16, 4096, 1024, 8192, h100).withShape(1023, 256, 8192)));
         // mma.sync FP16 with the 128x256 tile (the non-Hopper large-M choice)
         out.add(Arguments.of(GemmConfig.mma(Format.FP16, Format.FP16, 4095, 512, 1024, 128, 256, 2, 4, 3, 1)));
         return out.stream();

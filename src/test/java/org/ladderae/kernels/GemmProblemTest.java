@@ -35,6 +35,48 @@ class GemmProblemTest {
     }
 
     @Test
+    void int4ActivationsArePackedTwoPerByteAndSummedExactly() {
+        // A = [[-8, 7, -1, 3]] (one row, K = 4), W = [[15, 0, 2, 1], [1, 1, 1, 1]] (unsigned INT4 codes)
+        GemmProblem p = new GemmProblem(Format.INT4, Format.INT4, 1, 2, 4, new int[] {15, 0, 2, 1, 1, 1, 1, 1}, new int[] {-8, 7, -1, 3}, null, null);
+        assertThat(p.exactReference()).containsExactly(-120 + 0 - 2 + 3, -8 + 7 - 1 + 3);
+        // byte j = e(2j) | e(2j+1) << 4, two's-complement nibbles: -8 = 0x8, 7 = 0x7, -1 = 0xF, 3 = 0x3
+        assertThat(p.deviceActivations()).containsExactly((byte) 0x78, (byte) 0x3F);
+        assertThat(p.deviceActivations()).as("the GEMV kernels' INT4 activation packing")
+                .containsExactly(WeightLayout.deviceActivations(p.actCodes(), ActFormat.INT4));
+        assertThatThrownBy(p::reference).hasMessageContaining("exactReference");
+        assertThatThrownBy(() -> GemmWeightLayout.int4Activations(new int[] {8, 0})).hasMessageContaining("outside -8..7");
+    }
+
+    @Test
+    void lowBitWeightsWithFp16ActivationsAreTheGemvCodecsUnsignedCodes() {
+        // INT8 weights with FP16 activations are the GEMV kernels' unsigned codes: 200 means 200, not -56
+        GemmProblem i8 = new GemmProblem(Format.INT8, Format.FP16, 1, 1, 2, new int[] {200, 3}, new int[] {h(0.5), h(-1)}, null, null);
+        assertThat(i8.reference()).containsExactly(100 - 3.0);
+        assertThat(i8.reference()[0]).isEqualTo(0.5 * WeightFormat.INT8.elementCodec().decode(200) - 3);
+        GemmProblem i2 = new GemmProblem(Format.INT2, Format.FP16, 1, 1, 2, new int[] {3, 2}, new int[] {h(1), h(0.25)}, null, null);
+        assertThat(i2.reference()).containsExactly(3 + 0.5);
+        GemmProblem i1 = new GemmProblem(Format.INT1, Format.FP16, 1, 1, 2, new int[] {1, 0}, new int[] {h(-2), h(4)}, null, null);
+        assertThat(i1.reference()).containsExactly(-2.0);
+        // the random problems draw the full unsigned range of each format, and signed INT4 activations
+        GemmProblem r8 = GemmProblem.random(Format.INT8, Format.FP16, 4, 128, 256, 3);
+        assertThat(java.util.Arrays.stream(r8.weightCodes()).summaryStatistics()).satisfies(st -> {
+            assertThat(st.getMin()).isZero();
+            assertThat(st.getMax()).isEqualTo(255);
+        });
+        GemmProblem r2 = GemmProblem.random(Format.INT2, Format.INT4, 4, 128, 256, 3);
+        assertThat(java.util.Arrays.stream(r2.weightCodes()).distinct().sorted().toArray()).containsExactly(0, 1, 2, 3);
+        assertThat(java.util.Arrays.stream(r2.actCodes()).summaryStatistics()).satisfies(st -> {
+            assertThat(st.getMin()).isEqualTo(-8);
+            assertThat(st.getMax()).isEqualTo(7);
+        });
+        assertThat(r2.deviceActivations()).hasSize(4 * 256 / 2);
+        assertThat(r2.deviceWeights()).hasSize(128 * 256 / 4)
+                .isEqualTo(GemmWeightLayout.FieldLayout.INT2_INT4_ACTS.pack(r2.weightCodes(), 128, 256));
+        assertThat(GemmProblem.random(Format.INT4, Format.INT8, 4, 128, 256, 3).deviceWeights()).hasSize(128 * 256 / 2);
+        assertThat(GemmProblem.random(Format.INT1, Format.FP16, 4, 128, 256, 3).deviceWeights()).hasSize(128 * 256 / 8);
+    }
+
+    @Test
     void randomInputsStayInTheirRangesAndAreNotZero() {
         GemmProblem i8 = GemmProblem.random(Format.INT8, Format.INT8, 33, 256, 1024, 7);
         assertThat(java.util.Arrays.stream(i8.weightCodes()).summaryStatistics()).satisfies(st -> {
@@ -50,7 +92,7 @@ class GemmProblemTest {
         });
         assertThat(i4.deviceWeights()).hasSize(256 * 1024 / 2).isEqualTo(GemmWeightLayout.int4ForMma(i4.weightCodes(), 256, 1024));
         assertThat(i4.deviceActivations()).hasSize(33 * 1024 * 2);
-        assertThatThrownBy(() -> GemmProblem.random(Format.INT8, Format.FP16, 1, 128, 64, 1)).hasMessageContaining("no GEMM kernel");
+        assertThatThrownBy(() -> GemmProblem.random(Format.NF4, Format.INT8, 1, 128, 128, 1)).hasMessageContaining("no GEMM kernel");
     }
 
     @Test

@@ -17,11 +17,47 @@ class GemmSourceCompileTest {
     void localIncludesAreInlinedOnceWithLineMarkers() {
         KernelSource s = KernelSource.fromClasspath("gemm/ladder_gemm.cu");
         assertThat(s.name()).isEqualTo("ladder_gemm.cu");
+        // after the header, the line numbers go on from the line after the #include
+        String[] lines = resource("kernels/gemm/ladder_gemm.cu").split("\n", -1);
+        int include = java.util.Arrays.asList(lines).indexOf("#include \"ladder_gemm_common.cuh\"") + 1;
+        assertThat(include).isPositive();
         assertThat(s.text()).doesNotContain("#include \"").doesNotContain("#pragma once\n")
-                .contains("#line 1 \"ladder_gemm_common.cuh\"").contains("#line 43 \"ladder_gemm.cu\"");
+                .contains("#line 1 \"ladder_gemm_common.cuh\"").contains("#line " + (include + 1) + " \"ladder_gemm.cu\"");
         assertThat(s.text().split("LADDER_DEV uint32_t smem_u32", -1)).hasSize(2);   // the header's body, exactly once
         // Sources without local includes are byte-identical to the file (cache keys of existing kernels keep).
         assertThat(KernelSource.fromClasspath("selftest/vector_add.cu").text()).isEqualTo(resource("kernels/selftest/vector_add.cu"));
+    }
+
+    /** The large- and small-M kernels of the eight Figure 14 pairs added on the mma.sync path (LADDER_FMT 9-16). */
+    static List<GemmConfig> figure14Pairs(TargetArch arch) {
+        List<GemmConfig> out = new java.util.ArrayList<>();
+        for (Format[] f : new Format[][] {{Format.INT8, Format.FP16}, {Format.INT2, Format.FP16}, {Format.INT1, Format.FP16},
+                {Format.INT4, Format.INT8}, {Format.INT2, Format.INT8}, {Format.INT4, Format.INT4}, {Format.INT2, Format.INT4}, {Format.INT1, Format.INT4}}) {
+            out.add(GemmKernels.forShape(f[0], f[1], 4096, 28672, 8192, arch));
+            out.add(GemmKernels.forShape(f[0], f[1], 32, 28672, 8192, arch));
+        }
+        return out;
+    }
+
+    /** ptxas turns a register spill into an error: the decode must fit the 255 registers beside the accumulators. */
+    @Test
+    void figure14PairsBuildWithoutSpills() {
+        Optional<NvccCompiler> nvcc = NvccCompiler.find();
+        Assumptions.assumeTrue(nvcc.isPresent(), () -> {
+            System.out.println("GemmSourceCompileTest skipped: no nvcc");
+            return "no nvcc";
+        });
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        List<GemmConfig> configs = figure14Pairs(h100);
+        assertThat(configs).hasSize(16);
+        java.util.Map<String, byte[]> cubins = new java.util.concurrent.ConcurrentHashMap<>();
+        KernelCache.buildInParallel(configs, c -> {
+            List<String> flags = new java.util.ArrayList<>(c.defineFlags());
+            flags.addAll(List.of("-Xptxas", "--warn-on-spills", "-Xptxas", "--warning-as-error"));
+            cubins.put(c.kernelName(), nvcc.get().compileCubin(GemmRunner.source(c), h100, flags));
+        });
+        assertThat(cubins).hasSize(16);
+        for (GemmConfig c : configs) assertThat(new String(cubins.get(c.kernelName()), StandardCharsets.ISO_8859_1)).contains(c.kernelName());
     }
 
     private static String resource(String path) {
@@ -55,6 +91,8 @@ class GemmSourceCompileTest {
                 GemmConfig.wgmma(Format.INT8, 16384, 16384, 16384, 2, 256, 4),
                 GemmConfig.wgmma(Format.FP16, 16384, 16384, 16384, 2, 256, 4));
         assertThat(configs.subList(0, 2)).allSatisfy(c -> assertThat(c.path()).isEqualTo(GemmConfig.Path.WGMMA_TMA));
+        configs = new java.util.ArrayList<>(configs);
+        configs.addAll(figure14Pairs(h100));
         GemmRunner.buildAll(cache, configs, h100);
         for (GemmConfig c : configs) {
             byte[] cubin = GemmRunner.build(cache, c, h100);   // now from the cache

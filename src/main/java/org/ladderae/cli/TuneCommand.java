@@ -31,15 +31,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ladder-ae tune gemv}: tunes one GEMV shape on this GPU and writes a checkpoint, into the
  * run's output by default and over the shipped checkpoints only with {@code --into-shipped}.
+ * {@code ladder-ae tune gemm} ({@link TuneGemmCommand}) tunes GEMM shapes, the figures' set among them.
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Tune Ladder kernels on this GPU and write checkpoints.", subcommands = TuneCommand.Gemv.class)
+        description = "Tune Ladder kernels on this GPU and write checkpoints.", subcommands = {TuneCommand.Gemv.class, TuneGemmCommand.class})
 public final class TuneCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv or gemm");
     }
 
     @Command(name = "gemv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

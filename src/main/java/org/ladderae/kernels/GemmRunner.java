@@ -109,9 +109,12 @@ public final class GemmRunner implements AutoCloseable {
     private static int roundUp(int v, int unit) { return (v + unit - 1) / unit * unit; }
 
     /** Every shape of {@link #checkShapes}; the first that fails, else the last (the largest error is reported). */
-    public Check checkAll(GemmConfig timed, long seed) {
+    public Check checkAll(GemmConfig timed, long seed) { return checkAll(checkShapes(timed), seed); }
+
+    /** Every one of {@code shapes} (one kernel at several shapes); the first that fails, else the one with the largest error. */
+    public Check checkAll(List<GemmConfig> shapes, long seed) {
         Check worst = null;
-        for (GemmConfig c : checkShapes(timed)) {
+        for (GemmConfig c : shapes) {
             Check r = check(c, seed++);
             if (!r.passed()) return r;
             if (worst == null || r.error() > worst.error()) worst = r;

@@ -118,4 +118,17 @@ class GemmCheckpointsTest {
         assertThatThrownBy(() -> GemmCheckpoints.lookup(new CheckpointStore(dir), "sm_90a", Format.FP16, Format.FP16, 4096, 8192, 8192))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("does not match its manifest");
     }
+
+    @Test
+    void shippedGemmCheckpointsAreCheckedAtSmallerShapesThatStillWrapTheTileOrder() {
+        GemmConfig wgmma = GemmConfig.wgmma(Format.FP16, 16384, 16384, 16384, 2, 256, 4);
+        assertThat(ShippedCheckpointCheck.gemmCheckShapes(wgmma)).extracting(GemmConfig::m).containsExactly(33, 9 * 128 - 1);
+        assertThat(ShippedCheckpointCheck.gemmCheckShapes(wgmma)).allSatisfy(c -> {
+            assertThat(c.n()).isEqualTo(512);
+            assertThat(c.kernelName()).isEqualTo(wgmma.kernelName());
+        });
+        GemmConfig small = GemmConfig.mma(Format.INT4, Format.FP16, 32, 14336, 57344, 32, 128, 1, 4, 6, 4);
+        assertThat(ShippedCheckpointCheck.gemmCheckShapes(small)).extracting(GemmConfig::m).containsExactly(33, 32);
+        assertThat(ShippedCheckpointCheck.gemmCheckShapes(small)).extracting(GemmConfig::splitK).containsOnly(4);
+    }
 }

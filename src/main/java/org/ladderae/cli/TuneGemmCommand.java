@@ -111,9 +111,12 @@ final class TuneGemmCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int tuned = 0, kept = 0;
         List<String> skipped = new ArrayList<>(), failed = new ArrayList<>();
-        for (GemmTuningPlan.Item item : items) {
+        for (int index = 0; index < items.size(); index++) {
+            GemmTuningPlan.Item item = items.get(index);
             double elapsed = (System.nanoTime() - start) / 1e9;
-            String label = item.describe() + " (" + item.points() + ")";
+            // Position and elapsed time lead each line: the whole run's progress, beside the tuner's per-problem bars.
+            String label = String.format(Locale.ROOT, "[%d/%d, %s] %s (%s)", index + 1, items.size(),
+                    ProgressBar.format(java.time.Duration.ofSeconds((long) elapsed)), item.describe(), item.points());
             try {
                 if (!force && store.find(gpuArch.smName(), GemmCheckpoints.key(item.weights(), item.acts(), item.m(), item.n(), item.k())).isPresent()) {
                     kept++;

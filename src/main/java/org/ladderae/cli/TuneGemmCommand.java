@@ -84,6 +84,12 @@ final class TuneGemmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(budgetS > 0)) throw new UserError(UserError.USAGE, "--budget-s must be positive, got " + budgetS);
+        if (figures) {
+            for (String shapeOption : List.of("--weights", "--acts", "-m", "-n", "-k")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(shapeOption))
+                    throw new UserError(UserError.USAGE, "--figures tunes the figures' own shapes: drop " + shapeOption);
+            }
+        }
         List<FigureGemmShapes.Shape> shapes = figures ? FigureGemmShapes.all() : List.of(single());
         PrintWriter console = spec.commandLine().getOut();
         if (dryRun) {

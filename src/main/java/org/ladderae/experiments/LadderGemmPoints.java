@@ -131,10 +131,22 @@ final class LadderGemmPoints {
         return notes;
     }
 
+    /** nvcc work for the points without a shipped sm_90a checkpoint (those load their binary; the plan assumes an H100). */
     static ReproducePlan.OneOff buildCost(List<Point> points) {
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
-        int configs = new LinkedHashSet<>(points.stream().map(p -> p.config(h100).kernelName()).toList()).size();
-        return new ReproducePlan.OneOff("build " + configs + " GEMM kernel configurations (nvcc, cold cache)", Estimates.kernelBuilds(configs));
+        CheckpointStore shipped = CheckpointStore.installed();
+        List<Point> toBuild = points.stream().filter(p -> !hasCheckpoint(shipped, h100, p)).toList();
+        int configs = new LinkedHashSet<>(toBuild.stream().map(p -> p.config(h100).kernelName()).toList()).size();
+        return new ReproducePlan.OneOff("build " + configs + " GEMM kernel configurations (nvcc, cold cache; " + (points.size() - toBuild.size())
+                + " of " + points.size() + " points load a shipped " + h100.smName() + " checkpoint)", Estimates.kernelBuilds(configs));
+    }
+
+    private static boolean hasCheckpoint(CheckpointStore store, TargetArch arch, Point p) {
+        try {
+            return store.find(arch.smName(), GemmCheckpoints.key(p.weights(), p.acts(), p.m(), p.n(), p.k())).isPresent();
+        } catch (org.ladderae.checkpoints.CheckpointException unreadable) {
+            return false;   // the run itself reports the broken checkpoint on that point
+        }
     }
 
     /** Measures {@code points} (reusing what the resumed run holds), recording each as it finishes; returns them in order. */

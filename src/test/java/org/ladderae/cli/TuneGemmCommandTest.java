@@ -51,7 +51,8 @@ class TuneGemmCommandTest {
         for (String[] args : List.of(new String[] {"tune", "gemm", "--dry-run", "--arch", "sm_99"},
                 new String[] {"tune", "gemm", "--dry-run", "--arch", "banana"},
                 new String[] {"tune", "gemm", "--dry-run", "--budget-s", "0"},
-                new String[] {"tune", "gemm", "--dry-run", "--weights", "int3"})) {
+                new String[] {"tune", "gemm", "--dry-run", "--weights", "int3"},
+                new String[] {"tune", "gemm", "--dry-run", "--figures", "-m", "64"})) {
             CliRun r = CliRun.of(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err()).startsWith("ladder-ae: ").hasLineCount(1);

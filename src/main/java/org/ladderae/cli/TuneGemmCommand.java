@@ -12,7 +12,6 @@ import org.ladderae.checkpoints.CheckpointStore;
 import org.ladderae.env.ProgressBar;
 import org.ladderae.experiments.FigureGemmShapes;
 import org.ladderae.gpu.CudaContext;
-import org.ladderae.gpu.CudaDriver;
 import org.ladderae.kernels.GemmConfig;
 import org.ladderae.kernels.GemmConfig.Format;
 import org.ladderae.kernels.GemmRunner;
@@ -97,10 +96,7 @@ final class TuneGemmCommand implements Callable<Integer> {
             printPlan(console, plan(shapes, planArch), planArch);
             return 0;
         }
-        CudaDriver.Availability availability = CudaDriver.availability();
-        if (!availability.available()) throw new UserError(UserError.RUN_FAILURE, "tuning needs a GPU: " + availability.reason() + " (--dry-run prints the plan without one)");
-        KernelCache cache = KernelCache.defaultCache();
-        if (cache.nvcc().isEmpty()) throw new UserError(UserError.RUN_FAILURE, "tuning needs nvcc on PATH (loading checkpoints does not)");
+        KernelCache cache = TuneCommand.tuningCache(" (--dry-run prints the plan without one)");
         CudaContext ctx = BenchCommand.openDevice(0);
         TargetArch gpuArch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
         if (arch != null && !parseArch(arch).equals(gpuArch)) {

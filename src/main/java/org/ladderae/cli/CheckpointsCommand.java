@@ -63,7 +63,7 @@ public final class CheckpointsCommand implements Runnable {
                 out.println("no checkpoints in " + dir.resolve());
                 return 0;
             }
-            String row = "%-8s %-40s %-6s %-18s %-11s %-8s %9s  %s%n";
+            String row = "%-8s %-40s %-6s %-18s %-19s %-8s %9s  %s%n";
             out.printf(row, "ARCH", "NAME", "OP", "SHAPE (MxNxK)", "FORMATS", "STAGE", "BEST MS", "GPU");
             for (Checkpoint c : all) {
                 CheckpointManifest m = c.manifest();
@@ -117,15 +117,15 @@ public final class CheckpointsCommand implements Runnable {
             List<org.ladderae.tuning.ShippedCheckpointCheck.Result> results =
                     reported(() -> org.ladderae.tuning.ShippedCheckpointCheck.run(ctx, new CheckpointStore(dir.resolve()), seed));
             out.println("checkpoints in " + dir.resolve() + " on " + ctx.device().describe() + " (binaries only, no compiler)");
-            out.printf(java.util.Locale.ROOT, "%-8s %-16s %-16s %9s %9s  %s%n", "operator", "shape", "formats", "error", "tolerance", "result");
+            out.printf(java.util.Locale.ROOT, "%-8s %-18s %-22s %9s %9s  %s%n", "operator", "shape", "formats", "error", "tolerance", "result");
             long failed = 0;
             for (var r : results) {
                 if (!r.passed()) failed++;
-                out.printf(java.util.Locale.ROOT, "%-8s %-16s %-16s %9.2e %9.0e  %s%n", r.operator(), r.shape(), r.formats(), r.error(), r.tolerance(),
+                out.printf(java.util.Locale.ROOT, "%-8s %-18s %-22s %9.2e %9.0e  %s%n", r.operator(), r.shape(), r.formats(), r.error(), r.tolerance(),
                         r.passed() ? "pass" : "FAILED" + (r.problem() == null ? "" : ": " + r.problem()));
             }
             if (results.isEmpty()) throw new UserError(UserError.RUN_FAILURE, "no checkpoints for this GPU's arch in " + dir.resolve()
-                    + ": run an experiment with --force-tune-ladder, or `ladder-ae tune gemv --into-shipped`");
+                    + ": run an experiment with --force-tune-ladder, `ladder-ae tune gemv --into-shipped` or `ladder-ae tune gemm --figures --checkpoints DIR`");
             if (failed > 0) throw new UserError(UserError.RUN_FAILURE, failed + " of " + results.size() + " checkpoints failed their check");
             out.println("all " + results.size() + " checkpoints passed their check");
             return 0;

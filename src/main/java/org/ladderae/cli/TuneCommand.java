@@ -31,15 +31,25 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ladder-ae tune gemv}: tunes one GEMV shape on this GPU and writes a checkpoint, into the
  * run's output by default and over the shipped checkpoints only with {@code --into-shipped}.
+ * {@code ladder-ae tune gemm} ({@link TuneGemmCommand}) tunes GEMM shapes, the figures' set among them.
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Tune Ladder kernels on this GPU and write checkpoints.", subcommands = TuneCommand.Gemv.class)
+        description = "Tune Ladder kernels on this GPU and write checkpoints.", subcommands = {TuneCommand.Gemv.class, TuneGemmCommand.class})
 public final class TuneCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing operator: choose gemv or gemm");
+    }
+
+    /** The kernel cache to tune with, after checking what tuning needs: a GPU and nvcc (one line each, exit 1). */
+    static KernelCache tuningCache(String hint) {
+        CudaDriver.Availability availability = CudaDriver.availability();
+        if (!availability.available()) throw new UserError(UserError.RUN_FAILURE, "tuning needs a GPU: " + availability.reason() + hint);
+        KernelCache cache = KernelCache.defaultCache();
+        if (cache.nvcc().isEmpty()) throw new UserError(UserError.RUN_FAILURE, "tuning needs nvcc on PATH (loading checkpoints does not)");
+        return cache;
     }
 
     @Command(name = "gemv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -59,10 +69,7 @@ public final class TuneCommand implements Runnable {
             WeightFormat w = shape.weightFormat();
             ActFormat a = shape.actFormat();
             int m = shape.m, n = shape.n, k = shape.k;
-            CudaDriver.Availability availability = CudaDriver.availability();
-            if (!availability.available()) throw new UserError(UserError.RUN_FAILURE, "tuning needs a GPU: " + availability.reason());
-            KernelCache cache = KernelCache.defaultCache();
-            if (cache.nvcc().isEmpty()) throw new UserError(UserError.RUN_FAILURE, "tuning needs nvcc on PATH (loading checkpoints does not)");
+            KernelCache cache = tuningCache("");
             PrintWriter console = spec.commandLine().getOut();
             try {
                 CudaContext ctx = CudaContext.forDevice(0);

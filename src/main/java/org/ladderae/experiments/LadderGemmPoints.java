@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ladderae.checkpoints.CheckpointStore;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.GpuPeaks;
 import org.ladderae.kernels.GemmConfig;
@@ -20,6 +21,10 @@ import org.ladderae.paperdata.Panel;
 import org.ladderae.paperdata.Series;
 import org.ladderae.paperdata.XCategory;
 import org.ladderae.results.Measurement;
+import org.ladderae.tuning.GemmCheckpoints;
+import org.ladderae.tuning.GemmTuningProblem;
+import org.ladderae.tuning.TunedCheckpoint;
+import org.ladderae.tuning.TuningEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * Ladder's points that the tensor-core GEMM kernels measure (M above {@link GemvConfig#MAX_M}): which
  * paper series have a GEMM kernel ({@link GemmKernels#supportedPairs}), which points of a panel
  * they cover, the reason every other Ladder series stays n/a there, what the points would cost
- * ({@code --dry-run}), and the measuring: build every configuration in parallel, then per point check
- * against the double-precision CPU reference and time only what passed.
+ * ({@code --dry-run}), and the measuring: a shipped GEMM checkpoint for the point's shape, formats and arch
+ * when there is one (driver only), else the heuristic configuration (built in parallel up front; the results
+ * say which), or with {@code --force-tune-ladder} a tuning run per point; then per point check against the
+ * double-precision CPU reference and time only what passed.
  */
 final class LadderGemmPoints {
     private static final Logger LOG = LoggerFactory.getLogger(LadderGemmPoints.class);
@@ -125,51 +132,98 @@ final class LadderGemmPoints {
         return notes;
     }
 
+    /** nvcc work for the points without a shipped sm_90a checkpoint (those load their binary; the plan assumes an H100). */
     static ReproducePlan.OneOff buildCost(List<Point> points) {
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
-        int configs = new LinkedHashSet<>(points.stream().map(p -> p.config(h100).kernelName()).toList()).size();
-        return new ReproducePlan.OneOff("build " + configs + " GEMM kernel configurations (nvcc, cold cache)", Estimates.kernelBuilds(configs));
+        CheckpointStore shipped = CheckpointStore.installed();
+        List<Point> toBuild = points.stream().filter(p -> !hasCheckpoint(shipped, h100, p)).toList();
+        int configs = new LinkedHashSet<>(toBuild.stream().map(p -> p.config(h100).kernelName()).toList()).size();
+        return new ReproducePlan.OneOff("build " + configs + " GEMM kernel configurations (nvcc, cold cache; " + (points.size() - toBuild.size())
+                + " of " + points.size() + " points load a shipped " + h100.smName() + " checkpoint)", Estimates.kernelBuilds(configs));
+    }
+
+    private static boolean hasCheckpoint(CheckpointStore store, TargetArch arch, Point p) {
+        try {
+            return store.find(arch.smName(), GemmCheckpoints.key(p.weights(), p.acts(), p.m(), p.n(), p.k())).isPresent();
+        } catch (org.ladderae.checkpoints.CheckpointException unreadable) {
+            return false;   // the run itself reports the broken checkpoint on that point
+        }
     }
 
     /** Measures {@code points} (reusing what the resumed run holds), recording each as it finishes; returns them in order. */
     static List<Measurement> measure(List<Point> points, CudaContext ctx, ReproduceContext rc, String experimentId) {
-        return LadderPointLoop.run(points, rc, experimentId, "GEMM", () -> new Gemm(ctx, rc.seed(), experimentId));
+        return LadderPointLoop.run(points, rc, experimentId, "GEMM", () -> new Gemm(ctx, rc, experimentId));
     }
 
     /** The compute precision whose dense tensor peak a GEMM of these formats is measured against (INT4 weights run FP16 MMA). */
     static NumberFormat computeFormat(Format acts) { return GpuPeaks.computeFormatOfGemm(acts.name()); }
 
+    /** The kernel a point runs, its binary when it comes from a checkpoint (else null: built by the kernel cache), and where it came from. */
+    record Resolved(GemmConfig config, byte[] cubin, String source) {}
+
+    /**
+     * A checkpoint in {@code store} for the point's formats, shape and {@code arch} (the binary alone, no nvcc), else
+     * the heuristic configuration with the reason in one line (none tuned, or only for another arch, which is never
+     * used). A checkpoint whose binary fails its SHA-256 throws: that point fails rather than silently falling back.
+     */
+    static Resolved resolve(Point p, CheckpointStore store, TargetArch arch) {
+        GemmCheckpoints.Lookup found = GemmCheckpoints.lookup(store, arch.smName(), p.weights(), p.acts(), p.m(), p.n(), p.k());
+        return found.tuned().map(t -> new Resolved(t.config(), t.cubin(), "checkpoint " + t.checkpoint().id()))
+                .orElseGet(() -> new Resolved(p.config(arch), null, "heuristic GEMM configuration (GemmKernels.forShape): " + found.missing()));
+    }
+
+    /** GEMM's steps: a shipped checkpoint, else the heuristic (built in parallel up front), or with --force-tune-ladder tuning per point. */
     private static final class Gemm implements LadderPointLoop.Family<Point> {
         private final CudaContext ctx;
+        private final ReproduceContext rc;
         private final long seed;
         private final String experimentId;
+        private final KernelCache cache = KernelCache.defaultCache();
         private final GemmRunner runner;
         private final TargetArch arch;
+        private final Map<Point, Resolved> resolved = new java.util.HashMap<>();
+        private final Map<Point, String> unresolved = new java.util.HashMap<>();
 
-        Gemm(CudaContext ctx, long seed, String experimentId) {
+        Gemm(CudaContext ctx, ReproduceContext rc, String experimentId) {
             this.ctx = ctx;
-            this.seed = seed;
+            this.rc = rc;
+            this.seed = rc.seed();
             this.experimentId = experimentId;
-            this.runner = new GemmRunner(ctx, KernelCache.defaultCache());
+            this.runner = new GemmRunner(ctx, cache);
             this.arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
         }
 
         @Override
         public void prepare(List<Point> todo) {
-            List<GemmConfig> configs = new ArrayList<>();
+            if (rc.forceTune()) return;   // tuned one by one in measure()
+            List<GemmConfig> toBuild = new ArrayList<>();
+            CheckpointStore shipped = CheckpointStore.installed();
             for (Point p : todo) {
                 try {
-                    configs.add(p.config(arch));
-                } catch (IllegalArgumentException shapeWithoutKernel) {
-                    // reported by measure() for that point alone
+                    Resolved r = resolve(p, shipped, arch);
+                    if (r.cubin() != null) runner.useBinary(r.config(), r.cubin());
+                    else toBuild.add(r.config());
+                    if (r.cubin() == null) LOG.info("{} {} {}: {}", experimentId, p.setting(), p.series().label(), r.source());
+                    resolved.put(p, r);
+                } catch (RuntimeException e) {
+                    unresolved.put(p, e.getMessage());   // no kernel for the shape, or a corrupted checkpoint: that point fails
                 }
             }
-            runner.buildAll(configs);
+            runner.buildAll(toBuild);
         }
 
         @Override
         public Measurement measure(Point p) {
-            GemmConfig c = p.config(arch);
+            if (unresolved.containsKey(p)) return Measurement.failed(SYSTEM, p.series(), p.workload(), p.setting(), unresolved.get(p));
+            Resolved r = resolved.get(p);
+            if (r == null) {
+                try {
+                    r = tune(p);
+                } catch (Exception e) {
+                    return Measurement.failed(SYSTEM, p.series(), p.workload(), p.setting(), "tuning failed: " + e.getMessage());
+                }
+            }
+            GemmConfig c = r.config();
             GemmRunner.Check check = runner.checkAll(c, seed);
             if (!check.passed()) {
                 GemmConfig at = check.config();
@@ -189,11 +243,22 @@ final class LadderGemmPoints {
             }).ifPresent(peak -> extras.put("fraction_of_peak", t.tflops() / peak));
             Map<String, String> notes = new java.util.LinkedHashMap<>();
             notes.put("kernel", c.kernelName() + (c.splitK() > 1 ? " split-K " + c.splitK() : ""));
-            notes.put("kernel_source", "heuristic GEMM configuration (GemmKernels.forShape; no GEMM tuning yet)");
+            notes.put("kernel_source", r.source());
             String weights = weightNote(c);
             if (weights != null) notes.put("weights", weights);
             return new Measurement(SYSTEM, p.series(), p.workload(), p.setting(), Measurement.Status.OK, t.stats(), null, ctx.device().name(),
                     notes, extras);
+        }
+
+        /** --force-tune-ladder: tunes the point's problem on this GPU and keeps the checkpoint in the run directory. */
+        private Resolved tune(Point p) throws Exception {
+            TuningEnvironment env = TuningEnvironment.of(ctx, cache);
+            try (GemmTuningProblem problem = new GemmTuningProblem(p.weights(), p.acts(), p.m(), p.n(), p.k(), runner, cache, arch, seed)) {
+                TunedCheckpoint<GemmConfig> tuned = TunedCheckpoint.tuneAndSave(problem, rc.out(), new CheckpointStore(rc.tunedCheckpoints()),
+                        report -> GemmCheckpoints.manifest(report, env));
+                runner.useBinary(tuned.report().best(), tuned.report().bestBinary());
+                return new Resolved(tuned.report().best(), tuned.report().bestBinary(), tuned.source());
+            }
         }
 
         @Override

@@ -14,15 +14,11 @@ import org.ladderae.kernels.GemvKernels;
 import org.ladderae.kernels.GemvRunner;
 import org.ladderae.kernels.GemvLaunch;
 import org.ladderae.kernels.TargetArch;
-import org.ladderae.checkpoints.Checkpoint;
-import org.ladderae.checkpoints.CheckpointManifest;
 import org.ladderae.checkpoints.CheckpointStore;
-import org.ladderae.env.ProgressBar;
 import org.ladderae.gpu.CudaDriver;
 import org.ladderae.tuning.GemvCheckpoints;
 import org.ladderae.tuning.GemvTuningProblem;
-import org.ladderae.tuning.Tuner;
-import org.ladderae.tuning.TuningReport;
+import org.ladderae.tuning.TunedCheckpoint;
 import org.ladderae.kernels.KernelCache;
 import org.ladderae.kernels.WeightFormat;
 import org.ladderae.paperdata.FormatPair;
@@ -196,13 +192,12 @@ final class LadderGemvPoints {
             throws Exception {
         if (cache.nvcc().isEmpty()) throw new IllegalStateException("--force-tune-ladder needs nvcc on PATH");
         GemvTuningProblem problem = new GemvTuningProblem(p.kernel().weights(), p.kernel().acts(), p.m(), p.n(), p.k(), runner, cache, arch, rc.seed());
-        TuningReport<GemvLaunch> report = new Tuner(Runtime.getRuntime().availableProcessors(), rc.out(), ProgressBar.isTerminal()).tune(problem);
-        CheckpointManifest manifest = GemvCheckpoints.manifest(problem, report, arch.smName(), ctx.device().name(),
-                CudaDriver.versionString(ctx.device().driverVersion()), cache.nvcc().get().version(), ctx.device().smCount());
-        Checkpoint saved = GemvCheckpoints.save(new CheckpointStore(rc.tunedCheckpoints()), manifest, report.bestBinary(), true);
-        runner.useBinary(problem.config(report.best()), report.bestBinary());
-        return new Resolved(problem.config(report.best()), String.format(java.util.Locale.ROOT,
-                "tuned in this run in %.1f s (%d candidates): %s", report.total().toMillis() / 1e3, report.candidatesTried(), saved.directory()));
+        TunedCheckpoint<GemvLaunch> tuned = TunedCheckpoint.tuneAndSave(problem, rc.out(), new CheckpointStore(rc.tunedCheckpoints()),
+                report -> GemvCheckpoints.manifest(problem, report, arch.smName(), ctx.device().name(),
+                        CudaDriver.versionString(ctx.device().driverVersion()), cache.nvcc().get().version(), ctx.device().smCount()));
+        GemvConfig best = problem.config(tuned.report().best());
+        runner.useBinary(best, tuned.report().bestBinary());
+        return new Resolved(best, tuned.source());
     }
 
     private static Measurement measureOne(GemvRunner runner, Point p, Resolved r, long seed, String gpu, CopyBandwidth.Result copy,

@@ -16,8 +16,8 @@ import org.ladderae.kernels.GemmConfig.Path;
  * because ptxas spills the 64x64 warp tile there.
  */
 public final class GemmKernels {
-    /** Up to this M the 32-row, memory-bound tiles win. */
-    static final int SMALL_M = 64;
+    /** Up to this M the 32-row, memory-bound tiles win (the GEMM tuner's space splits its regimes here too). */
+    public static final int SMALL_M = 64;
 
     private GemmKernels() {}
 

@@ -111,9 +111,12 @@ public final class GemmRunner implements AutoCloseable {
     private static int roundUp(int v, int unit) { return (v + unit - 1) / unit * unit; }
 
     /** Every shape of {@link #checkShapes}; the first that fails, else the last (the largest error is reported). */
-    public Check checkAll(GemmConfig timed, long seed) {
+    public Check checkAll(GemmConfig timed, long seed) { return checkAll(checkShapes(timed), seed); }
+
+    /** Every one of {@code shapes} (one kernel at several shapes); the first that fails, else the one with the largest error. */
+    public Check checkAll(List<GemmConfig> shapes, long seed) {
         Check worst = null;
-        for (GemmConfig c : checkShapes(timed)) {
+        for (GemmConfig c : shapes) {
             Check r = check(c, seed++);
             if (!r.passed()) return r;
             if (worst == null || r.error() > worst.error()) worst = r;
@@ -155,17 +158,67 @@ public final class GemmRunner implements AutoCloseable {
      * not depend on the values, only on their not being zero.
      */
     public Timing time(GemmConfig config, long seed) {
-        long aBytes = config.activationBytes();
-        long wBytes = config.weightBytes();
-        long cBytes = 2L * config.m() * config.n();
-        try (DeviceBuffer dA = context.allocate(aBytes); DeviceBuffer dW = context.allocate(wBytes);
-             DeviceBuffer dC = context.allocate(cBytes); DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {
-            GemvRunner.fillRandomValid(dA, fillFormat(config.activation()), aBytes, seed);
-            GemvRunner.fillRandomValid(dW, fillFormat(config.weight()), wBytes, seed + 1);
-            Launches l = launches(config, dA, dW, dC, dWs);
-            long workingSet = aBytes + wBytes + cBytes + config.workspaceBytes();
+        try (Operands ops = operands(config, seed)) {
+            return time(config, ops, GpuTimer.Options.defaults());
+        }
+    }
+
+    /**
+     * Random device A, W and C for timing at one shape and formats (see {@link #time(GemmConfig, long)} for the
+     * values). Filling happens on the host, seconds for the largest shapes, so a tuning run fills once and times
+     * every candidate of the shape on the same operands.
+     */
+    public Operands operands(GemmConfig shape, long seed) {
+        long aBytes = shape.activationBytes();
+        long wBytes = shape.weightBytes();
+        DeviceBuffer dA = context.allocate(aBytes), dW = null, dC = null;
+        try {
+            dW = context.allocate(wBytes);
+            dC = context.allocate(2L * shape.m() * shape.n());
+            GemvRunner.fillRandomValid(dA, fillFormat(shape.activation()), aBytes, seed);
+            GemvRunner.fillRandomValid(dW, fillFormat(shape.weight()), wBytes, seed + 1);
+            return new Operands(shape, dA, dW, dC);
+        } catch (RuntimeException e) {
+            for (DeviceBuffer b : new DeviceBuffer[] {dA, dW, dC}) if (b != null) b.close();
+            throw e;
+        }
+    }
+
+    /** Timing operands of one (formats, M, N, K); any configuration of that problem times on them. */
+    public static final class Operands implements AutoCloseable {
+        private final GemmConfig shape;
+        private final DeviceBuffer a, w, c;
+
+        private Operands(GemmConfig shape, DeviceBuffer a, DeviceBuffer w, DeviceBuffer c) {
+            this.shape = shape;
+            this.a = a;
+            this.w = w;
+            this.c = c;
+        }
+
+        void requireFits(GemmConfig config) {
+            if (config.weight() != shape.weight() || config.activation() != shape.activation() || config.m() != shape.m()
+                    || config.n() != shape.n() || config.k() != shape.k())
+                throw new IllegalArgumentException("operands of " + shape.formatLabel() + " " + shape.m() + "x" + shape.n() + "x" + shape.k()
+                        + " cannot time " + config.formatLabel() + " " + config.m() + "x" + config.n() + "x" + config.k());
+        }
+
+        @Override
+        public void close() {
+            a.close();
+            w.close();
+            c.close();
+        }
+    }
+
+    /** Times {@code config} on {@code ops} with {@code options}; the cache policy follows the working set as in {@link #time(GemmConfig, long)}. */
+    public Timing time(GemmConfig config, Operands ops, GpuTimer.Options options) {
+        ops.requireFits(config);
+        try (DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {
+            Launches l = launches(config, ops.a, ops.w, ops.c, dWs);
+            long workingSet = ops.a.bytes() + ops.w.bytes() + ops.c.bytes() + config.workspaceBytes();
             try (GpuTimer timer = new GpuTimer(context)) {
-                TimingStats stats = timer.time(i -> l.queue(), GpuTimer.Options.defaults().withCache(GpuTimer.cacheFor(workingSet, context.device())));
+                TimingStats stats = timer.time(i -> l.queue(), options.withCache(GpuTimer.cacheFor(workingSet, context.device())));
                 return new Timing(config, stats);
             }
         }

@@ -10,7 +10,6 @@ import org.ladderae.checkpoints.CheckpointManifest;
 import org.ladderae.checkpoints.CheckpointStore;
 import org.ladderae.checkpoints.KernelShape;
 import org.ladderae.checkpoints.LaunchConfig;
-import org.ladderae.checkpoints.TuningSummary;
 import org.ladderae.kernels.ActFormat;
 import org.ladderae.kernels.GemvConfig;
 import org.ladderae.kernels.GemvKernelSpec;
@@ -58,16 +57,13 @@ public final class GemvCheckpoints {
         int k = problem.k();
         int[] g = spec.grid(n, smCount);
         int[] b = spec.block();
-        Map<String, Double> phases = new LinkedHashMap<>();
-        phases.put("compile", (double) report.compileTime().toMillis());
-        phases.put("measure", (double) report.measureTime().toMillis());
         CheckpointKey key = key(c.weights(), c.acts(), c.m(), n, k);
         return new CheckpointManifest(CheckpointManifest.SCHEMA_VERSION, spec.kernelName() + "_n" + n + "_k" + k, OPERATOR,
                 key.shape(), key.weightFormat(), key.activationFormat(), key.stage(),
                 new LaunchConfig(new LaunchConfig.Dim3(g[0], g[1], g[2]), new LaunchConfig.Dim3(b[0], b[1], b[2]),
                         spec.dynamicSharedBytes(), params(report.best())),
                 spec.kernelName(), arch, gpuName, driverVersion, nvccVersion,
-                new TuningSummary(report.total().toMillis(), phases, (int) report.candidatesTried(), report.bestMs(), report.medianMs()),
+                report.summary(),
                 "kernel.cubin", null, null);
     }
 

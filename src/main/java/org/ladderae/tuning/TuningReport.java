@@ -1,7 +1,10 @@
 package org.ladderae.tuning;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.ladderae.checkpoints.TuningSummary;
 
 /**
  * What a tuning run found and what it cost. {@code trials} holds every candidate's outcome so a
@@ -16,4 +19,12 @@ public record TuningReport<C>(String problem, C best, byte[] bestBinary, double 
     }
 
     public long candidatesTried() { return trials.size(); }
+
+    /** The manifest's record of this run: wall time per phase in the tuner's order, candidates, best and median. */
+    public TuningSummary summary() {
+        Map<String, Double> phases = new LinkedHashMap<>();
+        phases.put("compile", (double) compileTime.toMillis());
+        phases.put("measure", (double) measureTime.toMillis());
+        return new TuningSummary(total.toMillis(), phases, (int) candidatesTried(), bestMs, medianMs);
+    }
 }

@@ -114,4 +114,38 @@ class LadderGemmPointsTest {
             assertThat(p.workload()).isEqualTo(org.ladderae.baselines.BaselineWorkload.table1Gemm().workload());
         });
     }
+
+    @Test
+    void aPointLoadsTheCheckpointForItsShapeFormatsAndArchElseRunsTheHeuristicAndSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        org.ladderae.kernels.TargetArch h100 = org.ladderae.kernels.TargetArch.parse("sm_90a");
+        LadderGemmPoints.Point m5 = LadderGemmPoints.forPanel(FIGURE12.requirePanel("matmul")).stream()
+                .filter(p -> p.setting().equals("M5") && p.weights() == Format.INT4).findFirst().orElseThrow();
+        org.ladderae.checkpoints.CheckpointStore store = new org.ladderae.checkpoints.CheckpointStore(dir);
+
+        LadderGemmPoints.Resolved none = LadderGemmPoints.resolve(m5, store, h100);
+        assertThat(none.config()).isEqualTo(m5.config(h100));
+        assertThat(none.cubin()).isNull();
+        assertThat(none.source()).startsWith("heuristic GEMM configuration (GemmKernels.forShape): no checkpoint for gemm 4096x8192x28672 W_INT4 A_FP16")
+                .doesNotContain("\n");
+
+        // A tuned kernel unlike the heuristic's, so the test sees which one the point runs.
+        org.ladderae.kernels.GemmConfig tuned = org.ladderae.kernels.GemmConfig.mma(Format.INT4, Format.FP16, 4096, 8192, 28672, 256, 128, 4, 2, 4, 1);
+        assertThat(tuned).isNotEqualTo(m5.config(h100));
+        org.ladderae.tuning.TuningReport<org.ladderae.kernels.GemmConfig> report = new org.ladderae.tuning.TuningReport<>("gemm", tuned, new byte[] {7},
+                3.0, 3.5, List.of(new org.ladderae.tuning.TuningReport.Trial<>(tuned, 3.0, null)), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3));
+        org.ladderae.tuning.GemmCheckpoints.save(store, report, new org.ladderae.tuning.TuningEnvironment("sm_90a", "H100", "13.0", "13.0.88"), false);
+
+        LadderGemmPoints.Resolved hit = LadderGemmPoints.resolve(m5, store, h100);
+        assertThat(hit.config()).isEqualTo(tuned);
+        assertThat(hit.cubin()).containsExactly(7);
+        assertThat(hit.source()).isEqualTo("checkpoint sm_90a/" + org.ladderae.tuning.GemmCheckpoints.name(tuned));
+
+        // Another arch's checkpoint is never run: the heuristic, with one line naming both arches.
+        LadderGemmPoints.Resolved a100 = LadderGemmPoints.resolve(m5, store, org.ladderae.kernels.TargetArch.parse("sm_80"));
+        assertThat(a100.cubin()).isNull();
+        assertThat(a100.config()).isEqualTo(m5.config(org.ladderae.kernels.TargetArch.parse("sm_80")));
+        assertThat(a100.source()).contains("were tuned for sm_90a but this GPU is sm_80").doesNotContain("\n");
+    }
 }

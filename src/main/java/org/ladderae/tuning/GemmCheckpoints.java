@@ -36,7 +36,8 @@ public final class GemmCheckpoints {
     /** What a GEMM configuration looks like in a manifest (the formats and shape are the key's). */
     public static Map<String, Integer> params(GemmConfig c) {
         Map<String, Integer> p = new LinkedHashMap<>();
-        p.put("wgmma", c.path() == GemmConfig.Path.WGMMA ? 1 : 0);
+        // 0 mma.sync, 1 wgmma (cp.async), 2 wgmma with TMA and warp specialisation (its tile follows from the formats)
+        p.put("wgmma", switch (c.path()) { case WGMMA -> 1; case WGMMA_TMA -> 2; default -> 0; });
         p.put("bm", c.bm());
         p.put("bn", c.bn());
         p.put("warps_m", c.warpsM());
@@ -55,10 +56,12 @@ public final class GemmCheckpoints {
             Format w = Format.valueOf(m.weightFormat());
             Format a = Format.valueOf(m.activationFormat());
             int rows = m.shape().m(), n = m.shape().n(), k = m.shape().k();
-            c = required(p, "wgmma") == 1
-                    ? GemmConfig.wgmma(w, rows, n, k, required(p, "warps_m") / 4, required(p, "bn"), required(p, "stages"))
-                    : GemmConfig.mma(w, a, rows, n, k, required(p, "bm"), required(p, "bn"), required(p, "warps_m"), required(p, "warps_n"),
-                    required(p, "stages"), required(p, "split_k"));
+            c = switch (required(p, "wgmma")) {
+                case 1 -> GemmConfig.wgmma(w, rows, n, k, required(p, "warps_m") / 4, required(p, "bn"), required(p, "stages"));
+                case 2 -> GemmConfig.wgmmaTma(w, rows, n, k);
+                default -> GemmConfig.mma(w, a, rows, n, k, required(p, "bm"), required(p, "bn"), required(p, "warps_m"), required(p, "warps_n"),
+                        required(p, "stages"), required(p, "split_k"));
+            };
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + m.arch() + "/" + m.name() + " has launch params this ladder-ae cannot build: " + e.getMessage());
         }

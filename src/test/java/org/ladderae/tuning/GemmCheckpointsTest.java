@@ -68,6 +68,11 @@ class GemmCheckpointsTest {
         GemmConfig best = GemmConfig.wgmma(Format.FP8_E4M3, 16384, 16384, 16384, 2, 256, 4);
         Checkpoint saved = save(dir, H100, best, new byte[] {9, 9});
         assertThat(GemmCheckpoints.config(saved.manifest())).isEqualTo(best);
+        // the TMA warp-specialised kernel: its tile follows from the formats, so the path alone rebuilds it
+        GemmConfig tma = GemmConfig.wgmmaTma(Format.INT4, 4096, 28672, 8192);
+        Checkpoint savedTma = save(dir.resolve("tma"), H100, tma, new byte[] {7});
+        assertThat(savedTma.manifest().launch().params()).containsEntry("wgmma", 2);
+        assertThat(GemmCheckpoints.config(savedTma.manifest())).isEqualTo(tma);
     }
 
     @Test

@@ -94,15 +94,16 @@ class GemmSpaceTest {
     }
 
     @Test
-    void everyFigureProblemHasCandidatesAndTheWholeSetFitsFiveMinutesOfGpuTime() {
+    void everyFigureProblemHasCandidatesAndTheWholeSetFitsSevenMinutesOfGpuTime() {
         List<FigureGemmShapes.Shape> shapes = FigureGemmShapes.all();
-        assertThat(shapes).hasSize(41);   // 24 of Figure 12, 16 of Figure 14 less the 3 shared with Figure 12 M5, 4 of Table 1
+        // 24 of Figure 12, 48 of Figure 14 (12 pairs x M0-M3) less the 3 shared with Figure 12 M5, 4 of Table 1
+        assertThat(shapes).hasSize(73);
         double total = 0;
         for (FigureGemmShapes.Shape s : shapes) {
             GemmTuningPlan.Item i = GemmTuningPlan.item(s.points(), s.weights(), s.acts(), s.m(), s.n(), s.k(), H100);
             assertThat(i.space().candidates()).as(i.describe()).isNotEmpty().hasSizeLessThanOrEqualTo(20);
             total += i.estimateS();
         }
-        assertThat(total).isBetween(60.0, 300.0);
+        assertThat(total).isBetween(60.0, 420.0);   // one device call: 600 s, the compiles and the machine's start included
     }
 }

@@ -24,6 +24,13 @@ rm -rf target/dist "$tarball"
 mkdir -p "$stage/lib" "$stage/tests/lib" "$stage/kernels" "$stage/scripts"
 
 cp "$jar" target/lib/*.jar "$stage/lib/"
+# JNA (TMA descriptors through libcuda) carries its native dispatcher for ~25 platforms; this tarball is
+# Linux x86-64 only, so the others go (1.7 MB of a tarball that must travel in 64 MiB with the tree).
+for jna in "$stage"/lib/jna-*.jar; do
+    [ -f "$jna" ] || continue
+    others=$(unzip -Z1 "$jna" | grep -E '^com/sun/jna/[^/]+/.+' | grep -v '^com/sun/jna/linux-x86-64/' | grep -v '\.class$' || true)
+    [ -n "$others" ] && zip -q -d "$jna" $others
+done
 # JCuda's natives jar carries NVRTC, the PTX compiler and the runtime API bindings too (24 MB of its
 # 33): the project uses only the driver API, so the distribution keeps only libJCudaDriver.
 natives=$(ls "$stage"/lib/jcuda-natives-*.jar)

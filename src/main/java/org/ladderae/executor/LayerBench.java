@@ -129,6 +129,21 @@ public final class LayerBench {
         return configs.size() + 1;
     }
 
+    /**
+     * Why the W_{@code w}A_{@code a} layer has no kernel for some linear at this batch and sequence (the message
+     * {@link #measure} would fail with), or null when every linear has one. CPU only: lowers the full-size graph and
+     * selects the kernels as on an H100 (whether a kernel exists does not depend on the card).
+     */
+    public static String whyNoKernel(String model, int batch, int seq, WeightFormat w, ActivationFormat a, GemvStage stage) {
+        try {
+            LayerPlan p = LayerPlan.lower(graph(model, true, batch, seq, w, a));
+            for (LayerPlan.Linear l : p.linears()) LinearChoice.select(l, p.rows(), stage, TargetArch.forComputeCapability(9, 0), null);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
     /** "W_INT4A_FP16" of a graph's linears (the activation format from its quantising ops, FP16 without). */
     static String formatLabel(ModelGraph g) {
         ActivationFormat a = g.ops().stream().filter(op -> op instanceof Op.QuantizeActivations).map(op -> ((Op.QuantizeActivations) op).format())

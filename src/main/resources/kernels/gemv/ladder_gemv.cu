@@ -22,6 +22,9 @@
 //           of K; -1 one per row. Weight value = (decode(code) - zero) * scale. FP16 activations, INTx or
 //           NF4 weights, STAGE >= 2, CUDA-core path only; G is a multiple of the elements in 16 bytes,
 //           so a 16-byte chunk never straddles two groups.
+//   INT_OUT (default 0) integer activations only: C receives the exact INT32 sums instead of their FP16 rounding.
+//           A layer with quantised activations scales them afterwards (per-token activation scale, per-row weight
+//           scale and zero point); FP16 would overflow past 65504 and lose the low bits the zero-point term cancels.
 //
 // Arguments, in order: (const void* A, const void* W, const uint8_t* aux, half* C, int N, int K)
 //   A    activations, M x K row-major (FP16 halves, INT8 bytes, or INT4 packed K/2 bytes per row)
@@ -29,7 +32,7 @@
 //        STAGE >= 1: WeightLayout.transform (slots permuted inside each 32-bit word, see slot_elem)
 //   aux  MXFP8: E8M0 block exponents; STAGE 0: [K/32][N] (the artifact's layout), STAGE >= 1: [N][K/32].
 //        GROUP != 0: half2 (scale, zero) per row and group, [N][groups]. Otherwise ignored.
-//   C    output M x N row-major FP16
+//   C    output M x N row-major FP16; with INT_OUT, INT32 (the exact sums, for a dequantising epilogue)
 // Grid: any number of blocks (the kernel strides over row tiles); the natural grid is
 //   ceil(N / ((THREADS/32/SPLITK) * RPW)). K must be a multiple of 128/bits (and of 32 for MXFP8).
 
@@ -52,6 +55,9 @@
 #endif
 #ifndef GROUP
 #define GROUP 0
+#endif
+#ifndef INT_OUT
+#define INT_OUT 0
 #endif
 
 namespace {
@@ -83,6 +89,7 @@ static_assert(kAFmt != A_INT4 || kBits <= 4, "INT4 activations pair with INT4/2/
 static_assert(kGroup == 0 || (kAFmt == A_FP16 && (kIsInt || kWFmt == W_NF4) && kStage >= 2 && !MMA),
               "group scales: FP16 activations, INTx/NF4 weights, stage >= 2, CUDA-core path");
 static_assert(kGroup <= 0 || kGroup % kElemsPerChunk == 0, "a group holds whole 16-byte chunks");
+static_assert(!INT_OUT || (kIntAct && !MMA), "INT32 output: integer activations (CUDA-core kernel)");
 
 // Element index (inside its 32-bit word) that the transformed layout stores in slot s (bits s*kBits..).
 // The order is the one the fast decode of STAGE >= 2 produces, so it pairs with activations in
@@ -459,7 +466,8 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
     constexpr int kShift = (kAFmt == A_INT4 && kStage >= 2) ? 4 : 0;
     auto store = [&](int row, int m, Acc v) {
       if (row < N) {
-        C[(size_t)m * N + row] = out_half(v, kShift);
+        if constexpr (INT_OUT != 0) reinterpret_cast<int*>(C)[(size_t)m * N + row] = (int)v >> kShift;
+        else C[(size_t)m * N + row] = out_half(v, kShift);
       }
     };
     if constexpr (kSplitK == 1) {

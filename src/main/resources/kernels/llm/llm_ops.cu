@@ -31,11 +31,8 @@ __device__ __forceinline__ float norm_input(const half* x, const half* r, size_t
     return v;
 }
 
-// y = x' / sqrt(mean(x'^2) + eps) * w with x' = x (+ r); sum_out (if given) = x'. One block per row.
-extern "C" __global__ void add_rmsnorm(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
-                                       const half* __restrict__ w, half* __restrict__ y, int d, float eps) {
-    __shared__ float red[32];
-    size_t base = (size_t)blockIdx.x * d;
+// Sum of squares of x' = x (+ r) over one row, sum_out (if given) = x'; returns 1 / sqrt(mean(x'^2) + eps).
+__device__ __forceinline__ float rms_inverse(const half* x, const half* r, half* sum_out, size_t base, int d, float eps, float* red) {
     float ss = 0;
     for (int i = threadIdx.x; i < d; i += blockDim.x) {
         float v = norm_input(x, r, base + i);
@@ -43,16 +40,11 @@ extern "C" __global__ void add_rmsnorm(const half* __restrict__ x, const half* _
         ss += v * v;
     }
     ss = block_sum(ss, red);
-    float inv = rsqrtf(ss / d + eps);
-    for (int i = threadIdx.x; i < d; i += blockDim.x)
-        y[base + i] = __float2half(norm_input(x, r, base + i) * inv * __half2float(w[i]));
+    return rsqrtf(ss / d + eps);
 }
 
-// y = (x' - mean) / sqrt(var + eps) * w + b (biased variance, as torch.nn.LayerNorm); x' and sum_out as above.
-extern "C" __global__ void add_layernorm(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
-                                         const half* __restrict__ w, const half* __restrict__ b, half* __restrict__ y, int d, float eps) {
-    __shared__ float red[32];
-    size_t base = (size_t)blockIdx.x * d;
+// Mean and 1 / sqrt(var + eps) of x' over one row (biased variance, as torch.nn.LayerNorm); sum_out as above.
+__device__ __forceinline__ float2 layernorm_stats(const half* x, const half* r, half* sum_out, size_t base, int d, float eps, float* red) {
     float s = 0;
     for (int i = threadIdx.x; i < d; i += blockDim.x) {
         float v = norm_input(x, r, base + i);
@@ -65,11 +57,34 @@ extern "C" __global__ void add_layernorm(const half* __restrict__ x, const half*
         float c = norm_input(x, r, base + i) - mean;
         var += c * c;
     }
-    float inv = rsqrtf(block_sum(var, red) / d + eps);
-    for (int i = threadIdx.x; i < d; i += blockDim.x) {
-        float v = (norm_input(x, r, base + i) - mean) * inv * __half2float(w[i]) + (b ? __half2float(b[i]) : 0.f);
-        y[base + i] = __float2half(v);
-    }
+    return make_float2(mean, rsqrtf(block_sum(var, red) / d + eps));
+}
+
+// The FP32 results of the norms before their FP16 store; the FP16 kernels and the quantising ones share them, so a fused
+// quantiser sees exactly the FP16 value the unfused norm would have stored.
+__device__ __forceinline__ float rms_value(const half* x, const half* r, const half* w, size_t base, int i, float inv) {
+    return norm_input(x, r, base + i) * inv * __half2float(w[i]);
+}
+__device__ __forceinline__ float layernorm_value(const half* x, const half* r, const half* w, const half* b, size_t base, int i, float2 st) {
+    return (norm_input(x, r, base + i) - st.x) * st.y * __half2float(w[i]) + (b ? __half2float(b[i]) : 0.f);
+}
+
+// y = x' / sqrt(mean(x'^2) + eps) * w with x' = x (+ r); sum_out (if given) = x'. One block per row.
+extern "C" __global__ void add_rmsnorm(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
+                                       const half* __restrict__ w, half* __restrict__ y, int d, float eps) {
+    __shared__ float red[32];
+    size_t base = (size_t)blockIdx.x * d;
+    float inv = rms_inverse(x, r, sum_out, base, d, eps, red);
+    for (int i = threadIdx.x; i < d; i += blockDim.x) y[base + i] = __float2half(rms_value(x, r, w, base, i, inv));
+}
+
+// y = (x' - mean) / sqrt(var + eps) * w + b; x' and sum_out as above.
+extern "C" __global__ void add_layernorm(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
+                                         const half* __restrict__ w, const half* __restrict__ b, half* __restrict__ y, int d, float eps) {
+    __shared__ float red[32];
+    size_t base = (size_t)blockIdx.x * d;
+    float2 st = layernorm_stats(x, r, sum_out, base, d, eps, red);
+    for (int i = threadIdx.x; i < d; i += blockDim.x) y[base + i] = __float2half(layernorm_value(x, r, w, b, base, i, st));
 }
 
 // Rotary embedding in place, HF LLaMA's rotate_half convention: pairs (i, i + D/2) of each head rotate by
@@ -89,6 +104,9 @@ extern "C" __global__ void rotary_inplace(half* __restrict__ x, int ld, int col0
     }
 }
 
+// silu(g) * u in FP32 (the SiLU gate's value before its FP16 store).
+__device__ __forceinline__ float silu_mul(float g, float u) { return g / (1.f + expf(-g)) * u; }
+
 // out = silu(gate) * up, gate and up slices of (possibly the same) wider buffers; out is [rows][f] contiguous.
 extern "C" __global__ void silu_gate(const half* __restrict__ g, int ldg, int g0, const half* __restrict__ u, int ldu, int u0,
                                      half* __restrict__ out, int rows, int f) {
@@ -99,8 +117,7 @@ extern "C" __global__ void silu_gate(const half* __restrict__ g, int ldg, int g0
         int j = (int)(idx % pairs) * 2;
         float2 a = __half22float2(*reinterpret_cast<const half2*>(g + r * ldg + g0 + j));
         float2 b = __half22float2(*reinterpret_cast<const half2*>(u + r * ldu + u0 + j));
-        float x0 = a.x / (1.f + expf(-a.x)) * b.x, x1 = a.y / (1.f + expf(-a.y)) * b.y;
-        *reinterpret_cast<half2*>(out + r * f + j) = __floats2half2_rn(x0, x1);
+        *reinterpret_cast<half2*>(out + r * f + j) = __floats2half2_rn(silu_mul(a.x, b.x), silu_mul(a.y, b.y));
     }
 }
 
@@ -141,6 +158,161 @@ extern "C" __global__ void row_sum(const half* __restrict__ a, int k, float* __r
     for (int i = threadIdx.x; i < k; i += blockDim.x) s += __half2float(a[(size_t)blockIdx.x * k + i]);
     s = block_sum(s, red);
     if (threadIdx.x == 0) rowsum[blockIdx.x] = s;
+}
+
+// ---- activation quantisation for W_xA_y layers (org.ladderae.formats.ActivationQuantizer is the CPU definition) ----
+// One block per row of d elements (d a multiple of 32, the host checks). The quantiser reads each activation as the
+// FP16 tensor would hold it, value(i) rounded to FP16. Output layouts (fmt; org.ladderae.executor.QuantLayout):
+//   1 INT8: codes [rows][d] int8, scale[row] = amax / 127 (FP32), codesum[row] = sum of the row's codes
+//   2 INT4: codes [rows][d/2], two per byte, element 0 in the low nibble (the GEMV's INT4 activations); amax / 7
+//   3 MXFP8: E5M2 codes [rows][d], then E8M0 exponents [rows][d/32] after all rows' codes (the GEMM's A layout)
+//   4 MXFP8 decoded back to FP16 [rows][d] (the GEMV has no MXFP8-activation kernel: it reads these FP16 values)
+// The integer scales are per token (one row): the block owns the row, so no grid-wide absmax pass is needed; the
+// integer GEMV/GEMM return raw INT32 sums and dequant_epilogue_* applies the scales.
+
+__device__ __forceinline__ float block_max(float v, float* red) {
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = (blockDim.x + 31) >> 5;
+    __syncthreads();
+    if (lane == 0) red[warp] = v;
+    __syncthreads();
+    float t = 0;
+    for (int w = 0; w < warps; w++) t = fmaxf(t, red[w]);
+    return t;
+}
+
+__device__ __forceinline__ float as_stored(float v) { return __half2float(__float2half(v)); }
+
+// round-half-to-even(v / scale) clamped to [-qmax, qmax]; IEEE division so that the Java reference's float v / s matches.
+__device__ __forceinline__ int quant_int(float v, float scale, int qmax) {
+    return max(-qmax, min(qmax, __float2int_rn(__fdiv_rn(v, scale))));
+}
+
+template <typename Value>
+__device__ void quantize_row(Value value, int d, uint8_t* __restrict__ q, float* __restrict__ scale, int* __restrict__ codesum,
+                             int fmt, float* red) {
+    const size_t row = blockIdx.x, rows = gridDim.x;
+    if (fmt == 1 || fmt == 2) {
+        float amax = 0;
+        for (int i = threadIdx.x; i < d; i += blockDim.x) amax = fmaxf(amax, fabsf(value(i)));
+        amax = block_max(amax, red);
+        const int qmax = fmt == 1 ? 127 : 7;
+        const float s = amax / (float)qmax;
+        // Partial sums are integers below 2^24 (the host checks d * qmax), so the FP32 block sum is exact.
+        float sum = 0;
+        if (fmt == 1) {
+            int8_t* out = reinterpret_cast<int8_t*>(q) + row * d;
+            for (int i = threadIdx.x; i < d; i += blockDim.x) {
+                int c = amax > 0.f ? quant_int(value(i), s, qmax) : 0;
+                out[i] = (int8_t)c;
+                sum += c;
+            }
+        } else {
+            uint8_t* out = q + row * (d / 2);
+            for (int p = threadIdx.x; p < d / 2; p += blockDim.x) {
+                int lo = amax > 0.f ? quant_int(value(2 * p), s, qmax) : 0, hi = amax > 0.f ? quant_int(value(2 * p + 1), s, qmax) : 0;
+                out[p] = (uint8_t)((lo & 15) | ((hi & 15) << 4));
+                sum += lo + hi;
+            }
+        }
+        sum = block_sum(sum, red);
+        if (threadIdx.x == 0) {
+            scale[row] = s;
+            codesum[row] = (int)sum;
+        }
+    } else {
+        // MXFP8 (org.ladderae.formats.Mxfp8.encodeBlock): one thread per block of 32; shared exponent
+        // X = floor(log2 amax) - 15 (E5M2's emax), E8M0 code X + 127; elements RNE(v / 2^X) saturated to +-57344.
+        for (int b = threadIdx.x; b < d / 32; b += blockDim.x) {
+            float amax = 0;
+            for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(value(32 * b + j)));
+            // amax is an FP16 value, normal in FP32: its exponent field is floor(log2 amax) exactly.
+            int x = amax == 0.f ? -127 : (int)((__float_as_uint(amax) >> 23) & 0xff) - 127 - 15;
+            x = max(-127, min(127, x));
+            // 2^-X (X in [-39, 0] for FP16 inputs); an all-zero block has only zero elements, any factor does.
+            const float inv = amax == 0.f ? 1.f : __int_as_float((127 - x) << 23);
+            const float pow2x = amax == 0.f ? 0.f : __int_as_float((127 + x) << 23);
+            for (int j = 0; j < 32; j++) {
+                const size_t i = row * d + 32 * b + j;
+                __nv_fp8_storage_t c = __nv_cvt_float_to_fp8(value(32 * b + j) * inv, __NV_SATFINITE, __NV_E5M2);
+                if (fmt == 3) {
+                    q[i] = c;
+                } else {
+                    float e = __half2float(__half(__nv_cvt_fp8_to_halfraw(c, __NV_E5M2)));
+                    reinterpret_cast<half*>(q)[i] = __float2half(e * pow2x);
+                }
+            }
+            if (fmt == 3) q[rows * d + row * (d / 32) + b] = (uint8_t)(x + 127);
+        }
+    }
+}
+
+// Quantises a [rows][d] slice (row stride ldx, first column x0) of an FP16 tensor: attention outputs, GeLU outputs.
+extern "C" __global__ void quantize_rows(const half* __restrict__ x, int ldx, int x0, int d, uint8_t* q, float* scale, int* codesum, int fmt) {
+    __shared__ float red[32];
+    const half* row = x + (size_t)blockIdx.x * ldx + x0;
+    quantize_row([&](int i) { return __half2float(row[i]); }, d, q, scale, codesum, fmt, red);
+}
+
+// add_rmsnorm whose output goes straight to the quantiser (sum_out is still the FP16 residual sum).
+extern "C" __global__ void add_rmsnorm_quant(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
+                                             const half* __restrict__ w, int d, float eps, uint8_t* q, float* scale, int* codesum, int fmt) {
+    __shared__ float red[32];
+    size_t base = (size_t)blockIdx.x * d;
+    float inv = rms_inverse(x, r, sum_out, base, d, eps, red);
+    quantize_row([&](int i) { return as_stored(rms_value(x, r, w, base, i, inv)); }, d, q, scale, codesum, fmt, red);
+}
+
+extern "C" __global__ void add_layernorm_quant(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
+                                               const half* __restrict__ w, const half* __restrict__ b, int d, float eps,
+                                               uint8_t* q, float* scale, int* codesum, int fmt) {
+    __shared__ float red[32];
+    size_t base = (size_t)blockIdx.x * d;
+    float2 st = layernorm_stats(x, r, sum_out, base, d, eps, red);
+    quantize_row([&](int i) { return as_stored(layernorm_value(x, r, w, b, base, i, st)); }, d, q, scale, codesum, fmt, red);
+}
+
+// silu(gate) * up of one row, straight to the quantiser (LLaMA's down_proj input). One block per row.
+extern "C" __global__ void silu_gate_quant(const half* __restrict__ g, int ldg, int g0, const half* __restrict__ u, int ldu, int u0,
+                                           int f, uint8_t* q, float* scale, int* codesum, int fmt) {
+    __shared__ float red[32];
+    const half* gr = g + (size_t)blockIdx.x * ldg + g0;
+    const half* ur = u + (size_t)blockIdx.x * ldu + u0;
+    quantize_row([&](int i) { return as_stored(silu_mul(__half2float(gr[i]), __half2float(ur[i]))); }, f, q, scale, codesum, fmt, red);
+}
+
+// Dequantising epilogue of an integer-activation linear: out[r][n] = act((G[r][n] - zero[n] * codesum[r]) * wscale[n]
+// * ascale[r] + bias[n]) for n < N. G holds the GEMV's exact INT32 sums of codes (dequant_epilogue_i32) or the GEMM's
+// FP16 rounding of them (dequant_epilogue_f16). The zero-point term is formed in double: G and zero * codesum are large
+// and nearly cancel, and zero (FP16) times an integer below 2^24 is exact there. act: 0 none, 1 GeLU (tanh form).
+template <typename T>
+__device__ __forceinline__ void dequant_epilogue(const T* G, int ldg, half* out, int ldo, int rows, int n_cols,
+                                                 const half* __restrict__ wscale, const half* __restrict__ wzero,
+                                                 const float* __restrict__ ascale, const int* __restrict__ codesum,
+                                                 const half* __restrict__ bias, int act) {
+    size_t total = (size_t)rows * n_cols;
+    for (size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x; idx < total; idx += (size_t)gridDim.x * blockDim.x) {
+        size_t r = idx / n_cols;
+        int n = (int)(idx % n_cols);
+        double g;
+        if constexpr (sizeof(T) == 4) g = (double)G[r * ldg + n];
+        else g = (double)__half2float(G[r * ldg + n]);
+        if (wzero) g -= (double)__half2float(wzero[n]) * (double)codesum[r];
+        float v = (float)(g * (double)__half2float(wscale[n]) * (double)ascale[r]);
+        if (bias) v += __half2float(bias[n]);
+        if (act == 1) v = gelu_tanh(v);
+        out[r * ldo + n] = __float2half(v);
+    }
+}
+
+extern "C" __global__ void dequant_epilogue_i32(const int* G, int ldg, half* out, int ldo, int rows, int n_cols, const half* wscale,
+                                                const half* wzero, const float* ascale, const int* codesum, const half* bias, int act) {
+    dequant_epilogue(G, ldg, out, ldo, rows, n_cols, wscale, wzero, ascale, codesum, bias, act);
+}
+
+extern "C" __global__ void dequant_epilogue_f16(const half* G, int ldg, half* out, int ldo, int rows, int n_cols, const half* wscale,
+                                                const half* wzero, const float* ascale, const int* codesum, const half* bias, int act) {
+    dequant_epilogue(G, ldg, out, ldo, rows, n_cols, wscale, wzero, ascale, codesum, bias, act);
 }
 
 // ---- attention ----
@@ -373,4 +545,10 @@ extern "C" __global__ void fill_bytes(unsigned char* p, long long n, unsigned lo
 // Constant 32-bit words (GEMV group params: FP16 scale low, FP16 zero high; MX exponents as 4 bytes).
 extern "C" __global__ void fill_u32(uint32_t* p, long long n, uint32_t value) {
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) p[i] = value;
+}
+
+// Constant bytes p[offset .. offset + n) (MXFP8 GEMM weights: the E8M0 exponents that follow the random elements).
+extern "C" __global__ void fill_u8(unsigned char* p, long long offset, long long n, unsigned value) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        p[offset + i] = (unsigned char)value;
 }

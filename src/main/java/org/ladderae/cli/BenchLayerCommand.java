@@ -12,6 +12,7 @@ import org.ladderae.kernels.GemvRunner;
 import org.ladderae.kernels.GemvStage;
 import org.ladderae.kernels.KernelBuildException;
 import org.ladderae.kernels.KernelCache;
+import org.ladderae.formats.ActivationFormat;
 import org.ladderae.kernels.WeightFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +39,9 @@ public final class BenchLayerCommand implements Callable<Integer> {
             description = "fp16, int4, nf4, fp8 (E5M2), mxfp8, int1; several, comma-separated. INTx/NF4 carry one FP16 scale (and zero) per output row.")
     List<String> weights;
 
-    @Option(names = "--acts", defaultValue = "fp16", description = "fp16 (int8 activations are not in the executor: reported n/a).") String acts;
+    @Option(names = "--acts", defaultValue = "fp16",
+            description = "fp16, int8, int4 or mxfp8: activations quantised before every linear (per-token INT8/INT4 with INTx weights, MXFP8 with MXFP8 weights).")
+    String acts;
 
     @Option(names = "--stage", defaultValue = "holistic", description = "baseline, transform, ptx or holistic (GEMV layers, M <= 16; the GEMM has the holistic kernel only).")
     String stage;
@@ -67,12 +70,16 @@ public final class BenchLayerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(UserError.USAGE, "unknown weight format in " + weights + ": use fp16, int4, nf4, fp8, mxfp8 or int1");
         }
-        if (!acts.equalsIgnoreCase("fp16")) {
-            out.println("n/a: W_xA_" + acts.toUpperCase(Locale.ROOT) + " layers need activation quantisation between the ops, which the executor does not have; only FP16 activations run");
-            return UserError.RUN_FAILURE;
+        ActivationFormat a;
+        try {
+            a = ActivationFormat.parse(acts);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.USAGE, "unknown activation format '" + acts + "': use fp16, int8, int4 or mxfp8");
         }
-        if (!formats.contains(WeightFormat.FP16)) formats.add(0, WeightFormat.FP16);   // the "vs FP16" column is measured in this run
-        if (buildOnlyArch != null) return buildOnly(out, st, formats);
+        // The "vs FP16" column needs the W_FP16A_FP16 layer measured in this run: it goes first.
+        List<Layer> layers = new ArrayList<>(List.of(new Layer(WeightFormat.FP16, ActivationFormat.FP16)));
+        for (WeightFormat w : formats) if (w != WeightFormat.FP16 || a != ActivationFormat.FP16) layers.add(new Layer(w, a));
+        if (buildOnlyArch != null) return buildOnly(out, st, layers);
         CudaContext ctx = BenchCommand.openDevice(device);
         KernelCache cache = KernelCache.defaultCache();
         out.println("layer " + model + " BS" + batch + " SEQ" + seq + ", stage " + st.token() + ", on " + ctx.device().describe());
@@ -82,11 +89,12 @@ public final class BenchLayerCommand implements Callable<Integer> {
         Double fp16Ms = null;
         GemvRunner gemv = new GemvRunner(ctx, cache);
         try (GemmRunner gemm = new GemmRunner(ctx, cache)) {
-            for (WeightFormat w : formats) {
-                String label = "W_" + w + "A_FP16";
+            for (Layer layer : layers) {
+                WeightFormat w = layer.weights();
+                String label = layer.label();
                 LayerBench.Result r;
                 try {
-                    r = LayerBench.measure(ctx, cache, gemv, gemm, model, batch, seq, w, st, seed);
+                    r = LayerBench.measure(ctx, cache, gemv, gemm, model, batch, seq, w, layer.acts(), st, seed);
                 } catch (IllegalArgumentException e) {
                     out.printf(Locale.ROOT, "%-14s %-7s %10s  n/a: %s%n", label, "-", "-", e.getMessage());
                     continue;
@@ -100,7 +108,7 @@ public final class BenchLayerCommand implements Callable<Integer> {
                     continue;
                 }
                 double ms = r.timing().medianMs();
-                if (w == WeightFormat.FP16) fp16Ms = ms;
+                if (w == WeightFormat.FP16 && layer.acts() == ActivationFormat.FP16) fp16Ms = ms;
                 out.printf(Locale.ROOT, "%-14s %-7s %10.4f %8.1f %12.1f %12.1f %10.1f %9.0f %9s  %s%n", label, "pass", ms, 100 * r.timing().cv(),
                         r.weightBytes() / 1048576.0, r.memory().peakMib(), r.memory().ownMib(), r.weightBytes() / (ms * 1e-3) / 1e9,
                         fp16Ms == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", fp16Ms / ms), r.check().describe());
@@ -115,7 +123,12 @@ public final class BenchLayerCommand implements Callable<Integer> {
         return allOk ? 0 : UserError.RUN_FAILURE;
     }
 
-    private int buildOnly(PrintWriter out, GemvStage st, List<WeightFormat> formats) {
+    /** One layer format of the run. */
+    private record Layer(WeightFormat weights, ActivationFormat acts) {
+        String label() { return "W_" + weights + "A_" + acts; }
+    }
+
+    private int buildOnly(PrintWriter out, GemvStage st, List<Layer> layers) {
         org.ladderae.kernels.TargetArch arch;
         try {
             arch = org.ladderae.kernels.TargetArch.parse(buildOnlyArch);
@@ -124,12 +137,12 @@ public final class BenchLayerCommand implements Callable<Integer> {
         }
         KernelCache cache = KernelCache.defaultCache();
         if (cache.nvcc().isEmpty()) throw new UserError(UserError.RUN_FAILURE, "--build-only needs nvcc on PATH");
-        for (WeightFormat w : formats) {
+        for (Layer layer : layers) {
             try {
-                int n = LayerBench.build(cache, arch, model, batch, seq, w, st);
-                out.printf(Locale.ROOT, "built %d kernels for %s BS%d SEQ%d W_%sA_FP16 (%s) into %s%n", n, model, batch, seq, w, arch.smName(), cache.root());
+                int n = LayerBench.build(cache, arch, model, batch, seq, layer.weights(), layer.acts(), st);
+                out.printf(Locale.ROOT, "built %d kernels for %s BS%d SEQ%d %s (%s) into %s%n", n, model, batch, seq, layer.label(), arch.smName(), cache.root());
             } catch (IllegalArgumentException e) {
-                out.printf(Locale.ROOT, "n/a: %s BS%d SEQ%d W_%sA_FP16: %s%n", model, batch, seq, w, e.getMessage());
+                out.printf(Locale.ROOT, "n/a: %s BS%d SEQ%d %s: %s%n", model, batch, seq, layer.label(), e.getMessage());
             } catch (KernelBuildException e) {
                 throw new UserError(UserError.RUN_FAILURE, e.getMessage());
             }

@@ -3,6 +3,7 @@ package org.ladderae.executor;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ladderae.formats.ActivationFormat;
 import org.ladderae.formats.GroupQuantizer;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.kernels.GemmRunner;
@@ -14,6 +15,7 @@ import org.ladderae.kernels.TargetArch;
 import org.ladderae.kernels.WeightFormat;
 import org.ladderae.models.LlmLayers;
 import org.ladderae.models.ModelGraph;
+import org.ladderae.models.Op;
 import org.ladderae.models.reference.DenseTensor;
 import org.ladderae.models.reference.LayerComparison;
 import org.ladderae.models.reference.ReferenceExecutor;
@@ -43,19 +45,24 @@ public final class LayerBench {
     }
 
     /** A measured point; timing and memory are null when the check failed (the layer is not timed). */
-    public record Result(String model, int batch, int seq, WeightFormat weights, GemvStage stage, Check check, TimingStats timing,
+    public record Result(String model, int batch, int seq, WeightFormat weights, ActivationFormat acts, GemvStage stage, Check check, TimingStats timing,
                          LayerExecutor.Memory memory, long weightBytes, boolean fullOutputFinite, List<String> launches) {
         public boolean ok() { return check.passed() && timing != null && fullOutputFinite; }
     }
 
     /** The layer graph of a model name ("llama" or "bloom"), full size or small, with linears in {@code w} (whole-row scales where the format has scales). */
     public static ModelGraph graph(String model, boolean full, int batch, int seq, WeightFormat w) {
+        return graph(model, full, batch, seq, w, ActivationFormat.FP16);
+    }
+
+    /** {@link #graph(String, boolean, int, int, WeightFormat)} with every linear's activations quantised to {@code a} (a W_xA_y layer). */
+    public static ModelGraph graph(String model, boolean full, int batch, int seq, WeightFormat w, ActivationFormat a) {
         ModelGraph g = switch (model) {
             case "llama" -> full ? LlmLayers.llama2_70b(batch, seq) : LlmLayers.llamaSmall(batch, seq);
             case "bloom" -> full ? LlmLayers.bloom176b(batch, seq) : LlmLayers.bloomSmall(batch, seq);
             default -> throw new IllegalArgumentException("the layer executor runs llama or bloom, not '" + model + "'");
         };
-        return g.withLinearFormat(w, GroupQuantizer.WHOLE_ROW);
+        return g.withLinearFormat(w, GroupQuantizer.WHOLE_ROW).withActivationFormat(a);
     }
 
     /** Runs {@code g} (small) on the GPU with seeded weights and compares with the reference on the same decoded weights. */
@@ -74,15 +81,21 @@ public final class LayerBench {
     /** Checks the small layer, then times the full-size one (see the class comment). */
     public static Result measure(CudaContext ctx, KernelCache cache, GemvRunner gemv, GemmRunner gemm, String model, int batch, int seq,
                                  WeightFormat w, GemvStage stage, long seed) {
-        ModelGraph full = graph(model, true, batch, seq, w);
+        return measure(ctx, cache, gemv, gemm, model, batch, seq, w, ActivationFormat.FP16, stage, seed);
+    }
+
+    /** {@link #measure} of the W_{@code w}A_{@code a} layer. */
+    public static Result measure(CudaContext ctx, KernelCache cache, GemvRunner gemv, GemmRunner gemm, String model, int batch, int seq,
+                                 WeightFormat w, ActivationFormat a, GemvStage stage, long seed) {
+        ModelGraph full = graph(model, true, batch, seq, w, a);
         try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, full, stage, new LayerExecutor.Weights.DeviceRandom(seed), Map.of())) {
-            ModelGraph small = graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w);
+            ModelGraph small = graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w, a);
             Check check = check(ctx, cache, gemv, gemm, small, stage, ex.choices(), seed);
-            if (!check.passed()) return new Result(model, batch, seq, w, stage, check, null, null, ex.weightBytes(), false, ex.launchNames());
+            if (!check.passed()) return new Result(model, batch, seq, w, a, stage, check, null, null, ex.weightBytes(), false, ex.launchNames());
             TimingStats t = ex.time();
             LayerExecutor.Memory mem = ex.memory();
             boolean finite = ex.output().allFinite();
-            return new Result(model, batch, seq, w, stage, check, t, mem, ex.weightBytes(), finite, ex.launchNames());
+            return new Result(model, batch, seq, w, a, stage, check, t, mem, ex.weightBytes(), finite, ex.launchNames());
         }
     }
 
@@ -92,13 +105,18 @@ public final class LayerBench {
      * Returns how many distinct kernels were built or found. IllegalArgumentException when the point has no kernel.
      */
     public static int build(KernelCache cache, TargetArch arch, String model, int batch, int seq, WeightFormat w, GemvStage stage) {
+        return build(cache, arch, model, batch, seq, w, ActivationFormat.FP16, stage);
+    }
+
+    /** {@link #build} of the W_{@code w}A_{@code a} layer. */
+    public static int build(KernelCache cache, TargetArch arch, String model, int batch, int seq, WeightFormat w, ActivationFormat a, GemvStage stage) {
         cache.cubin(KernelSource.fromClasspath(LayerExecutor.OPS_SOURCE), arch, LayerExecutor.OPS_FLAGS);
         Map<String, LinearChoice> full = new java.util.HashMap<>();
-        LayerPlan fp = LayerPlan.lower(graph(model, true, batch, seq, w));
+        LayerPlan fp = LayerPlan.lower(graph(model, true, batch, seq, w, a));
         for (LayerPlan.Linear l : fp.linears()) full.put(l.name(), LinearChoice.select(l, fp.rows(), stage, arch, null));
         java.util.Set<Object> configs = new java.util.LinkedHashSet<>();
         for (LinearChoice c : full.values()) configs.add(c.usesGemm() ? c.gemm().withShape(1, c.gemm().bn(), c.gemm().k()) : c.gemv());
-        LayerPlan sp = LayerPlan.lower(graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w));
+        LayerPlan sp = LayerPlan.lower(graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w, a));
         for (LayerPlan.Linear l : sp.linears())
             for (LinearChoice like : java.util.Arrays.asList(full.get(l.name()), null)) {
                 LinearChoice c = LinearChoice.select(l, sp.rows(), stage, arch, like);
@@ -111,8 +129,25 @@ public final class LayerBench {
         return configs.size() + 1;
     }
 
-    /** "W_INT4A_FP16" of a graph's linears. */
+    /**
+     * Why the W_{@code w}A_{@code a} layer has no kernel for some linear at this batch and sequence (the message
+     * {@link #measure} would fail with), or null when every linear has one. CPU only: lowers the full-size graph and
+     * selects the kernels as on an H100 (whether a kernel exists does not depend on the card).
+     */
+    public static String whyNoKernel(String model, int batch, int seq, WeightFormat w, ActivationFormat a, GemvStage stage) {
+        try {
+            LayerPlan p = LayerPlan.lower(graph(model, true, batch, seq, w, a));
+            for (LayerPlan.Linear l : p.linears()) LinearChoice.select(l, p.rows(), stage, TargetArch.forComputeCapability(9, 0), null);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** "W_INT4A_FP16" of a graph's linears (the activation format from its quantising ops, FP16 without). */
     static String formatLabel(ModelGraph g) {
-        return "W_" + g.linears().get(0).format() + "A_FP16";
+        ActivationFormat a = g.ops().stream().filter(op -> op instanceof Op.QuantizeActivations).map(op -> ((Op.QuantizeActivations) op).format())
+                .findFirst().orElse(ActivationFormat.FP16);
+        return "W_" + g.linears().get(0).format() + "A_" + a;
     }
 }

@@ -70,6 +70,9 @@ public final class LayerExecutor implements AutoCloseable {
     private final CudaModule ops;
     private final Map<String, DeviceBuffer> acts = new LinkedHashMap<>();
     private final Map<String, DeviceBuffer> params = new HashMap<>();
+    /** Per-row FP32 activation scales and INT32 code sums of the integer-quantised activation buffers, by buffer name. */
+    private final Map<String, DeviceBuffer> rowScales = new HashMap<>();
+    private final Map<String, DeviceBuffer> codeSums = new HashMap<>();
     private final List<DeviceBuffer> owned = new ArrayList<>();
     private final List<Runnable> launches = new ArrayList<>();
     private final List<String> launchNames = new ArrayList<>();
@@ -92,7 +95,13 @@ public final class LayerExecutor implements AutoCloseable {
         this.usedBefore = usedBytes();
         this.ops = cache.load(context, KernelSource.fromClasspath(OPS_SOURCE), OPS_FLAGS);
         try {
-            for (LayerPlan.BufferSpec b : plan.buffers().values()) acts.put(b.name(), alloc(b.bytes()));
+            for (LayerPlan.BufferSpec b : plan.buffers().values()) {
+                acts.put(b.name(), alloc((b.bytes() + 3) / 4 * 4));   // whole words: the run's poisoning fills them all
+                if (b.layout().hasRowScales()) {
+                    rowScales.put(b.name(), alloc(4L * b.rows()));
+                    codeSums.put(b.name(), alloc(4L * b.rows()));
+                }
+            }
             TargetArch arch = TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());
             for (LayerPlan.Linear l : plan.linears()) choices.put(l.name(), LinearChoice.select(l, plan.rows(), stage, arch, like.get(l.name())));
             long ws = 16;
@@ -131,8 +140,17 @@ public final class LayerExecutor implements AutoCloseable {
             a = n.sumOut() == null ? a.i64(0) : a.buffer(acts.get(n.sumOut()));
             a = a.buffer(w);
             if (!n.rms()) a = n.bias() == null ? a.i64(0) : a.buffer(param(n.bias(), n.width(), master, 0, 0.1, seed));
-            a = a.buffer(acts.get(n.out())).i32(n.width()).f32((float) n.eps());
-            add(n.name(), kernel(n.rms() ? "add_rmsnorm" : "add_layernorm"), LaunchConfig.of1d(rows, 256), a);
+            String kernelName = n.rms() ? "add_rmsnorm" : "add_layernorm";
+            if (layout(n.out()) == ActivationLayout.FP16) {
+                a = a.buffer(acts.get(n.out())).i32(n.width()).f32((float) n.eps());
+            } else {
+                a = quantOutput(a.i32(n.width()).f32((float) n.eps()), n.out());
+                kernelName += "_quant";
+            }
+            add(n.name(), kernel(kernelName), LaunchConfig.of1d(rows, 256), a);
+        } else if (step instanceof LayerPlan.Quantize q) {
+            add(q.name(), kernel("quantize_rows"), LaunchConfig.of1d(rows, 256),
+                    quantOutput(KernelArgs.of().buffer(act(q.x())).i32(q.x().ld()).i32(q.x().colOffset()).i32(q.width()), q.out()));
         } else if (step instanceof LayerPlan.Linear l) {
             buildLinear(l, gemv, gemm, workspace, master, seed);
         } else if (step instanceof LayerPlan.Rotary r) {
@@ -144,10 +162,12 @@ public final class LayerExecutor implements AutoCloseable {
         } else if (step instanceof LayerPlan.SiluGate sg) {
             if (sg.width() % 2 != 0 || sg.gate().colOffset() % 2 != 0 || sg.up().colOffset() % 2 != 0 || sg.gate().ld() % 2 != 0 || sg.up().ld() % 2 != 0)
                 throw new IllegalArgumentException(sg.name() + ": SiLU gate needs even widths and offsets (half2 loads)");
-            add(sg.name(), kernel("silu_gate"), elementwise((long) rows * sg.width() / 2),
-                    KernelArgs.of().buffer(act(sg.gate())).i32(sg.gate().ld()).i32(sg.gate().colOffset())
-                            .buffer(act(sg.up())).i32(sg.up().ld()).i32(sg.up().colOffset())
-                            .buffer(acts.get(sg.out())).i32(rows).i32(sg.width()));
+            KernelArgs a = KernelArgs.of().buffer(act(sg.gate())).i32(sg.gate().ld()).i32(sg.gate().colOffset())
+                    .buffer(act(sg.up())).i32(sg.up().ld()).i32(sg.up().colOffset());
+            if (layout(sg.out()) == ActivationLayout.FP16)
+                add(sg.name(), kernel("silu_gate"), elementwise((long) rows * sg.width() / 2), a.buffer(acts.get(sg.out())).i32(rows).i32(sg.width()));
+            else   // one block per row: the quantiser needs the row's absmax before it writes
+                add(sg.name(), kernel("silu_gate_quant"), LaunchConfig.of1d(rows, 256), quantOutput(a.i32(sg.width()), sg.out()));
         } else if (step instanceof LayerPlan.Gelu ge) {
             add(ge.name(), kernel("linear_epilogue"), elementwise((long) rows * ge.width()),
                     KernelArgs.of().buffer(act(ge.x())).i32(ge.x().ld()).buffer(acts.get(ge.out())).i32(ge.width()).i32(rows).i32(ge.width())
@@ -167,18 +187,27 @@ public final class LayerExecutor implements AutoCloseable {
         LinearChoice c = choices.get(l.name());
         DeviceBuffer in = act(l.input()), out = acts.get(l.out());
         StackedWeights sw = stored != null ? StackedWeights.ofStored(l, stored, master) : master == null ? null : StackedWeights.of(l, master);
+        boolean intActs = LinearChoice.integerActivations(l);
         double amp = Math.sqrt(3.0 / k);
         DeviceBuffer scale = null, zero = null, rowSum = null, bias = null;
-        DeviceBuffer g = out;   // what the GEMV/GEMM writes: out itself, or a scratch with N padded to the GEMM tile
+        DeviceBuffer g = out;   // what the GEMV/GEMM writes: out itself, or a scratch with N padded to the GEMM tile (or INT32 sums)
         if (c.usesGemm()) {
-            DeviceBuffer w = weightBuffer(c.gemm().weightBytes(), sw == null ? null : sw.gemmWeights(c.paddedN(), c.gemm().path()), l.format(), amp, seed ^ l.name().hashCode());
-            if (c.paddedN() != n) g = alloc(2L * rows * c.paddedN());
+            long wBytes = c.gemm().weightBytes();
+            DeviceBuffer w = weightBuffer(wBytes, sw == null ? null : sw.gemmWeights(c.paddedN(), l.acts(), c.gemm().path()), l.format(), amp, seed ^ l.name().hashCode());
+            if (sw == null && l.format() == WeightFormat.MXFP8) {
+                // The elements' random E5M2 bytes also filled the exponent tail; exponents 2^0 keep the outputs finite.
+                long elements = (long) c.paddedN() * k;
+                launchFill("fill_u8", w, KernelArgs.of().buffer(w).i64(elements).i64(wBytes - elements).i32(127), wBytes - elements);
+            }
+            if (c.paddedN() != n || intActs) g = alloc(2L * rows * c.paddedN());
             if (Op.Linear.hasGroupScales(l.format())) {
                 scale = upload(sw != null ? sw.rowScales() : constant(n, randomScale(l.format(), amp)));
                 if (l.format().isUnsignedInt()) {
                     zero = upload(sw != null ? sw.rowZeros() : constant(n, randomZero(l.format())));
-                    rowSum = alloc(4L * rows);
-                    add(l.name() + ".rowsum", kernel("row_sum"), LaunchConfig.of1d(rows, 256), KernelArgs.of().buffer(in).i32(k).buffer(rowSum));
+                    if (!intActs) {
+                        rowSum = alloc(4L * rows);
+                        add(l.name() + ".rowsum", kernel("row_sum"), LaunchConfig.of1d(rows, 256), KernelArgs.of().buffer(in).i32(k).buffer(rowSum));
+                    }
                 }
                 weightBytes += (zero == null ? 2L : 4L) * n;
             }
@@ -190,7 +219,14 @@ public final class LayerExecutor implements AutoCloseable {
             long wBytes = cfg.launch().tensorCores() ? (long) LinearChoice.roundUp(n, 8) * k * l.format().bits() / 8 : (long) n * k * l.format().bits() / 8;
             DeviceBuffer w = weightBuffer(wBytes, sw == null ? null : sw.gemvWeights(cfg), l.format(), amp, seed ^ l.name().hashCode());
             DeviceBuffer aux;
-            if (sw != null) {
+            if (intActs) {
+                // The integer GEMV takes raw codes (aux unused); the whole-row scale and zero go to the dequantising epilogue.
+                aux = alloc(16);
+                scale = upload(sw != null ? sw.rowScales() : constant(n, randomScale(l.format(), amp)));
+                zero = upload(sw != null ? sw.rowZeros() : constant(n, randomZero(l.format())));
+                weightBytes += 4L * n;
+                g = alloc((long) cfg.outputElementBytes() * rows * n);
+            } else if (sw != null) {
                 aux = upload(sw.gemvAux(cfg));
             } else if (cfg.grouped()) {
                 aux = alloc(4L * n * cfg.groups(k));
@@ -203,14 +239,22 @@ public final class LayerExecutor implements AutoCloseable {
                 aux = alloc(16);
             }
             weightBytes += aux.bytes() > 16 ? aux.bytes() : 0;
-            launches.add(gemv.prepare(cfg, in, w, aux, out, n, k));
+            launches.add(gemv.prepare(cfg, in, w, aux, g, n, k));
             launchNames.add(l.name() + " (" + org.ladderae.kernels.GemvKernels.spec(cfg).kernelName() + ")");
         }
         if (l.hasBias()) {
             bias = upload(sw != null ? sw.biasFp16() : randomHalves(n, 0, 0.1, seed ^ 0xb1a5));
             weightBytes += 2L * n;
         }
-        if (c.needsEpilogue(l)) {
+        if (intActs) {
+            // (sum of codes - zero * sum of activation codes) * weight scale * activation scale (+ bias) (+ GeLU).
+            int ldg = c.usesGemm() ? c.paddedN() : n;
+            KernelArgs a = KernelArgs.of().buffer(g).i32(ldg).buffer(out).i32(n).i32(rows).i32(n).buffer(scale).buffer(zero)
+                    .buffer(rowScales.get(l.input().buffer())).buffer(codeSums.get(l.input().buffer()));
+            a = bias == null ? a.i64(0) : a.buffer(bias);
+            add(l.name() + ".dequantize", kernel(c.usesGemm() ? "dequant_epilogue_f16" : "dequant_epilogue_i32"), elementwise((long) rows * n),
+                    a.i32(l.gelu() ? 1 : 0));
+        } else if (c.needsEpilogue(l)) {
             KernelArgs a = KernelArgs.of().buffer(g).i32(c.paddedN()).buffer(out).i32(n).i32(rows).i32(n);
             a = scale == null ? a.i64(0) : a.buffer(scale);
             a = zero == null ? a.i64(0) : a.buffer(zero);
@@ -278,6 +322,9 @@ public final class LayerExecutor implements AutoCloseable {
             if (m != null) for (double v : m.values()) if (v != 1) throw new IllegalArgumentException("attention mask with padding: the GPU executor takes all-ones masks only");
         }
         for (Map.Entry<String, DeviceBuffer> e : acts.entrySet()) if (!plan.inputs().contains(e.getKey())) e.getValue().fill16(HalfPrecision.POISON);
+        // FP32 NaN scales and sums far off any code sum: a quantiser that skips a row cannot pass unnoticed.
+        for (DeviceBuffer b : rowScales.values()) b.fill32(0x7FC00000);
+        for (DeviceBuffer b : codeSums.values()) b.fill32(0x7FC00000);
         for (String in : plan.inputs()) {
             DenseTensor x = inputs.get(in);
             if (x == null) throw new IllegalArgumentException("no value for input " + in);
@@ -337,6 +384,16 @@ public final class LayerExecutor implements AutoCloseable {
     }
 
     private DeviceBuffer act(LayerPlan.View v) { return acts.get(v.buffer()); }
+
+    private ActivationLayout layout(String buffer) { return plan.buffers().get(buffer).layout(); }
+
+    /** The trailing arguments of the quantising kernels: codes, row scales, code sums (null without), layout code. */
+    private KernelArgs quantOutput(KernelArgs a, String buffer) {
+        ActivationLayout layout = layout(buffer);
+        a = a.buffer(acts.get(buffer));
+        a = layout.hasRowScales() ? a.buffer(rowScales.get(buffer)).buffer(codeSums.get(buffer)) : a.i64(0).i64(0);
+        return a.i32(layout.kernelCode());
+    }
 
     private DeviceBuffer alloc(long bytes) {
         DeviceBuffer b = context.allocate(bytes);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ladderae.formats.ActivationFormat;
 import org.ladderae.kernels.WeightFormat;
 import org.ladderae.models.DType;
 import org.ladderae.models.ModelGraph;
@@ -36,9 +37,11 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
 
     public int rows() { return batch * seq; }
 
-    /** An FP16 activation buffer [rows][width]. */
-    public record BufferSpec(String name, int rows, int width) {
-        public long bytes() { return 2L * rows * width; }
+    /** An activation buffer [rows][width]: FP16, or activations quantised for the linear that reads them. */
+    public record BufferSpec(String name, int rows, int width, ActivationLayout layout) {
+        public BufferSpec(String name, int rows, int width) { this(name, rows, width, ActivationLayout.FP16); }
+
+        public long bytes() { return layout.bytes(rows, width); }
     }
 
     /**
@@ -55,16 +58,20 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
         String name();
     }
 
-    /** RMSNorm or LayerNorm of x (+ residual, stored to {@code sumOut} when given) into {@code out}. */
+    /**
+     * RMSNorm or LayerNorm of x (+ residual, stored to {@code sumOut} when given) into {@code out}; when {@code out} is
+     * a quantised buffer the norm kernel quantises its FP16 result on the way out (no FP16 copy is stored).
+     */
     public record Norm(String name, boolean rms, View x, View residual, String sumOut, String weight, String bias, String out,
                        int width, double eps) implements Step {}
 
     /**
      * One (fused) linear: out[rows][nTotal] = input x [W_0; W_1; ...]^T (+ bias) (+ GeLU). {@code members} are the
-     * graph's linears in stacking order; their biases, when present, stack the same way.
+     * graph's linears in stacking order; their biases, when present, stack the same way. {@code acts} is the format of
+     * the activations it reads (a quantised buffer unless FP16).
      */
     public record Linear(String name, List<Op.Linear> members, View input, String out, int nTotal, int k,
-                         WeightFormat format, int groupSize, boolean hasBias, boolean gelu) implements Step {
+                         WeightFormat format, int groupSize, boolean hasBias, boolean gelu, ActivationFormat acts) implements Step {
         /** Column where member i's outputs start. */
         public int offsetOf(int i) {
             int off = 0;
@@ -80,7 +87,11 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
     public record Attention(String name, View q, View k, View v, String out, int heads, int kvHeads, int headDim, boolean causal,
                             double[] alibiSlopes) implements Step {}
 
+    /** silu(gate) * up into {@code out}; a quantised {@code out} makes the kernel quantise its FP16 result (as {@link Norm}). */
     public record SiluGate(String name, View gate, View up, String out, int width) implements Step {}
+
+    /** An FP16 view quantised into the buffer {@code out} (whose layout says how), where no producer could fuse it. */
+    public record Quantize(String name, View x, String out, int width) implements Step {}
 
     public record Gelu(String name, View x, String out, int width) implements Step {}
 
@@ -108,6 +119,7 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
             inputs.add(t.name());
         }
         List<Step> steps = new ArrayList<>();
+        Map<String, ActivationFormat> quantized = new HashMap<>();   // quantised tensor -> its format
         List<Op> ops = g.ops();
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
@@ -123,8 +135,9 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
                 int nTotal = members.stream().mapToInt(Op.Linear::n).sum();
                 BufferSpec out = buffer(buffers, outName, rows, nTotal);
                 View in = contiguous(views, first.input(), first);
+                ActivationFormat acts = quantized.getOrDefault(first.input(), ActivationFormat.FP16);
                 Linear step = new Linear(String.join("+", members.stream().map(Op.Linear::name).toList()), List.copyOf(members), in, out.name(),
-                        nTotal, first.k(), first.format(), first.groupSize(), first.bias() != null, gelu);
+                        nTotal, first.k(), first.format(), first.groupSize(), first.bias() != null, gelu, acts);
                 steps.add(step);
                 if (gelu) views.put(outName, View.whole(out));
                 else for (int m = 0; m < members.size(); m++)
@@ -185,6 +198,29 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
                 BufferSpec out = buffer(buffers, sg.output(), rows, gate.width());
                 views.put(sg.output(), View.whole(out));
                 steps.add(new SiluGate(sg.name(), gate, up, out.name(), gate.width()));
+            } else if (op instanceof Op.QuantizeActivations qa) {
+                View x = contiguous(views, qa.input(), op);
+                if (x.width() % 32 != 0) throw unsupported(op, "width " + x.width() + " is not a multiple of 32 (the quantisers' block)");
+                if ((long) x.width() * ActivationFormat.INT8.maxCode() >= 1 << 24)
+                    throw unsupported(op, "width " + x.width() + ": the row's code sum would not be exact in the kernels' FP32 reduction");
+                BufferSpec q = new BufferSpec(qa.output(), rows, x.width(), ActivationLayout.of(qa.format(), rows));
+                if (buffers.containsKey(q.name())) throw new IllegalArgumentException("tensor " + q.name() + " is written twice");
+                buffers.put(q.name(), q);
+                views.put(qa.output(), View.whole(q));
+                quantized.put(qa.output(), qa.format());
+                // Fuse into the producer when it is the step just lowered, wrote the whole FP16 tensor, and nothing else reads it:
+                // the producer's kernel then quantises its result and the FP16 tensor is never stored.
+                boolean soleReader = readers.getOrDefault(qa.input(), 0) == 1 && !g.outputs().contains(qa.input());
+                Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+                if (soleReader && last instanceof Norm n && n.out().equals(x.buffer())) {
+                    steps.set(steps.size() - 1, new Norm(n.name(), n.rms(), n.x(), n.residual(), n.sumOut(), n.weight(), n.bias(), q.name(), n.width(), n.eps()));
+                    buffers.remove(x.buffer());
+                } else if (soleReader && last instanceof SiluGate sg && sg.out().equals(x.buffer())) {
+                    steps.set(steps.size() - 1, new SiluGate(sg.name(), sg.gate(), sg.up(), q.name(), sg.width()));
+                    buffers.remove(x.buffer());
+                } else {
+                    steps.add(new Quantize(qa.name(), x, q.name(), x.width()));
+                }
             } else if (op instanceof Op.Gelu ge) {
                 if (!ge.tanh()) throw unsupported(op, "exact (erf) GeLU; the kernels have BLOOM's tanh form");
                 View x = contiguous(views, ge.input(), op);

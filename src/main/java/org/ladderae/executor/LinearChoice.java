@@ -1,5 +1,6 @@
 package org.ladderae.executor;
 
+import org.ladderae.formats.ActivationFormat;
 import org.ladderae.formats.GroupQuantizer;
 import org.ladderae.kernels.ActFormat;
 import org.ladderae.kernels.GemmConfig;
@@ -16,6 +17,10 @@ import org.ladderae.models.Op;
  * scales inside the kernel) or the tensor-core GEMM (M > 16). The GEMM multiplies raw weight codes (as the
  * artifact's kernels do); a format with scales (INT4, NF4) is then only possible with one scale and zero point per
  * output row, which {@code linear_epilogue} applies as (G - zero * rowsum(A)) * scale. Exactly one of gemv/gemm is set.
+ * <p>Quantised activations ({@link LayerPlan.Linear#acts}): INT8/INT4 run the integer GEMV (INTx weights; INT32
+ * output) or the INT8 GEMM where {@link GemmKernels#supports} has the pair, both over raw codes with whole-row weight
+ * scales, dequantised by {@code dequant_epilogue_*}; MXFP8 runs the W_MXFP8 GEMV on the decoded FP16 values
+ * ({@link ActivationLayout#MXFP8_AS_FP16}) or the MXFP8 x MXFP8 GEMM.
  *
  * @param paddedN N rounded up to the GEMM tile (the extra weight rows are zero codes and their outputs are dropped)
  */
@@ -24,11 +29,14 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
 
     /** Whether the epilogue kernel must run after the GEMV/GEMM (bias, GeLU, row scales, or a padded N). */
     public boolean needsEpilogue(LayerPlan.Linear l) {
-        return l.hasBias() || l.gelu() || (usesGemm() && (paddedN != l.nTotal() || Op.Linear.hasGroupScales(l.format())));
+        return l.hasBias() || l.gelu() || integerActivations(l) || (usesGemm() && (paddedN != l.nTotal() || Op.Linear.hasGroupScales(l.format())));
     }
 
     /** Whether the epilogue needs the row sums of A (the zero-point term of INTx weights on the GEMM). */
     public boolean needsRowSums(LayerPlan.Linear l) { return usesGemm() && l.format().isUnsignedInt(); }
+
+    /** Whether the kernel multiplies integer activation codes (the dequantising epilogue then applies both scales). */
+    public static boolean integerActivations(LayerPlan.Linear l) { return l.acts().isInt(); }
 
     /**
      * The kernel for {@code l} at {@code rows}; {@code like}, when given, is the choice made for the same linear of
@@ -36,6 +44,7 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
      * IllegalArgumentException with the reason when no kernel takes the format at this M.
      */
     public static LinearChoice select(LayerPlan.Linear l, int rows, GemvStage stage, TargetArch arch, LinearChoice like) {
+        if (l.acts() != ActivationFormat.FP16) return selectQuantized(l, rows, stage, arch, like);
         WeightFormat w = l.format();
         int n = l.nTotal(), k = l.k();
         boolean grouped = Op.Linear.hasGroupScales(w);
@@ -71,6 +80,75 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
         int padded = roundUp(n, 128);
         GemmConfig c = GemmKernels.forShape(f, GemmConfig.Format.FP16, rows, padded, k, arch);
         return new LinearChoice(null, c, padded);
+    }
+
+    /** {@link #select} for a linear reading quantised activations (see the class comment). */
+    private static LinearChoice selectQuantized(LayerPlan.Linear l, int rows, GemvStage stage, TargetArch arch, LinearChoice like) {
+        WeightFormat w = l.format();
+        ActivationFormat a = l.acts();
+        int n = l.nTotal(), k = l.k();
+        String pair = "W_" + w + "A_" + a;
+        if (a == ActivationFormat.MXFP8 && w != WeightFormat.MXFP8)
+            throw new IllegalArgumentException(l.name() + ": MXFP8 activations pair with MXFP8 weights only, not " + pair);
+        if (a.isInt()) {
+            ActFormat gemvActs = a == ActivationFormat.INT8 ? ActFormat.INT8 : ActFormat.INT4;
+            if (!gemvActs.accepts(w)) throw new IllegalArgumentException(l.name() + ": no Ladder kernel takes " + pair);
+            // The integer kernels take raw codes; the epilogue applies one weight scale and zero point per output row.
+            if (l.groupSize() != GroupQuantizer.WHOLE_ROW)
+                throw new IllegalArgumentException(l.name() + ": " + pair + " applies one weight scale per output row (group size -1), not groups of " + l.groupSize());
+        }
+        if (rows <= GemvConfig.MAX_M) {
+            // MXFP8: the W_MXFP8 GEMV on the decoded FP16 activations (no MXFP8-activation GEMV exists).
+            ActFormat gemvActs = a == ActivationFormat.INT8 ? ActFormat.INT8 : a == ActivationFormat.INT4 ? ActFormat.INT4 : ActFormat.FP16;
+            GemvConfig c;
+            if (like != null && like.gemv() != null && like.gemv().m() == rows && fits(like.gemv(), n, k)) c = like.gemv();
+            else if (stage == GemvStage.HOLISTIC) c = GemvKernels.holistic(w, gemvActs, rows, n, k);
+            else c = GemvConfig.of(w, gemvActs, rows, stage);
+            if (a.isInt() && !c.int32Output()) c = c.withInt32Output();
+            c.validateShape(n, k);
+            return new LinearChoice(c, null, n);
+        }
+        if (stage != GemvStage.HOLISTIC)
+            throw new IllegalArgumentException(l.name() + ": M = " + rows + " runs on the GEMM, which has no Figure 13 stages (only the holistic kernel)");
+        GemmConfig.Format gw = gemmWeights(w, a), ga = gemmActs(a);
+        if (gw == null || ga == null || !GemmKernels.supports(gw, ga))
+            throw new IllegalArgumentException(l.name() + ": no GEMM kernel takes " + pair + " (M = " + rows + " > " + GemvConfig.MAX_M
+                    + " needs the GEMM); GEMM pairs: " + GemmKernels.supportedPairs());
+        if (w == WeightFormat.INT8)
+            throw new IllegalArgumentException(l.name() + ": " + pair + " on the GEMM: its INT8 x INT8 kernel writes the INT32 sums as FP16, which "
+                    + "overflows (65504) at K = " + k + " for per-token INT8 activations and 8-bit weight codes; it needs an INT32 output");
+        if (!StackedWeights.hasGemmLayout(w, a))
+            throw new IllegalArgumentException(l.name() + ": the layer executor has no GEMM weight layout for " + pair + " yet");
+        if (like != null && like.gemm() != null) {
+            int padded = roundUp(n, like.gemm().bn());
+            try {
+                return new LinearChoice(null, like.gemm().withShape(rows, padded, k), padded);
+            } catch (IllegalArgumentException e) {
+                // K of the small layer does not divide into the full-size kernel's split-K: its own choice below.
+            }
+        }
+        int padded = roundUp(n, 128);
+        return new LinearChoice(null, GemmKernels.forShape(gw, ga, rows, padded, k, arch), padded);
+    }
+
+    /** The GEMM's storage format for weights {@code w} beside activations {@code a}, or null when it has none. */
+    private static GemmConfig.Format gemmWeights(WeightFormat w, ActivationFormat a) {
+        return switch (w) {
+            case INT8 -> GemmConfig.Format.INT8;
+            case INT4 -> GemmConfig.Format.INT4;
+            case INT1 -> GemmConfig.Format.INT1;
+            case MXFP8 -> GemmConfig.Format.MXFP8;
+            default -> null;
+        };
+    }
+
+    /** The GEMM's activation format for quantised activations; null for INT4 (no INT4-activation GEMM format here). */
+    private static GemmConfig.Format gemmActs(ActivationFormat a) {
+        return switch (a) {
+            case INT8 -> GemmConfig.Format.INT8;
+            case MXFP8 -> GemmConfig.Format.MXFP8;
+            default -> null;
+        };
     }
 
     private static boolean fits(GemvConfig c, int n, int k) {

@@ -1,6 +1,7 @@
 package org.ladderae.executor;
 
 import java.util.Map;
+import org.ladderae.formats.ActivationFormat;
 import org.ladderae.formats.BitPacking;
 import org.ladderae.formats.Fp16;
 import org.ladderae.kernels.GemmWeightLayout;
@@ -83,22 +84,52 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
         return new byte[16];
     }
 
-    /** W as the GEMM kernel of {@code path} reads it (the TMA kernel's packed weights in the wgmma fragment order). */
-    public byte[] gemmWeights(int paddedN, org.ladderae.kernels.GemmConfig.Path path) {
-        byte[] w = gemmWeights(paddedN);
+    /**
+     * W as the GEMM kernel of {@code path} beside activations {@code acts} reads it: the mma layout, reordered into the
+     * wgmma fragment order for the TMA kernel's packed weights.
+     */
+    public byte[] gemmWeights(int paddedN, ActivationFormat acts, org.ladderae.kernels.GemmConfig.Path path) {
+        byte[] w = gemmWeights(paddedN, acts);
         if (path != org.ladderae.kernels.GemmConfig.Path.WGMMA_TMA || format == WeightFormat.FP16) return w;
         return GemmWeightLayout.wgmmaFragmentOrder(w, paddedN, k, format.bits());
     }
 
-    /** W as the mma / cp.async-wgmma GEMM kernels read it, rows padded with zero codes to {@code paddedN}. */
-    public byte[] gemmWeights(int paddedN) {
+    /** W as the GEMM kernel with FP16 activations reads it, rows padded with zero codes to {@code paddedN}. */
+    public byte[] gemmWeights(int paddedN) { return gemmWeights(paddedN, ActivationFormat.FP16); }
+
+    /** Whether {@link #gemmWeights(int, ActivationFormat)} knows the GEMM's layout for this pair. */
+    public static boolean hasGemmLayout(WeightFormat w, ActivationFormat a) {
+        return switch (a) {
+            case FP16 -> w == WeightFormat.FP16 || w == WeightFormat.INT4 || w == WeightFormat.NF4 || w == WeightFormat.FP8_E5M2;
+            case INT8 -> w == WeightFormat.INT1;
+            case MXFP8 -> w == WeightFormat.MXFP8;
+            case INT4 -> false;
+        };
+    }
+
+    /**
+     * W as the GEMM kernel beside activations {@code acts} reads it, rows padded to {@code paddedN} with zero codes
+     * (and, for MXFP8, exponent 127 = 2^0, so the padded outputs are zeros).
+     */
+    public byte[] gemmWeights(int paddedN, ActivationFormat acts) {
+        if (!hasGemmLayout(format, acts)) throw new IllegalArgumentException("no GEMM layout for W_" + format + "A_" + acts);
         int[] padded = java.util.Arrays.copyOf(codes, paddedN * k);
+        if (format == WeightFormat.MXFP8) {
+            // The MXFP8 GEMM's W: E5M2 codes [N][K], then the E8M0 exponents [N][K/32] in the same buffer.
+            int blocks = k / 32;
+            byte[] out = BitPacking.pack(padded, 8);
+            out = java.util.Arrays.copyOf(out, out.length + paddedN * blocks);
+            java.util.Arrays.fill(out, paddedN * k, out.length, (byte) 127);
+            for (int i = 0; i < mxExponents.length; i++) out[paddedN * k + i] = (byte) mxExponents[i];
+            return out;
+        }
         return switch (format) {
             case FP16 -> BitPacking.pack(padded, 16);
             case INT4 -> GemmWeightLayout.int4ForMma(padded, paddedN, k);
             case NF4 -> GemmWeightLayout.nf4ForMma(padded, paddedN, k);
             case FP8_E5M2 -> GemmWeightLayout.bytePairsForMma(padded, paddedN, k);
-            default -> throw new IllegalArgumentException("no GEMM layout for W_" + format);
+            case INT1 -> GemmWeightLayout.int1ForMma(padded, paddedN, k);
+            default -> throw new IllegalStateException("no GEMM layout for W_" + format);
         };
     }
 

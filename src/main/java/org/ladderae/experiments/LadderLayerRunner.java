@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ladderae.executor.LayerBench;
+import org.ladderae.formats.ActivationFormat;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.kernels.GemmRunner;
 import org.ladderae.kernels.GemvRunner;
@@ -21,11 +22,12 @@ import org.ladderae.results.Measurement;
  * "bloom" one BLOOM-176B block, at the point's batch and sequence length. Each point is first checked on the small
  * layer of the same structure and format (same kernel configurations) against the double-precision reference, then
  * the full layer is timed; memory goes into the extras. What the executor cannot run is n/a with its reason:
- * other workloads, quantised activations (the executor keeps activations in FP16; the artifact's W_FP8A_FP8 is
- * E5M2 weights with FP16 activations, so it runs), and formats without a kernel at the point's M.
+ * other workloads, activation formats the executor does not quantise to (it has FP16, per-token INT8/INT4 and MXFP8;
+ * the artifact's W_FP8A_FP8 is E5M2 weights with FP16 activations), and formats without a kernel at the point's M
+ * (the executor's IllegalArgumentException names the missing kernel, e.g. no INT4-activation GEMM).
  */
 final class LadderLayerRunner implements LadderModelRunner {
-    private record Located(ModelPoint point, WeightFormat weights) implements LadderPointLoop.Located {
+    private record Located(ModelPoint point, WeightFormat weights, ActivationFormat acts) implements LadderPointLoop.Located {
         @Override public FormatPair series() { return point.formats(); }
         @Override public String workload() { return point.workload(); }
         @Override public String setting() { return point.setting(); }
@@ -43,7 +45,7 @@ final class LadderLayerRunner implements LadderModelRunner {
                 out[i] = Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), why);
                 rc.measurements().record(List.of(out[i]));
             } else {
-                runnable.add(new Located(p, weightFormat(p.formats().weights())));
+                runnable.add(new Located(p, weightFormat(p.formats().weights()), activationFormat(p.formats())));
                 where.add(i);
             }
         }
@@ -60,9 +62,24 @@ final class LadderLayerRunner implements LadderModelRunner {
             return "the Ladder layer executor runs the LLaMA and BLOOM layers, not " + p.workload();
         NumberFormat w = p.formats().weights(), a = p.formats().activations();
         if (weightFormat(w) == null) return "no Ladder kernel stores weights as " + w.label();
-        boolean fp16Acts = a == NumberFormat.FP16 || (w == NumberFormat.FP8 && a == NumberFormat.FP8);
-        if (!fp16Acts) return "the layer executor keeps activations in FP16; " + p.formats().label() + " needs activation quantisation between the ops, which it does not have";
-        return null;
+        ActivationFormat acts = activationFormat(p.formats());
+        if (acts == null)
+            return "the layer executor quantises activations to INT8, INT4 or MXFP8 only, not " + a.label() + " (" + p.formats().label() + ")";
+        return LayerBench.whyNoKernel(p.workload(), p.batch(), p.seq(), weightFormat(w), acts, p.stage());
+    }
+
+    /**
+     * The activations of a paper format pair as the executor stores them: FP16, the artifact's W_FP8A_FP8 (E5M2 weights,
+     * FP16 activations: EXPERIMENTS.md 2.2), per-token INT8/INT4, MXFP8; null for any other.
+     */
+    static ActivationFormat activationFormat(FormatPair f) {
+        if (f.activations() == NumberFormat.FP16 || (f.weights() == NumberFormat.FP8 && f.activations() == NumberFormat.FP8)) return ActivationFormat.FP16;
+        return switch (f.activations()) {
+            case INT8 -> ActivationFormat.INT8;
+            case INT4 -> ActivationFormat.INT4;
+            case MXFP8 -> ActivationFormat.MXFP8;
+            default -> null;
+        };
     }
 
     static WeightFormat weightFormat(NumberFormat f) { return LadderGemvPoints.weightFormat(f); }
@@ -83,7 +100,7 @@ final class LadderLayerRunner implements LadderModelRunner {
             if (cache.nvcc().isEmpty()) return;   // prebuilt kernels only: each point loads what it finds
             KernelCache.buildInParallel(todo, p -> {
                 try {
-                    LayerBench.build(cache, arch, p.point().workload(), p.point().batch(), p.point().seq(), p.weights(), p.point().stage());
+                    LayerBench.build(cache, arch, p.point().workload(), p.point().batch(), p.point().seq(), p.weights(), p.acts(), p.point().stage());
                 } catch (IllegalArgumentException e) {
                     // no kernel at this M: measure() reports it n/a
                 }
@@ -95,7 +112,7 @@ final class LadderLayerRunner implements LadderModelRunner {
             ModelPoint p = l.point();
             LayerBench.Result r;
             try {
-                r = LayerBench.measure(ctx, cache, gemv, gemm, p.workload(), p.batch(), p.seq(), l.weights(), p.stage(), rc.seed());
+                r = LayerBench.measure(ctx, cache, gemv, gemm, p.workload(), p.batch(), p.seq(), l.weights(), l.acts(), p.stage(), rc.seed());
             } catch (IllegalArgumentException e) {
                 return Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), e.getMessage());
             }

@@ -5,15 +5,20 @@ package org.ladderae.kernels;
  * M is compiled in (1..16) so the accumulators live in registers; N and K are run-time arguments.
  * {@code groupSize} adds per-group scales and zero points (weight = (decode(code) - zero) * scale):
  * {@link #NO_GROUPS}, a group of G elements along K, or {@link #WHOLE_ROW} — what quantised checkpoints
- * (GPTQ/AWQ-style INT4, QLoRA NF4) carry; the artifact itself used none.
+ * (GPTQ/AWQ-style INT4, QLoRA NF4) carry; the artifact itself used none. {@code int32Output}: integer activations
+ * only, C holds the exact INT32 sums (see {@link #withInt32Output}).
  */
-public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage stage, GemvLaunch launch, int groupSize) {
+public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage stage, GemvLaunch launch, int groupSize, boolean int32Output) {
     public static final int MAX_M = 16;
     public static final int NO_GROUPS = 0;
     public static final int WHOLE_ROW = -1;
 
     public GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage stage, GemvLaunch launch) {
         this(weights, acts, m, stage, launch, NO_GROUPS);
+    }
+
+    public GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage stage, GemvLaunch launch, int groupSize) {
+        this(weights, acts, m, stage, launch, groupSize, false);
     }
 
     public GemvConfig {
@@ -31,6 +36,7 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
         if (m < 1 || m > MAX_M) throw new IllegalArgumentException("GEMV kernels take M = 1.." + MAX_M + ", not " + m);
         if (stage != GemvStage.HOLISTIC && !launch.equals(GemvLaunch.DEFAULT)) throw new IllegalArgumentException("stages (a)-(c) use the default launch configuration; tuning is the holistic stage");
         if (launch.tensorCores() && (acts != ActFormat.FP16 || weights == WeightFormat.MXFP8)) throw new IllegalArgumentException("the tensor-core GEMV takes FP16 activations and non-MX weights");
+        if (int32Output && acts == ActFormat.FP16) throw new IllegalArgumentException("INT32 output needs integer activations, not A_" + acts);
     }
 
     /** A weight/activation format pair the GEMV kernels take. */
@@ -44,7 +50,16 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
     }
 
     /** This configuration with per-group scales and zero points ({@link #NO_GROUPS} removes them). */
-    public GemvConfig withGroups(int size) { return new GemvConfig(weights, acts, m, stage, launch, size); }
+    public GemvConfig withGroups(int size) { return new GemvConfig(weights, acts, m, stage, launch, size, int32Output); }
+
+    /**
+     * This configuration writing the exact INT32 sums (C is int32 [M][N]) instead of their FP16 rounding: what a layer
+     * with quantised activations dequantises afterwards (the kernel's INT_OUT). Integer activations only.
+     */
+    public GemvConfig withInt32Output() { return new GemvConfig(weights, acts, m, stage, launch, groupSize, true); }
+
+    /** Bytes of one output element: 4 with {@link #int32Output}, else FP16's 2. */
+    public int outputElementBytes() { return int32Output ? 4 : 2; }
 
     public boolean grouped() { return groupSize != NO_GROUPS; }
 

@@ -17,7 +17,7 @@ import java.util.Map;
  *   <li>{@code const void* W}: weights, N rows of K*bits/8 bytes ({@link WeightLayout#deviceWeights})</li>
  *   <li>{@code const uint8_t* aux}: MXFP8 exponents ({@link WeightLayout#deviceMxExponents}); with groups, (scale, zero)
  *       FP16 pairs per row and group ({@link WeightLayout#deviceGroupParams}); any valid pointer otherwise</li>
- *   <li>{@code half* C}: output M x N row-major FP16</li>
+ *   <li>{@code half* C}: output M x N row-major FP16 (INT32 with {@link GemvConfig#int32Output})</li>
  *   <li>{@code int N}</li>
  *   <li>{@code int K}</li>
  * </ol>
@@ -33,7 +33,8 @@ public record GemvKernelSpec(GemvConfig config) {
     public String kernelName() {
         return "ladder_gemv_w_" + config.weights().token() + "_a_" + config.acts().token() + "_" + config.stage().token()
                 + "_m" + config.m() + "_" + config.launch().token()
-                + (config.grouped() ? "_g" + (config.groupSize() == GemvConfig.WHOLE_ROW ? "row" : Integer.toString(config.groupSize())) : "");
+                + (config.grouped() ? "_g" + (config.groupSize() == GemvConfig.WHOLE_ROW ? "row" : Integer.toString(config.groupSize())) : "")
+                + (config.int32Output() ? "_i32out" : "");
     }
 
     public Map<String, String> nvccDefines() {
@@ -50,6 +51,8 @@ public record GemvKernelSpec(GemvConfig config) {
         d.put("UNROLL", Integer.toString(l.unroll()));
         d.put("MMA", l.tensorCores() ? "1" : "0");
         if (config.grouped()) d.put("GROUP", Integer.toString(config.groupSize()));   // absent = 0: ungrouped builds keep their cache keys
+        if (config.int32Output()) d.put("INT_OUT", "1");                               // likewise
+
         return Collections.unmodifiableMap(d);
     }
 

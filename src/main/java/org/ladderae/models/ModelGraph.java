@@ -65,6 +65,32 @@ public record ModelGraph(String name, List<Tensor> inputs, List<Tensor> weights,
         return new ModelGraph(name, inputs, weights, converted, outputs);
     }
 
+    /**
+     * The same graph with the activations of every linear layer quantised to {@code format} (a W_xA_y layer): one
+     * {@link Op.QuantizeActivations} per distinct linear input, placed right before the first linear that reads it,
+     * and every linear reading that input re-pointed to the quantised tensor ("{input}.a_{format}"); other readers
+     * (residual adds, norms) keep the FP16 tensor. FP16 returns this graph.
+     */
+    public ModelGraph withActivationFormat(org.ladderae.formats.ActivationFormat format) {
+        if (!format.quantized()) return this;
+        Map<String, String> quantized = new LinkedHashMap<>();
+        List<Op> converted = new ArrayList<>();
+        for (Op op : ops) {
+            if (op instanceof Op.Linear l) {
+                String q = quantized.get(l.input());
+                if (q == null) {
+                    q = l.input() + ".a_" + format.token();
+                    quantized.put(l.input(), q);
+                    converted.add(new Op.QuantizeActivations("quantize_" + l.input(), l.input(), q, format));
+                }
+                converted.add(l.withInput(q));
+            } else {
+                converted.add(op);
+            }
+        }
+        return new ModelGraph(name, inputs, weights, converted, outputs);
+    }
+
     /** Arithmetic of one forward pass (see each op's {@link Op#flops}); dynamic dimensions count as 1. */
     public long flops() {
         Map<String, Tensor> t = tensors();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.ladderae.formats.ActivationFormat;
 import org.ladderae.formats.GroupQuantizer;
 import org.ladderae.kernels.WeightFormat;
 
@@ -35,6 +36,7 @@ import org.ladderae.kernels.WeightFormat;
     @JsonSubTypes.Type(value = Op.Reshape.class, name = "Reshape"),
     @JsonSubTypes.Type(value = Op.Transpose.class, name = "Transpose"),
     @JsonSubTypes.Type(value = Op.Cast.class, name = "Cast"),
+    @JsonSubTypes.Type(value = Op.QuantizeActivations.class, name = "QuantizeActivations"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Op {
@@ -81,6 +83,11 @@ public sealed interface Op {
         public static int groupSizeFor(WeightFormat f, int requested) { return hasGroupScales(f) ? requested : 0; }
 
         public LinearShape shape() { return new LinearShape(n, k); }
+
+        /** Same layer, reading another input tensor (of the same shape). */
+        public Linear withInput(String newInput) {
+            return new Linear(name, newInput, weight, bias, output, n, k, format, groupSize);
+        }
 
         /** Same layer, weights stored in another format. */
         public Linear withFormat(WeightFormat f, int requestedGroupSize) {
@@ -334,5 +341,22 @@ public sealed interface Op {
         @Override public List<String> outputs() { return List.of(output); }
         @Override public List<Tensor> infer(Function<String, Tensor> t) { return List.of(new Tensor(output, t.apply(input).shape(), to)); }
         @Override public long flops(Function<String, Tensor> t) { return 0; }
+    }
+
+    /**
+     * The activations a following linear layer reads, quantised to {@code format} along the last axis (K) and given
+     * as the values that layer multiplies (code x scale, {@link org.ladderae.formats.ActivationQuantizer#fakeQuantize}):
+     * what a W_xA_y layer inserts before each linear. The GPU executor fuses it into the producer (norm, SiLU gate) or
+     * runs a quantising kernel, and the linear then reads codes and scales; the reference applies the same rounding.
+     */
+    record QuantizeActivations(String name, String input, String output, ActivationFormat format) implements Op {
+        public QuantizeActivations {
+            if (format == null || !format.quantized()) throw new IllegalArgumentException(name + ": quantising needs INT8, INT4 or MXFP8, not " + format);
+        }
+        @Override public List<String> inputs() { return List.of(input); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) { return List.of(t.apply(input).renamed(output)); }
+        /** Per element: the absmax pass, a divide and a round (INT) or the block's exponent pass and a scale (MXFP8). */
+        @Override public long flops(Function<String, Tensor> t) { return 3 * Shapes.elements(t.apply(input)); }
     }
 }

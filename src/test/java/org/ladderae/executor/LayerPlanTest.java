@@ -9,6 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.ladderae.formats.GroupQuantizer;
+import org.ladderae.formats.ActivationFormat;
+import org.ladderae.kernels.ActFormat;
+import org.ladderae.kernels.GemmConfig;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.TargetArch;
 import org.ladderae.kernels.WeightFormat;
 import org.ladderae.models.DType;
 import org.ladderae.models.LlmLayers;
@@ -80,6 +85,61 @@ class LayerPlanTest {
         DenseTensor emulated = new PlanEmulator(g, SeededWeights.masterWeights(g, seed), gemmEpilogue).run(inputs);
         assertThat(LayerComparison.relativeFrobeniusError(ref, emulated)).isLessThan(1e-9);
         assertThat(ref.allFinite()).isTrue();
+    }
+
+    /**
+     * Quantised activations: the plan (quantisers fused into the norms and the SiLU gate, a standalone one elsewhere, the
+     * integer linears' dequantising epilogue on codes) computes the reference layer with its quantisation steps.
+     */
+    @ParameterizedTest
+    @CsvSource({"llama,1,1,INT1,INT8", "llama,2,3,INT4,INT4", "llama,1,2,MXFP8,MXFP8", "llama,4,8,MXFP8,MXFP8", "llama,1,5,INT8,INT8",
+            "bloom,1,1,INT2,INT8", "bloom,2,3,INT1,INT4", "bloom,1,20,MXFP8,MXFP8"})
+    void quantizedActivationPlanMatchesTheReference(String model, int batch, int seq, WeightFormat w, ActivationFormat a) {
+        ModelGraph g = LayerBench.graph(model, false, batch, seq, w, a);
+        long seed = 9;
+        Map<String, DenseTensor> inputs = SeededWeights.inputs(g, seed);
+        DenseTensor ref = ReferenceExecutor.run(g, inputs, SeededWeights.decodedWeights(g, seed)).get("output");
+        DenseTensor emulated = new PlanEmulator(g, SeededWeights.masterWeights(g, seed), false).run(inputs);
+        assertThat(LayerComparison.relativeFrobeniusError(ref, emulated)).isLessThan(1e-9);
+        assertThat(ref.allFinite()).isTrue();
+        // The quantisation is really there: the same layer with FP16 activations differs.
+        ModelGraph fp16 = LayerBench.graph(model, false, batch, seq, w);
+        DenseTensor unquantised = ReferenceExecutor.run(fp16, inputs, SeededWeights.decodedWeights(fp16, seed)).get("output");
+        assertThat(LayerComparison.relativeFrobeniusError(unquantised, ref)).isGreaterThan(1e-6);
+    }
+
+    @Test
+    void quantisersFuseIntoTheNormsAndTheSiluGate() {
+        LayerPlan llama = LayerPlan.lower(LayerBench.graph("llama", false, 1, 1, WeightFormat.INT4, ActivationFormat.INT8));
+        assertThat(llama.linears()).allMatch(l -> l.acts() == ActivationFormat.INT8 && llama.buffers().get(l.input().buffer()).layout() == ActivationLayout.INT8);
+        assertThat(llama.steps().stream().filter(s -> s instanceof LayerPlan.Norm n && llama.buffers().get(n.out()).layout() == ActivationLayout.INT8)).hasSize(2);
+        assertThat(llama.steps().stream().filter(s -> s instanceof LayerPlan.SiluGate sg && llama.buffers().get(sg.out()).layout() == ActivationLayout.INT8)).hasSize(1);
+        assertThat(llama.steps().stream().filter(s -> s instanceof LayerPlan.Quantize)).hasSize(1);   // the attention output (o_proj)
+        LayerPlan bloom = LayerPlan.lower(LayerBench.graph("bloom", false, 2, 16, WeightFormat.MXFP8, ActivationFormat.MXFP8));
+        assertThat(bloom.linears()).allMatch(l -> bloom.buffers().get(l.input().buffer()).layout() == ActivationLayout.MXFP8);   // M = 32: the GEMM's layout
+        assertThat(bloom.steps().stream().filter(s -> s instanceof LayerPlan.Quantize)).hasSize(2);   // attention output, GeLU output
+        LayerPlan decode = LayerPlan.lower(LayerBench.graph("bloom", false, 1, 1, WeightFormat.MXFP8, ActivationFormat.MXFP8));
+        assertThat(decode.linears()).allMatch(l -> decode.buffers().get(l.input().buffer()).layout() == ActivationLayout.MXFP8_AS_FP16);
+    }
+
+    @Test
+    void quantizedLinearsPickTheIntegerKernelsOrSayWhyNot() {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        LayerPlan gemv = LayerPlan.lower(LayerBench.graph("llama", false, 1, 1, WeightFormat.INT1, ActivationFormat.INT8));
+        for (LayerPlan.Linear l : gemv.linears()) {
+            LinearChoice c = LinearChoice.select(l, gemv.rows(), GemvStage.HOLISTIC, h100, null);
+            assertThat(c.gemv().acts()).isEqualTo(ActFormat.INT8);
+            assertThat(c.gemv().int32Output()).isTrue();
+            assertThat(c.needsEpilogue(l)).isTrue();
+        }
+        LayerPlan mx = LayerPlan.lower(LayerBench.graph("llama", false, 1, 1, WeightFormat.MXFP8, ActivationFormat.MXFP8));
+        assertThat(LinearChoice.select(mx.linears().get(0), 1, GemvStage.HOLISTIC, h100, null).gemv().acts()).isEqualTo(ActFormat.FP16);
+        LayerPlan gemm = LayerPlan.lower(LayerBench.graph("llama", false, 32, 1, WeightFormat.INT1, ActivationFormat.INT8));
+        assertThat(LinearChoice.select(gemm.linears().get(0), 32, GemvStage.HOLISTIC, h100, null).gemm().activation()).isEqualTo(GemmConfig.Format.INT8);
+        LayerPlan int4Gemm = LayerPlan.lower(LayerBench.graph("llama", false, 32, 1, WeightFormat.INT4, ActivationFormat.INT4));
+        assertThatThrownBy(() -> LinearChoice.select(int4Gemm.linears().get(0), 32, GemvStage.HOLISTIC, h100, null)).hasMessageContaining("no GEMM kernel takes W_INT4A_INT4");
+        LayerPlan int8Gemm = LayerPlan.lower(LayerBench.graph("llama", false, 32, 1, WeightFormat.INT8, ActivationFormat.INT8));
+        assertThatThrownBy(() -> LinearChoice.select(int8Gemm.linears().get(0), 32, GemvStage.HOLISTIC, h100, null)).hasMessageContaining("overflows");
     }
 
     @Test

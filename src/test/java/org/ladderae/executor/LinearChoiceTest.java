@@ -67,7 +67,7 @@ class LinearChoiceTest {
         assertThat(s.nTotal()).isEqualTo(192);
         assertThat(s.groups()).isEqualTo(1);
         StackedWeights k = StackedWeights.of(new LayerPlan.Linear("k", java.util.List.of(l.members().get(1)), l.input(), "x", 32, 128,
-                WeightFormat.INT4, l.groupSize(), false, false), master);
+                WeightFormat.INT4, l.groupSize(), false, false, org.ladderae.formats.ActivationFormat.FP16), master);
         for (int i = 0; i < 32 * 128; i++) assertThat(s.codes()[128 * 128 + i]).isEqualTo(k.codes()[i]);
         assertThat(s.rowScales()[130]).isEqualTo(k.rowScales()[2]);
         byte[] gemm = s.gemmWeights(256);

@@ -3,6 +3,8 @@ package org.ladderae.executor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ladderae.formats.ActivationFormat;
+import org.ladderae.formats.ActivationQuantizer;
 import org.ladderae.formats.E8M0;
 import org.ladderae.models.ModelGraph;
 import org.ladderae.models.Op;
@@ -19,6 +21,8 @@ final class PlanEmulator {
     private final Map<String, DenseTensor> master;
     private final boolean gemmEpilogue;
     private final Map<String, org.ladderae.models.reference.StoredLinearWeight> stored;
+    /** Integer-quantised buffers: each row's codes, scale and code sum, as the quantising kernels write them. */
+    private final Map<String, ActivationQuantizer.IntRow[]> intRows = new HashMap<>();
 
     /** {@code gemmEpilogue}: compute linears as the GEMM path does (raw codes, then (G - zero * rowsum) * scale). */
     PlanEmulator(ModelGraph g, Map<String, DenseTensor> master, boolean gemmEpilogue) {
@@ -38,7 +42,14 @@ final class PlanEmulator {
         for (String in : plan.inputs()) System.arraycopy(inputs.get(in).values(), 0, buf.get(in), 0, buf.get(in).length);
         int rows = plan.rows();
         for (LayerPlan.Step s : plan.steps()) {
-            if (s instanceof LayerPlan.Norm n) norm(n, rows);
+            if (s instanceof LayerPlan.Norm n) {
+                norm(n, rows);
+                quantize(n.out(), rows);
+            } else if (s instanceof LayerPlan.Quantize q) {
+                double[] o = buf.get(q.out());
+                for (int r = 0; r < rows; r++) for (int j = 0; j < q.width(); j++) o[r * q.width() + j] = at(q.x(), r, j);
+                quantize(q.out(), rows);
+            }
             else if (s instanceof LayerPlan.Linear l) linear(l, rows);
             else if (s instanceof LayerPlan.Rotary r) rotary(r, rows);
             else if (s instanceof LayerPlan.Attention a) attention(a);
@@ -49,6 +60,7 @@ final class PlanEmulator {
                         double g = at(sg.gate(), r, j), u = at(sg.up(), r, j);
                         o[r * sg.width() + j] = g / (1 + Math.exp(-g)) * u;
                     }
+                quantize(sg.out(), rows);
             } else if (s instanceof LayerPlan.Gelu ge) {
                 double[] o = buf.get(ge.out());
                 for (int r = 0; r < rows; r++) for (int j = 0; j < ge.width(); j++) o[r * ge.width() + j] = gelu(at(ge.x(), r, j));
@@ -59,6 +71,25 @@ final class PlanEmulator {
         }
         LayerPlan.BufferSpec out = plan.buffers().get(plan.output());
         return new DenseTensor(List.of(plan.batch(), plan.seq(), out.width()), buf.get(out.name()));
+    }
+
+    /** A quantised buffer's values become what its linear multiplies (code x scale); integer codes are kept for the epilogue. */
+    private void quantize(String buffer, int rows) {
+        LayerPlan.BufferSpec b = plan.buffers().get(buffer);
+        if (b.layout() == ActivationLayout.FP16) return;
+        double[] x = buf.get(buffer);
+        int d = b.width();
+        if (b.layout().hasRowScales()) {
+            ActivationQuantizer.IntRow[] q = new ActivationQuantizer.IntRow[rows];
+            int qmax = b.layout() == ActivationLayout.INT8 ? 127 : 7;
+            for (int r = 0; r < rows; r++) {
+                q[r] = ActivationQuantizer.quantizeInt(x, r * d, d, qmax);
+                for (int i = 0; i < d; i++) x[r * d + i] = q[r].value(i);
+            }
+            intRows.put(buffer, q);
+        } else {
+            System.arraycopy(ActivationQuantizer.fakeQuantize(ActivationFormat.MXFP8, x, d), 0, x, 0, x.length);
+        }
     }
 
     private double at(LayerPlan.View v, int row, int col) { return buf.get(v.buffer())[row * v.ld() + v.colOffset() + col]; }
@@ -102,7 +133,13 @@ final class PlanEmulator {
                     acc += a * wv;
                 }
                 double v = acc;
-                if (gemmEpilogue && sw.scales() != null) v = (raw - sw.zeros()[j] * rowSum) * sw.scales()[j];   // linear_epilogue
+                ActivationQuantizer.IntRow[] q = intRows.get(l.input().buffer());
+                if (q != null) {
+                    // dequant_epilogue: INT32 sum of codes, minus the zero point times the code sum, times both scales
+                    long exact = 0;
+                    for (int c = 0; c < k; c++) exact += (long) q[r].codes()[c] * sw.codes()[j * k + c];
+                    v = (exact - sw.zeros()[j] * q[r].codeSum()) * sw.scales()[j] * q[r].scale();
+                } else if (gemmEpilogue && sw.scales() != null) v = (raw - sw.zeros()[j] * rowSum) * sw.scales()[j];   // linear_epilogue
                 if (sw.bias() != null) v += sw.bias()[j];
                 if (l.gelu()) v = gelu(v);
                 o[r * n + j] = v;

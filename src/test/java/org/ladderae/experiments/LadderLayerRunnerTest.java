@@ -26,7 +26,14 @@ class LadderLayerRunnerTest {
     void whatTheExecutorCannotRunIsNaWithItsReason() {
         assertThat(LadderLayerRunner.notRunnable(point("llama", NumberFormat.INT4, NumberFormat.FP16))).isNull();
         assertThat(LadderLayerRunner.notRunnable(point("bloom", NumberFormat.FP8, NumberFormat.FP8))).isNull();   // E5M2 weights, FP16 acts
-        assertThat(LadderLayerRunner.notRunnable(point("llama", NumberFormat.INT4, NumberFormat.INT8))).contains("activation quantisation");
+        assertThat(LadderLayerRunner.notRunnable(point("llama", NumberFormat.INT4, NumberFormat.INT8))).isNull();      // integer GEMV, INT32 out
+        assertThat(LadderLayerRunner.notRunnable(point("bloom", NumberFormat.MXFP8, NumberFormat.MXFP8))).isNull();
+        assertThat(LadderLayerRunner.notRunnable(point("llama", NumberFormat.INT8, NumberFormat.INT4))).contains("no Ladder kernel takes W_INT8A_INT4");
+        assertThat(LadderLayerRunner.notRunnable(new LadderModelRunner.ModelPoint("llama", 1, 4096, new FormatPair(NumberFormat.INT4, NumberFormat.INT4),
+                GemvStage.HOLISTIC))).contains("no GEMM kernel takes W_INT4A_INT4");
+        assertThat(LadderLayerRunner.notRunnable(new LadderModelRunner.ModelPoint("llama", 1, 4096, new FormatPair(NumberFormat.INT1, NumberFormat.INT8),
+                GemvStage.HOLISTIC))).isNull();   // the INT8 x INT1 GEMM
+        assertThat(LadderLayerRunner.notRunnable(point("llama", NumberFormat.FP16, NumberFormat.FP8_E4M3))).contains("INT8, INT4 or MXFP8 only");
         assertThat(LadderLayerRunner.notRunnable(point("resnet", NumberFormat.FP16, NumberFormat.FP16))).contains("not resnet");
         assertThat(LadderLayerRunner.notRunnable(point("llama", NumberFormat.BF16, NumberFormat.FP16))).contains("no Ladder kernel");
     }
@@ -36,7 +43,7 @@ class LadderLayerRunnerTest {
         ReproduceContext rc = new ReproduceContext(new PrintWriter(new StringWriter()), "python3", true, 1, "0.0",
                 MeasurementLog.fresh(dir.resolve("m.json")));
         List<Measurement> ms = LadderModelRunner.installed().measure(List.of(point("vit", NumberFormat.FP16, NumberFormat.FP16),
-                point("llama", NumberFormat.INT1, NumberFormat.INT4)), rc);
+                point("llama", NumberFormat.INT8, NumberFormat.INT4)), rc);
         assertThat(ms).extracting(Measurement::status).containsOnly(Measurement.Status.NA);
         assertThat(rc.measurements().snapshot()).hasSize(2);
     }

@@ -94,6 +94,10 @@ public final class ReferenceExecutor {
         if (op instanceof Op.Reshape o) return List.of(LayoutOps.reshape(o, v.get(o.input())));
         if (op instanceof Op.Transpose o) return List.of(LayoutOps.transpose(o, v.get(o.input())));
         if (op instanceof Op.Cast o) return List.of(ElementwiseOps.cast(o, v.get(o.input())));
+        if (op instanceof Op.QuantizeActivations o) {
+            DenseTensor x = v.get(o.input());
+            return List.of(new DenseTensor(x.shape(), org.ladderae.formats.ActivationQuantizer.fakeQuantize(o.format(), x.values(), x.dim(-1))));
+        }
         throw new IllegalStateException("the reference executor has no semantics for " + op.kind() + " '" + op.name() + "'");
     }
 

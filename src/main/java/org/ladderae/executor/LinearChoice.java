@@ -64,6 +64,10 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
             case INT4 -> GemmConfig.Format.INT4;
             case NF4 -> GemmConfig.Format.NF4;
             case FP8_E5M2 -> GemmConfig.Format.FP8_E5M2;
+            // INT2/INT1 codes (0..3, 0..1) keep the FP16 sums the GEMM writes small; unsigned INT8 codes (0..255) would not:
+            // the zero-point correction after the GEMM subtracts ~127 x sum(a) from sums that FP16 already rounded.
+            case INT2 -> GemmConfig.Format.INT2;
+            case INT1 -> GemmConfig.Format.INT1;
             default -> throw new IllegalArgumentException(l.name() + ": no GEMM kernel takes W_" + w + " with FP16 activations (M = " + rows
                     + " > " + GemvConfig.MAX_M + " needs the GEMM); GEMM pairs: " + GemmKernels.supportedPairs());
         };

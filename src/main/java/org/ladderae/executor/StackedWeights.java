@@ -100,7 +100,8 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
     /** Whether {@link #gemmWeights(int, ActivationFormat)} knows the GEMM's layout for this pair. */
     public static boolean hasGemmLayout(WeightFormat w, ActivationFormat a) {
         return switch (a) {
-            case FP16 -> w == WeightFormat.FP16 || w == WeightFormat.INT4 || w == WeightFormat.NF4 || w == WeightFormat.FP8_E5M2;
+            case FP16 -> w == WeightFormat.FP16 || w == WeightFormat.INT4 || w == WeightFormat.NF4 || w == WeightFormat.FP8_E5M2
+                    || w == WeightFormat.INT2 || w == WeightFormat.INT1;
             case INT8 -> w == WeightFormat.INT1;
             case MXFP8 -> w == WeightFormat.MXFP8;
             case INT4 -> false;
@@ -122,6 +123,11 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
             java.util.Arrays.fill(out, paddedN * k, out.length, (byte) 127);
             for (int i = 0; i < mxExponents.length; i++) out[paddedN * k + i] = (byte) mxExponents[i];
             return out;
+        }
+        if (acts == ActivationFormat.FP16 && (format == WeightFormat.INT2 || format == WeightFormat.INT1)) {
+            // ladder_gemm.cu's FP16-activation INT2/INT1 kernels (LADDER_FMT 10, 11); the INT1 case below is the INT8-activation one
+            return GemmWeightLayout.forMma(org.ladderae.kernels.GemmConfig.Format.valueOf(format.name()),
+                    org.ladderae.kernels.GemmConfig.Format.FP16, padded, paddedN, k);
         }
         return switch (format) {
             case FP16 -> BitPacking.pack(padded, 16);

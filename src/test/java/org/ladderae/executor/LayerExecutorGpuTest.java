@@ -63,8 +63,9 @@ class LayerExecutorGpuTest {
         int[][] settings = {{1, 1}, {2, 1}, {32, 1}, {1, 64}, {1, 128}};
         for (String model : List.of("llama", "bloom"))
             for (int[] bs : settings)
-                for (WeightFormat w : List.of(WeightFormat.FP16, WeightFormat.INT4, WeightFormat.NF4, WeightFormat.FP8_E5M2, WeightFormat.MXFP8, WeightFormat.INT1)) {
-                    boolean gemvOnly = w == WeightFormat.MXFP8 || w == WeightFormat.INT1;
+                for (WeightFormat w : List.of(WeightFormat.FP16, WeightFormat.INT4, WeightFormat.NF4, WeightFormat.FP8_E5M2, WeightFormat.MXFP8,
+                        WeightFormat.INT2, WeightFormat.INT1)) {
+                    boolean gemvOnly = w == WeightFormat.MXFP8;
                     if (gemvOnly && bs[0] * bs[1] > GemvConfig.MAX_M) continue;   // no GEMM with FP16 activations for these
                     out.add(Arguments.of(model, bs[0], bs[1], w));
                 }

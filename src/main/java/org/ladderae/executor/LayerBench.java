@@ -75,7 +75,7 @@ public final class LayerBench {
         }
         DenseTensor ref = ReferenceExecutor.run(g, inputs, SeededWeights.decodedWeights(g, seed)).values().iterator().next();
         return new Check(g.name() + " " + formatLabel(g), LayerComparison.relativeFrobeniusError(ref, gpu),
-                LayerComparison.FP16_LAYER_TOLERANCE, gpu.allFinite());
+                tolerance(g), gpu.allFinite());
     }
 
     /** Checks the small layer, then times the full-size one (see the class comment). */
@@ -146,8 +146,16 @@ public final class LayerBench {
 
     /** "W_INT4A_FP16" of a graph's linears (the activation format from its quantising ops, FP16 without). */
     static String formatLabel(ModelGraph g) {
-        ActivationFormat a = g.ops().stream().filter(op -> op instanceof Op.QuantizeActivations).map(op -> ((Op.QuantizeActivations) op).format())
+        return "W_" + g.linears().get(0).format() + "A_" + activations(g);
+    }
+
+    private static ActivationFormat activations(ModelGraph g) {
+        return g.ops().stream().filter(op -> op instanceof Op.QuantizeActivations).map(op -> ((Op.QuantizeActivations) op).format())
                 .findFirst().orElse(ActivationFormat.FP16);
-        return "W_" + g.linears().get(0).format() + "A_" + a;
+    }
+
+    /** The check's tolerance: the FP16 layer's, wider for MXFP8 activations (see {@link LayerComparison#MXFP8_ACTIVATION_LAYER_TOLERANCE}). */
+    static double tolerance(ModelGraph g) {
+        return activations(g) == ActivationFormat.MXFP8 ? LayerComparison.MXFP8_ACTIVATION_LAYER_TOLERANCE : LayerComparison.FP16_LAYER_TOLERANCE;
     }
 }

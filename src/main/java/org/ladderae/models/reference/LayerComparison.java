@@ -12,6 +12,15 @@ public final class LayerComparison {
      */
     public static final double FP16_LAYER_TOLERANCE = 1e-2;
 
+    /**
+     * The same check for layers whose activations are quantised to MXFP8 (E5M2 elements: two mantissa bits, so
+     * one rounding step is 25 % of an element). The reference quantises its own activations, which differ from the
+     * GPU's by FP16 rounding (~1e-3), so a few elements round to the neighbouring code on one side only. Measured on
+     * the H100 (2026-11-26): 1.3e-2 to 2.7e-2 at M > 16 (the MXFP8 x MXFP8 GEMM), below 1e-2 at M <= 16; a wrong
+     * exponent or layout gives errors of order 1.
+     */
+    public static final double MXFP8_ACTIVATION_LAYER_TOLERANCE = 5e-2;
+
     private LayerComparison() {}
 
     /** ||actual - reference||_F / ||reference||_F over every element; the shapes must agree. */

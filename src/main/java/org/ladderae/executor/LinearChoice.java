@@ -73,17 +73,7 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
         };
         if (grouped && l.groupSize() != GroupQuantizer.WHOLE_ROW)
             throw new IllegalArgumentException(l.name() + ": the GEMM applies one scale per output row (group size -1), not groups of " + l.groupSize());
-        if (like != null && like.gemm() != null) {
-            int padded = roundUp(n, like.gemm().bn());
-            try {
-                return new LinearChoice(null, like.gemm().withShape(rows, padded, k), padded);
-            } catch (IllegalArgumentException e) {
-                // K of the small layer does not divide into the full-size kernel's split-K: fall through to its own choice.
-            }
-        }
-        int padded = roundUp(n, 128);
-        GemmConfig c = GemmKernels.forShape(f, GemmConfig.Format.FP16, rows, padded, k, arch);
-        return new LinearChoice(null, c, padded);
+        return gemm(f, GemmConfig.Format.FP16, rows, n, k, arch, like);
     }
 
     /** {@link #select} for a linear reading quantised activations (see the class comment). */
@@ -123,6 +113,14 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
                     + "overflows (65504) at K = " + k + " for per-token INT8 activations and 8-bit weight codes; it needs an INT32 output");
         if (!StackedWeights.hasGemmLayout(w, a))
             throw new IllegalArgumentException(l.name() + ": the layer executor has no GEMM weight layout for " + pair + " yet");
+        return gemm(gw, ga, rows, n, k, arch, like);
+    }
+
+    /**
+     * The GEMM for {@code rows x n x k}: the configuration of {@code like} (the full-size layer's choice, for a small
+     * check layer) at this shape where it fits, else the kernels' own choice; N padded to the tile.
+     */
+    private static LinearChoice gemm(GemmConfig.Format w, GemmConfig.Format a, int rows, int n, int k, TargetArch arch, LinearChoice like) {
         if (like != null && like.gemm() != null) {
             int padded = roundUp(n, like.gemm().bn());
             try {
@@ -132,7 +130,7 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
             }
         }
         int padded = roundUp(n, 128);
-        return new LinearChoice(null, GemmKernels.forShape(gw, ga, rows, padded, k, arch), padded);
+        return new LinearChoice(null, GemmKernels.forShape(w, a, rows, padded, k, arch), padded);
     }
 
     /** The GEMM's storage format for weights {@code w} beside activations {@code a}, or null when it has none. */

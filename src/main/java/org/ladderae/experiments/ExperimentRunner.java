@@ -130,7 +130,8 @@ public final class ExperimentRunner {
             Reproduction r = experiment.reproduce(paper, rc.withMeasurements(log).withTunedCheckpoints(run.path().resolve("checkpoints")));
             if (pool != null) pool.add(r.measurements());
             List<Path> files = new ArrayList<>();
-            files.add(AtomicFiles.write(measurementsFile, JSON.writeValueAsBytes(r.measurements())));
+            byte[] measured = JSON.writeValueAsBytes(r.measurements());
+            files.add(log.hasWritten() ? AtomicFiles.rewrite(measurementsFile, measured) : AtomicFiles.write(measurementsFile, measured));
             files.add(AtomicFiles.write(run.path().resolve("data.json"), JSON.writeValueAsBytes(dataUsed(data, r.dataset()))));
             files.addAll(experiment.render(new RenderContext(data, r.dataset(), run.path(), options.formats(), out)));
             // The paper's own chart beside the measured one, so a reader compares them at a glance.

@@ -46,6 +46,8 @@ public final class MeasurementLog {
      * resumed run's (only when every matching one is OK), after them, and not written to this run's file unless reused.
      */
     private volatile List<Measurement> borrowed = List.of();
+    /** Whether this log has written its file yet (see {@link #record}). */
+    private boolean written;
 
     private MeasurementLog(Path file, List<Measurement> prior) {
         this(file, prior, null, null);
@@ -88,6 +90,9 @@ public final class MeasurementLog {
         return this;
     }
 
+    /** Whether {@link #record} has written the file in this run (so the run's last write may replace it without a backup). */
+    public synchronized boolean hasWritten() { return written; }
+
     /** How many records {@link #borrowing} offered. */
     public int borrowedCount() { return borrowed.size(); }
 
@@ -120,7 +125,11 @@ public final class MeasurementLog {
         if (parent != null) parent.record(ms.stream().map(toParent).toList());
         if (file == null) return;
         try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(snapshot()));
+            // The first write of a resumed run keeps the interrupted run's file as .bak; later writes only extend this run's own.
+            byte[] bytes = JSON.writeValueAsBytes(snapshot());
+            if (written) AtomicFiles.rewrite(file, bytes);
+            else AtomicFiles.write(file, bytes);
+            written = true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -54,8 +54,9 @@ public final class RunReport {
     public List<Path> write(Path dir) throws IOException {
         Path md = dir.resolve("report.md");
         Path html = dir.resolve("report.html");
-        AtomicFiles.writeString(md, markdown(dir));
-        AtomicFiles.writeString(html, html());
+        // `all` writes its report into a new run directory and rewrites it after each experiment: no backups of its own drafts.
+        AtomicFiles.rewrite(md, markdown(dir).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        AtomicFiles.rewrite(html, html().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return List.of(md, html);
     }
 

@@ -29,6 +29,19 @@ public final class AtomicFiles {
     }
 
     public static Path write(Path target, IoConsumer<OutputStream> writer) throws IOException {
+        return write(target, writer, true);
+    }
+
+    /**
+     * Replaces {@code target} atomically without keeping a {@code .bak}: only for a file that the same run wrote
+     * earlier and now extends (a run's measurements log, the report of {@code all} rewritten after each experiment),
+     * where the older version is a prefix of the new one and a backup would only be clutter.
+     */
+    public static Path rewrite(Path target, byte[] bytes) throws IOException {
+        return write(target, out -> out.write(bytes), false);
+    }
+
+    private static Path write(Path target, IoConsumer<OutputStream> writer, boolean keepBackup) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
@@ -36,7 +49,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.accept(out);
             }
-            if (Files.exists(target)) {
+            if (keepBackup && Files.exists(target)) {
                 Files.copy(target, target.resolveSibling(target.getFileName() + ".bak"), StandardCopyOption.REPLACE_EXISTING);
             }
             try {

@@ -108,6 +108,10 @@ class CliTest {
             Path report = reports.findFirst().orElseThrow();
             String html = Files.readString(report.resolve("report.html"));
             assertThat(html).contains("data:image/png;base64,").contains("Paper claims").contains("holds");
+            try (var files = Files.list(report)) {
+                assertThat(files.map(f -> f.getFileName().toString())).as("rewritten after each experiment, no drafts kept")
+                        .containsExactlyInAnyOrder("report.md", "report.html");
+            }
             assertThat(Files.readString(report.resolve("report.md"))).contains("## figure9").contains("Performance Overview - V100")
                     .doesNotContain(AllCommand.NOT_REACHED);
         }

@@ -60,6 +60,16 @@ class ResumeTest {
     }
 
     @Test
+    void theFirstWriteOfAResumedRunKeepsTheInterruptedFileAsBackupLaterOnesDoNotTouchIt(@TempDir Path dir) throws IOException {
+        MeasurementLog log = interrupted(dir);
+        log.record(List.of(Measurement.notAvailable("Ladder", INT4, "matmul_bs1_seq1", "M1", "still broken")));
+        assertThat(dir.resolve("measurements.json.bak")).hasContent(INTERRUPTED);
+        log.record(List.of(Measurement.notAvailable("Ladder", INT4, "matmul_bs1_seq1", "M2", "not built")));
+        assertThat(dir.resolve("measurements.json.bak")).as("still the interrupted run's file").hasContent(INTERRUPTED);
+        assertThat(log.hasWritten()).isTrue();
+    }
+
+    @Test
     void theFileKeepsTheEarlierRecordsUntilTheyAreReplaced(@TempDir Path dir) throws IOException {
         MeasurementLog log = interrupted(dir);
         log.record(List.of(Measurement.notAvailable("Ladder", INT4, "matmul_bs1_seq1", "M1", "still broken")));

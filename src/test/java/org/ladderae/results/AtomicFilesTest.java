@@ -24,6 +24,17 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aRewriteOfTheRunsOwnFileKeepsNoBackup() throws IOException {
+        Path target = dir.resolve("measurements.json");
+        AtomicFiles.write(target, "[1]".getBytes());
+        AtomicFiles.rewrite(target, "[1, 2]".getBytes());
+        assertThat(target).hasContent("[1, 2]");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(target);
+        }
+    }
+
+    @Test
     void aFailingWriterKeepsThePreviousContent() throws IOException {
         Path target = dir.resolve("out.txt");
         AtomicFiles.write(target, "kept".getBytes());

@@ -181,11 +181,13 @@ public final class BenchCommand implements Runnable {
                     + "activations) on the same shape in the same run.")
     static final class Gemm implements Callable<Integer> {
         @Option(names = "--weights", defaultValue = "int4",
-                description = "fp16, int8 (signed), int4, int1 (unsigned codes), nf4, fp8_e5m2 (or fp8/e5m2), fp8_e4m3 (e4m3), mxfp8.")
+                description = "fp16, int8 (signed with int8 activations, unsigned codes otherwise), int4, int2, int1 (unsigned codes), nf4, "
+                        + "fp8_e5m2 (or fp8/e5m2), fp8_e4m3 (e4m3), mxfp8.")
         String weights;
 
         @Option(names = "--acts", defaultValue = "fp16",
-                description = "fp16 (fp16/int4/nf4/fp8_e5m2 weights), int8 (int8/int1 weights), fp8_e4m3/fp8_e5m2/mxfp8 (the same weights).")
+                description = "fp16 (fp16/int8/int4/int2/int1/nf4/fp8_e5m2 weights), int8 (int8/int4/int2/int1 weights), "
+                        + "int4 (int4/int2/int1 weights, stored two per byte), fp8_e4m3/fp8_e5m2/mxfp8 (the same weights).")
         String acts;
 
         @Option(names = "-m", defaultValue = "4096") int m;
@@ -195,7 +197,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "-k", defaultValue = "8192", description = "Multiple of 64 (fp16 acts) or 128 (8-bit acts).") int k;
 
         @Option(names = "--path", defaultValue = "auto",
-                description = "auto (GemmKernels' choice), mma (mma.sync) or wgmma (sm_90a; fp16, int8, fp8 pairs).")
+                description = "auto (GemmKernels' choice), mma (mma.sync), wgmma (sm_90a, cp.async; fp16, int8, fp8 pairs) or tma "
+                        + "(sm_90a, TMA + warp-specialised wgmma; fp16 activations with fp16/int4/nf4/fp8_e5m2 weights).")
         String path;
 
         @Option(names = "--no-baseline", description = "Skip the cuBLAS measurement (no nvcc needed for it).")
@@ -210,16 +213,23 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             GemmConfig.Format w = parseFormat(weights, "weight"), a = parseFormat(acts, "activation");
+            // Usage errors first: a wrong option must not be reported as a missing GPU.
+            String kernelPath = path.trim().toLowerCase(Locale.ROOT);
+            if (!List.of("auto", "mma", "wgmma", "tma").contains(kernelPath))
+                throw new UserError(UserError.USAGE, "unknown --path '" + path + "': use auto, mma, wgmma or tma");
+            if (kernelPath.equals("tma") && a != GemmConfig.Format.FP16)
+                throw new UserError(UserError.USAGE, "the TMA kernel takes FP16 activations, not " + a + " (--path tma)");
             PrintWriter out = spec.commandLine().getOut();
             CudaContext ctx = openDevice(device);
             TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
             GemmConfig config;
             try {
-                config = switch (path.trim().toLowerCase(Locale.ROOT)) {
+                config = switch (kernelPath) {
                     case "auto" -> GemmKernels.forShape(w, a, m, n, k, arch);
                     case "mma" -> GemmKernels.forShape(w, a, m, n, k, new TargetArch(arch.major(), arch.minor(), false));
                     case "wgmma" -> GemmConfig.wgmma(w, m, n, k, 2, n % 256 == 0 ? 256 : 128, 4);
-                    default -> throw new IllegalArgumentException("unknown --path '" + path + "': use auto, mma or wgmma");
+                    case "tma" -> GemmConfig.wgmmaTma(w, m, n, k);
+                    default -> throw new IllegalStateException("--path " + kernelPath + " passed the check above");
                 };
                 if (!config.activation().equals(a)) throw new IllegalArgumentException("no wgmma kernel for W_" + w + "A_" + a);
             } catch (IllegalArgumentException e) {

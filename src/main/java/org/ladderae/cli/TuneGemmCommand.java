@@ -43,10 +43,10 @@ final class TuneGemmCommand implements Callable<Integer> {
     @Option(names = "--figures", description = "Tune every GEMM problem of Figure 12 (M1, M2, M4, M5), Figure 14 (M = 4096) and Table 1.")
     boolean figures;
 
-    @Option(names = "--weights", defaultValue = "fp16", description = "One shape: fp16, int8, int4, int1, nf4, fp8_e5m2, fp8_e4m3, mxfp8.")
+    @Option(names = "--weights", defaultValue = "fp16", description = "One shape: fp16, int8, int4, int2, int1, nf4, fp8_e5m2, fp8_e4m3, mxfp8.")
     String weights;
 
-    @Option(names = "--acts", defaultValue = "fp16", description = "One shape: fp16, int8, fp8_e5m2, fp8_e4m3, mxfp8.")
+    @Option(names = "--acts", defaultValue = "fp16", description = "One shape: fp16, int8, int4, fp8_e5m2, fp8_e4m3, mxfp8.")
     String acts;
 
     @Option(names = "-m", defaultValue = "4096") int m;

@@ -33,9 +33,6 @@ public enum ActivationLayout {
     /** Whether the buffer has per-row scales and code sums beside it. */
     public boolean hasRowScales() { return this == INT8 || this == INT4; }
 
-    /** Whether the buffer holds FP16 values a kernel reads as such. */
-    public boolean isFp16() { return this == FP16 || this == MXFP8_AS_FP16; }
-
     public long bytes(int rows, int width) {
         long n = (long) rows * width;
         return switch (this) {

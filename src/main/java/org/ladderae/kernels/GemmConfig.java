@@ -173,9 +173,6 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         return new GemmConfig(element, element, Path.WGMMA, m, n, k, 64 * warpgroups, bn, 4 * warpgroups, 1, stages, 1);
     }
 
-    /** Rows of the TMA box of A (the CTA's activation rows) and of W (FP16 weights only), for the tensor maps. */
-    public int tmaBoxRowsA() { return bm; }
-
     /** K elements per pipeline stage: 64 with FP16 activations, 128 otherwise (128 bytes of A per row, 64 for packed INT4). */
     public int bk() { return bkOf(activation); }
 

@@ -36,7 +36,7 @@ public final class BenchLayerCommand implements Callable<Integer> {
     @Option(names = "--seq", defaultValue = "1") int seq;
 
     @Option(names = "--weights", defaultValue = "fp16", split = ",",
-            description = "fp16, int4, nf4, fp8 (E5M2), mxfp8, int1; several, comma-separated. INTx/NF4 carry one FP16 scale (and zero) per output row.")
+            description = "fp16, int8, int4, int2, int1, nf4, fp8 (E5M2), mxfp8; several, comma-separated. INTx/NF4 carry one FP16 scale (and zero) per output row.")
     List<String> weights;
 
     @Option(names = "--acts", defaultValue = "fp16",
@@ -68,7 +68,7 @@ public final class BenchLayerCommand implements Callable<Integer> {
         try {
             for (String w : weights) formats.add(WeightFormat.parse(w));
         } catch (IllegalArgumentException e) {
-            throw new UserError(UserError.USAGE, "unknown weight format in " + weights + ": use fp16, int4, nf4, fp8, mxfp8 or int1");
+            throw new UserError(UserError.USAGE, "unknown weight format in " + weights + ": use fp16, int8, int4, int2, int1, nf4, fp8 or mxfp8");
         }
         ActivationFormat a;
         try {

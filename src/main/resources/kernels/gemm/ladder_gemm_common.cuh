@@ -102,3 +102,17 @@ LADDER_DEV float e8m0_to_float(uint32_t e) {
   return e == 0 ? __int_as_float(0x00400000) : e == 255 ? __int_as_float(0x7FC00000) : __int_as_float((int)(e << 23));
 }
 
+// ---- sm_90a wgmma helpers (ladder_gemm_wgmma.cu, ladder_gemm_wgmma_ws.cu); inline, so unused on sm_80 builds ----
+// Shared-memory matrix descriptor of a K-major tile with 128-byte rows and the 128-byte swizzle (8-row atoms).
+LADDER_DEV uint64_t wgmma_desc_sw128(uint32_t saddr) {
+  uint64_t d = 0;
+  d |= (uint64_t)((saddr & 0x3FFFF) >> 4);        // start address
+  d |= (uint64_t)1 << 16;                          // leading byte offset (unused for swizzled K-major)
+  d |= (uint64_t)(1024 >> 4) << 32;                // stride byte offset: 8 rows x 128 B
+  d |= (uint64_t)1 << 62;                          // layout: 128-byte swizzle
+  return d;
+}
+LADDER_DEV void wgmma_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+LADDER_DEV void wgmma_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
+template <int N> LADDER_DEV void wgmma_wait() { asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory"); }
+LADDER_DEV void fence_proxy_async() { asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); }

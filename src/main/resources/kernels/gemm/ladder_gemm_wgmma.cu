@@ -47,18 +47,6 @@ typedef float acc_t;
 #define STAGE_BYTES (A_STAGE + W_STAGE)
 static_assert(STAGES >= 3, "wgmma pipeline needs >= 3 stages");
 
-LADDER_DEV uint64_t wgmma_desc_sw128(uint32_t saddr) {
-  uint64_t d = 0;
-  d |= (uint64_t)((saddr & 0x3FFFF) >> 4);        // start address
-  d |= (uint64_t)1 << 16;                          // leading byte offset (unused for swizzled K-major)
-  d |= (uint64_t)(1024 >> 4) << 32;                // stride byte offset: 8 rows x 128 B
-  d |= (uint64_t)1 << 62;                          // layout: 128-byte swizzle
-  return d;
-}
-LADDER_DEV void wgmma_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
-LADDER_DEV void wgmma_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
-template <int N> LADDER_DEV void wgmma_wait() { asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory"); }
-LADDER_DEV void fence_proxy_async() { asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); }
 
 // One wgmma per N (256 or 128) for the element type chosen by WG_ELEM; the scale-d predicate is always 1
 // (accumulate; d starts at 0). 16-bit and FP8 inputs take the immediate scale-a/scale-b operands, s8 does not.

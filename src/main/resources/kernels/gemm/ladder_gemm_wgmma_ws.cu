@@ -99,17 +99,6 @@ LADDER_DEV void bulk_load_1d(uint32_t dst, const void* src, uint32_t bytes, uint
 }
 LADDER_DEV void consumer_sync() { asm volatile("bar.sync 1, 256;\n" ::: "memory"); }
 
-LADDER_DEV uint64_t desc_sw128(uint32_t saddr) {
-  uint64_t d = 0;
-  d |= (uint64_t)((saddr & 0x3FFFF) >> 4);   // start address
-  d |= (uint64_t)1 << 16;                     // leading byte offset (unused for swizzled K-major)
-  d |= (uint64_t)(1024 >> 4) << 32;           // stride byte offset: 8 rows x 128 B
-  d |= (uint64_t)1 << 62;                     // 128-byte swizzle
-  return d;
-}
-LADDER_DEV void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
-LADDER_DEV void wg_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
-template <int N> LADDER_DEV void wg_wait() { asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory"); }
 
 #define WS_D4(i) "+f"(d[i]), "+f"(d[(i) + 1]), "+f"(d[(i) + 2]), "+f"(d[(i) + 3])
 #define WS_D16(i) WS_D4(i), WS_D4((i) + 4), WS_D4((i) + 8), WS_D4((i) + 12)
@@ -201,7 +190,7 @@ KNAME(const __grid_constant__ TmaDesc tmA,
       mbar_init(empty0 + 8 * s, 8);   // one arrive per consumer warp
     }
     asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
-    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+    fence_proxy_async();
   }
   __syncthreads();
 
@@ -239,15 +228,15 @@ KNAME(const __grid_constant__ TmaDesc tmA,
     const int s = kt % STAGES;
     mbar_wait(full0 + 8 * s, (kt / STAGES) & 1);
     const uint32_t sA = sbase + s * STAGE_BYTES + cw * 64 * 128, sW = sbase + s * STAGE_BYTES + OPA_STAGE;
-    const uint64_t da = desc_sw128(sA), db = desc_sw128(sW);
-    wg_fence();
+    const uint64_t da = wgmma_desc_sw128(sA), db = wgmma_desc_sw128(sW);
+    wgmma_fence();
 #pragma unroll
     for (int ks = 0; ks < 4; ++ks) wgmma_ss_n256(d, da + 2 * ks, db + 2 * ks);   // +32 bytes per k16 step
-    wg_commit();
-    wg_wait<1>();
+    wgmma_commit();
+    wgmma_wait<1>();
     if (kt > 0 && lane == 0) mbar_arrive(empty0 + 8 * ((kt - 1) % STAGES));
   }
-  wg_wait<0>();
+  wgmma_wait<0>();
 
 #pragma unroll
   for (int j = 0; j < BN / 8; ++j)
@@ -278,12 +267,12 @@ KNAME(const __grid_constant__ TmaDesc tmA,
       mbar_wait(full0 + 8 * s, (kt / STAGES) & 1);
       const uint32_t sW = sbase + s * STAGE_BYTES, sB = sW + OPA_STAGE;
       decode_tile(sW + laneOff, fa, nf4tab);
-      const uint64_t db = desc_sw128(sB);
-      wg_fence();
+      const uint64_t db = wgmma_desc_sw128(sB);
+      wgmma_fence();
 #pragma unroll
       for (int ks = 0; ks < 4; ++ks) wgmma_rs_n256(d, fa + 4 * ks, db + 2 * ks);
-      wg_commit();
-      wg_wait<1>();
+      wgmma_commit();
+      wgmma_wait<1>();
       if (kt > 0 && lane == 0) mbar_arrive(empty0 + 8 * ((kt - 1) % STAGES));
     }
     {
@@ -291,16 +280,16 @@ KNAME(const __grid_constant__ TmaDesc tmA,
       mbar_wait(full0 + 8 * s, (k1 / STAGES) & 1);
       const uint32_t sW = sbase + s * STAGE_BYTES, sB = sW + OPA_STAGE;
       decode_tile(sW + laneOff, fb, nf4tab);
-      const uint64_t db = desc_sw128(sB);
-      wg_fence();
+      const uint64_t db = wgmma_desc_sw128(sB);
+      wgmma_fence();
 #pragma unroll
       for (int ks = 0; ks < 4; ++ks) wgmma_rs_n256(d, fb + 4 * ks, db + 2 * ks);
-      wg_commit();
-      wg_wait<1>();
+      wgmma_commit();
+      wgmma_wait<1>();
       if (lane == 0) mbar_arrive(empty0 + 8 * (kt % STAGES));
     }
   }
-  wg_wait<0>();
+  wgmma_wait<0>();
 
   // Epilogue: D[n_local][m_local] -> staging Ct[m_local][n_local] (pitch CT_PITCH halves) -> 16-byte stores of C rows.
   consumer_sync();   // every consumer's last batch has retired: the stage buffers are free

@@ -260,34 +260,25 @@ KNAME(const __grid_constant__ TmaDesc tmA,
 #endif
   const uint32_t laneOff = (uint32_t)((cw * 4 + wq) * 32 + lane) * LB;
   uint32_t fa[16], fb[16];
+  // One k tile: wait for its stage, decode its weights into f, issue its 4 wgmma and, once the batch before it has
+  // retired (wait_group 1), hand the previous tile's stage back to the producer.
+  auto k_tile = [&](int k, uint32_t* f) {
+    const int s = k % STAGES;
+    mbar_wait(full0 + 8 * s, (k / STAGES) & 1);
+    const uint32_t sW = sbase + s * STAGE_BYTES, sB = sW + OPA_STAGE;
+    decode_tile(sW + laneOff, f, nf4tab);
+    const uint64_t db = wgmma_desc_sw128(sB);
+    wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < 4; ++ks) wgmma_rs_n256(d, f + 4 * ks, db + 2 * ks);
+    wgmma_commit();
+    wgmma_wait<1>();
+    if (k > 0 && lane == 0) mbar_arrive(empty0 + 8 * ((k - 1) % STAGES));
+  };
+  // Even tiles decode into fa, odd ones into fb: the batch still in flight keeps reading the other set.
   for (int kt = 0; kt < ktiles; kt += 2) {
-    // even k tile: fragments fa (fb of the odd tile of the previous round may still be read by its batch)
-    {
-      const int s = kt % STAGES;
-      mbar_wait(full0 + 8 * s, (kt / STAGES) & 1);
-      const uint32_t sW = sbase + s * STAGE_BYTES, sB = sW + OPA_STAGE;
-      decode_tile(sW + laneOff, fa, nf4tab);
-      const uint64_t db = wgmma_desc_sw128(sB);
-      wgmma_fence();
-#pragma unroll
-      for (int ks = 0; ks < 4; ++ks) wgmma_rs_n256(d, fa + 4 * ks, db + 2 * ks);
-      wgmma_commit();
-      wgmma_wait<1>();
-      if (kt > 0 && lane == 0) mbar_arrive(empty0 + 8 * ((kt - 1) % STAGES));
-    }
-    {
-      const int k1 = kt + 1, s = k1 % STAGES;
-      mbar_wait(full0 + 8 * s, (k1 / STAGES) & 1);
-      const uint32_t sW = sbase + s * STAGE_BYTES, sB = sW + OPA_STAGE;
-      decode_tile(sW + laneOff, fb, nf4tab);
-      const uint64_t db = wgmma_desc_sw128(sB);
-      wgmma_fence();
-#pragma unroll
-      for (int ks = 0; ks < 4; ++ks) wgmma_rs_n256(d, fb + 4 * ks, db + 2 * ks);
-      wgmma_commit();
-      wgmma_wait<1>();
-      if (lane == 0) mbar_arrive(empty0 + 8 * (kt % STAGES));
-    }
+    k_tile(kt, fa);
+    k_tile(kt + 1, fb);
   }
   wgmma_wait<0>();
 

@@ -15,10 +15,16 @@ final class Estimates {
     static final double HOST_FILL_BYTES_PER_S = 1e9;
     /** Starting one benchmark process (python import of torch, or the cached cuBLAS benchmark). */
     static final double BASELINE_PROCESS_S = 15;
-    /** A conv point (8 cuDNN convs took about 20 s with the process start on the H100) or a whole model. */
-    static final double BASELINE_CONV_S = 1, BASELINE_MODEL_S = 60;
-    /** One end-to-end point on the Ladder model executor (load, transform weights, check, time): a guess until it has run. */
-    static final double LADDER_MODEL_S = 10;
+    /**
+     * A conv point (8 cuDNN convs took about 20 s with the process start on the H100) or a whole model: one process
+     * per model and setting, eager then Inductor, took 22-32 s on the H100 (2026-11-26, Figure 9's 14 settings).
+     */
+    static final double BASELINE_CONV_S = 1, BASELINE_MODEL_S = 30;
+    /**
+     * One end-to-end point on the Ladder model executor (check on the small layer, build, time): Figure 9's 36 LLaMA and
+     * BLOOM points took 29.5 s on the H100 (2026-11-26); the SEQ4096 ones are the slow ones.
+     */
+    static final double LADDER_MODEL_S = 1;
     /** FP16 dense tensor peak of an H100 SXM: GEMM time at peak, a lower bound. */
     static final double GEMM_TFLOPS = 989.4;
 

@@ -23,9 +23,6 @@ final class Figure14Reproduction {
     /** The end-to-end panels' x category, and the batch/sequence of each panel (its setting in the paper data). */
     static final String END_TO_END_X = "End2End LLAMA";
     static final java.util.Map<String, int[]> END_TO_END_SETTING = java.util.Map.of("e2e_bs1_seq1", new int[] {1, 1}, "e2e_bs1_seq4096", new int[] {1, 4096});
-    /** Rough seconds per end-to-end point (small-layer check on the CPU reference, full-layer setup and timing). */
-    static final double SECONDS_PER_LAYER = 15;
-
     private Figure14Reproduction() {}
 
     static ReproducePlan plan(Dataset paper) {
@@ -37,7 +34,7 @@ final class Figure14Reproduction {
         List<String> notes = new java.util.ArrayList<>(LadderGemmPoints.planNotes(m4096));
         for (ModelPointOf e : endToEnd(paper))
             points.add(new ReproducePlan.PlannedPoint("Ladder layer", e.point().formats().label(), e.panel(), END_TO_END_X,
-                    "llama layer BS" + e.point().batch() + " SEQ" + e.point().seq(), SECONDS_PER_LAYER));
+                    "llama layer BS" + e.point().batch() + " SEQ" + e.point().seq(), Estimates.LADDER_MODEL_S));
         return new ReproducePlan(points, List.of(LadderGemvPoints.buildCost(gemv), LadderGemmPoints.buildCost(gemm)), notes);
     }
 

@@ -193,7 +193,7 @@ public final class LayerExecutor implements AutoCloseable {
         DeviceBuffer g = out;   // what the GEMV/GEMM writes: out itself, or a scratch with N padded to the GEMM tile (or INT32 sums)
         if (c.usesGemm()) {
             long wBytes = c.gemm().weightBytes();
-            DeviceBuffer w = weightBuffer(wBytes, sw == null ? null : sw.gemmWeights(c.paddedN(), l.acts(), c.gemm().path()), l.format(), amp, seed ^ l.name().hashCode());
+            DeviceBuffer w = weightBuffer(wBytes, sw == null ? null : sw.gemmWeights(c.paddedN(), l.acts(), c.gemm()), l.format(), amp, seed ^ l.name().hashCode());
             if (sw == null && l.format() == WeightFormat.MXFP8) {
                 // The elements' random E5M2 bytes also filled the exponent tail; exponents 2^0 keep the outputs finite.
                 long elements = (long) c.paddedN() * k;

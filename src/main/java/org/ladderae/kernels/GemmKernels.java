@@ -37,6 +37,25 @@ public final class GemmKernels {
     }
 
     /**
+     * The kernel of Figure 13 stage {@code stage}: HOLISTIC is {@link #forShape} (the per-shape launch configuration);
+     * BASELINE, TRANSFORM and PTX run one fixed, untuned mma.sync configuration (32x128 w1x4 4 stages up to
+     * {@link #SMALL_M}, else 128x128 w2x2 3 stages, 64x128 w2x4 for FP8 activations; no split-K) with that stage's code,
+     * so the stages differ by the layout, then the decode, then the launch configuration, as the GEMV's do.
+     * IllegalArgumentException for a pair without stage code ({@link GemmConfig#hasStageSwitches}) below HOLISTIC.
+     */
+    public static GemmConfig forStage(Format weights, Format acts, int m, int n, int k, TargetArch arch, GemvStage stage) {
+        if (stage == GemvStage.HOLISTIC) return forShape(weights, acts, m, n, k, arch);
+        if (!GemmConfig.hasStageSwitches(weights, acts))
+            throw new IllegalArgumentException("the GEMM has Figure 13 stages for W_FP16A_FP16, W_INT4A_FP16, W_INT1A_INT8 and W_MXFP8A_MXFP8, not W_"
+                    + weights + "A_" + acts + " (only its holistic kernel)");
+        boolean fp8Acts = acts == Format.MXFP8;
+        GemmConfig c = m <= SMALL_M ? GemmConfig.mma(weights, acts, m, n, k, 32, 128, 1, 4, 4, 1)
+                : fp8Acts ? GemmConfig.mma(weights, acts, m, n, k, 64, 128, 2, 4, 3, 1)
+                : GemmConfig.mma(weights, acts, m, n, k, 128, 128, 2, 2, 3, 1);
+        return c.withStage(stage);
+    }
+
+    /**
      * The configuration for {@code m x n x k} on {@code arch}; IllegalArgumentException when no kernel
      * takes the formats or N is not a multiple of 128 (K of 64 FP16 / 128 8-bit elements).
      */

@@ -24,14 +24,19 @@ import org.ladderae.results.TimingStats;
  * runs with the full model's kernel configurations against the double-precision reference on the same decoded weights,
  * then, only if that passed, the full model is timed on device-random weights with its memory sampled.
  * <p>The check model keeps every linear on the kernel family the full model uses at this batch: ViT's check image (160 px,
- * 26 tokens) gives M > 16 for the token linears even at batch 1, and its head runs at M = batch as in the full model; the
+ * 26 tokens) gives M > 16 for the token linears even at batch 1, and its head runs at M = check batch on the same kernel family; the
  * Conformer's check runs 130 frames (flash attention, a partial tile of the attention, conv and GEMM).
  */
 public final class EncoderBench {
     private EncoderBench() {}
 
-    /** Check batch: the double reference's cost grows with it; 4 images / 2 sequences keep every M on the same kernel family. */
-    static int checkBatch(String workload, int batch) { return Math.min(batch, workload.equals("vit") ? 4 : 2); }
+    /**
+     * Check batch: the double reference's cost grows with it. ViT's head runs at M = batch, so a batch over 16 (the GEMM)
+     * is checked at 17 images (M = 17, a partial GEMM tile); the Conformer's linears are at M >= 130 with 1 or 2 sequences.
+     */
+    static int checkBatch(String workload, int batch) {
+        return workload.equals("vit") ? (batch <= GemvConfig.MAX_M ? batch : GemvConfig.MAX_M + 1) : Math.min(batch, 2);
+    }
 
     public static final int CONFORMER_CHECK_FRAMES = 130;
 
@@ -39,7 +44,7 @@ public final class EncoderBench {
     public static ModelGraph graph(String workload, boolean full, int batch, WeightFormat w, ActivationFormat a) {
         ModelGraph g = full ? EncoderModels.graph(workload, true, batch, EncoderModels.CONFORMER_FRAMES)
                 : switch (workload) {
-                    case "vit" -> EncoderModels.vit(new EncoderModels.VitConfig("vit-check", 160, 32, 3, 128, 2, 2, 512, 128, 1e-6), checkBatch(workload, batch));
+                    case "vit" -> EncoderModels.vit(EncoderModels.VIT_CHECK, checkBatch(workload, batch));
                     case "conformer" -> EncoderModels.conformer(EncoderModels.CONFORMER_CHECK, checkBatch(workload, batch), CONFORMER_CHECK_FRAMES);
                     default -> throw new IllegalArgumentException("the encoder models are vit and conformer, not '" + workload + "'");
                 };

@@ -44,7 +44,7 @@ public final class EncoderModels {
      * Small models of the same structure for the double-precision CPU reference: every linear K (3072, 128, 256, 512) is a
      * multiple of 128 (the largest GEMV K unit and group size), head dim 64 (a flash-attention dim) as in the full models.
      */
-    public static final VitConfig VIT_CHECK = new VitConfig("vit-check", 64, 32, 3, 128, 2, 2, 512, 128, 1e-6);
+    public static final VitConfig VIT_CHECK = new VitConfig("vit-check", 160, 32, 3, 128, 2, 2, 512, 128, 1e-6);
     public static final ConformerConfig CONFORMER_CHECK = new ConformerConfig("conformer-check", 128, 2, 256, 2, 31, 1e-5);
 
     /** The graph of a workload name ("vit" or "conformer"): full size, or the check model; {@code frames} is the Conformer's sequence length. */

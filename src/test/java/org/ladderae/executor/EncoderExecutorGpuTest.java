@@ -1,0 +1,102 @@
+package org.ladderae.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ladderae.formats.ActivationFormat;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.gpu.GpuTestSupport;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.WeightFormat;
+import org.ladderae.models.EncoderModels;
+import org.ladderae.models.ModelGraph;
+
+/**
+ * The encoder models on the GPU against the double-precision reference on the same decoded weights (activations
+ * NaN-poisoned before each run): the ViT check model at batch 1, 2 and 17 (head on the GEMV and on a partial GEMM tile)
+ * and the Conformer check model at 130 frames (flash attention, partial tiles of the attention, depthwise conv and GEMM)
+ * and 40 frames (the short attention kernel), in FP16, FP8 (E5M2) and INT4 (whole-row scales) weights; then the runner's
+ * path at full size (check, time, memory) for both models at batch 1 and 128 in FP16.
+ */
+@Tag("gpu")
+class EncoderExecutorGpuTest {
+    private static CudaContext context;
+    private static KernelCache cache;
+    private static GemvRunner gemv;
+    private static GemmRunner gemm;
+
+    @BeforeAll
+    static void open() {
+        context = GpuTestSupport.context();
+        cache = KernelCache.defaultCache();
+        gemv = new GemvRunner(context, cache);
+        gemm = new GemmRunner(context, cache);
+        prebuild(cache, context, List.of(new Object[] {"vit", 1}, new Object[] {"vit", 128}, new Object[] {"conformer", 1}, new Object[] {"conformer", 128}),
+                List.of(WeightFormat.FP16, WeightFormat.FP8_E5M2, WeightFormat.INT4));
+    }
+
+    @AfterAll
+    static void close() {
+        if (gemv != null) gemv.close();
+        if (gemm != null) gemm.close();
+    }
+
+    /** Compiles every kernel the points load, in parallel (the executor would build them one by one on first use). */
+    static void prebuild(KernelCache cache, CudaContext ctx, List<Object[]> points, List<WeightFormat> formats) {
+        if (cache.nvcc().isEmpty()) return;
+        org.ladderae.kernels.TargetArch arch = org.ladderae.kernels.TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
+        long t0 = System.nanoTime();
+        for (Object[] p : points)
+            for (WeightFormat w : formats) EncoderBench.build(cache, arch, (String) p[0], (Integer) p[1], w, ActivationFormat.FP16);
+        System.out.printf(Locale.ROOT, "kernels built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    static Stream<Arguments> checkModels() {
+        List<Arguments> out = new ArrayList<>();
+        for (WeightFormat w : List.of(WeightFormat.FP16, WeightFormat.FP8_E5M2, WeightFormat.INT4)) {
+            for (int b : new int[] {1, 2, 17}) out.add(Arguments.of("vit", b, 0, w));
+            out.add(Arguments.of("conformer", 1, 130, w));
+            out.add(Arguments.of("conformer", 2, 40, w));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} BS{1} frames {2} W_{3}")
+    @MethodSource("checkModels")
+    void checkModelMatchesTheReference(String model, int batch, int frames, WeightFormat w) {
+        ModelGraph g = (model.equals("vit") ? EncoderBench.graph("vit", false, batch, WeightFormat.FP16, ActivationFormat.FP16)
+                : EncoderModels.conformer(EncoderModels.CONFORMER_CHECK, batch, frames)).withLinearFormat(w, -1);
+        LayerBench.Check c = LayerBench.check(context, cache, gemv, gemm, g, GemvStage.HOLISTIC, Map.of(), 17);
+        System.out.println(c.describe());
+        assertThat(c.passed()).as(c.describe()).isTrue();
+    }
+
+    static Stream<Arguments> fullModels() {
+        return Stream.of(Arguments.of("vit", 1), Arguments.of("vit", 128), Arguments.of("conformer", 1), Arguments.of("conformer", 128));
+    }
+
+    @ParameterizedTest(name = "{0} BS{1} FP16")
+    @MethodSource("fullModels")
+    void fullModelIsCheckedThenTimed(String model, int batch) {
+        LayerBench.Result r = EncoderBench.measure(context, cache, gemv, gemm, model, batch, WeightFormat.FP16, ActivationFormat.FP16, 7);
+        System.out.println(r.check().describe());
+        assertThat(r.ok()).as(r.check().describe()).isTrue();
+        double flops = EncoderBench.graph(model, true, batch, WeightFormat.FP16, ActivationFormat.FP16).flops();
+        System.out.printf(Locale.ROOT, "%s BS%d FP16: %.4f ms median (cv %.3f), %.1f TFLOP/s, peak %.0f MiB, own %.0f MiB, weights %.1f MiB, %d launches%n",
+                model, batch, r.timing().medianMs(), r.timing().cv(), flops / r.timing().medianMs() / 1e9, r.memory().peakMib(), r.memory().ownMib(),
+                r.weightBytes() / 1048576.0, r.launches().size());
+    }
+}

@@ -82,7 +82,7 @@ extern "C" __global__ void glu(const half* __restrict__ x, half* __restrict__ ou
 extern "C" __global__ void __launch_bounds__(256) depthwise_conv1d(const half* __restrict__ x, int ldx, int glu,
                                                                    const float* __restrict__ w, const float* __restrict__ bias,
                                                                    half* __restrict__ out, int seq, int C, int K, int silu) {
-    __shared__ float tile[(DW_TT + DW_MAXK - 1) * DW_CC];
+    __shared__ __align__(16) float tile[(DW_TT + DW_MAXK - 1) * DW_CC];   // float2 reads
     const int b = blockIdx.z, t0 = blockIdx.x * DW_TT, c0 = blockIdx.y * DW_CC, pad = (K - 1) / 2, span = DW_TT + K - 1;
     const int tid = threadIdx.y * 32 + threadIdx.x;
     for (int idx = tid; idx < span * DW_CC; idx += 256) {

@@ -79,4 +79,13 @@ class EncoderStepsTest {
                 assertThat(check.seq() >= LayerExecutor.FLASH_MIN_SEQ).isEqualTo(full.seq() >= LayerExecutor.FLASH_MIN_SEQ);
             }
     }
+
+    @Test
+    void fullModelsActivationsFitOneH100AtBatch128() {
+        for (String model : List.of("vit", "conformer")) {
+            LayerPlan p = LayerPlan.lower(EncoderBench.graph(model, true, 128, WeightFormat.FP16, ActivationFormat.FP16));
+            System.out.printf("%s BS128: %.0f MiB of activation buffers%n", model, p.activationBytes() / 1048576.0);
+            assertThat(p.activationBytes()).isLessThan(40L << 30);
+        }
+    }
 }

@@ -7,8 +7,11 @@ import org.ladderae.models.Op;
  * Reference semantics of the encoder-model ops (ViT, Conformer), in double precision, following each op's javadoc in
  * {@link Op}: the index arithmetic here is what the GPU kernels of {@code kernels/encoder/encoder_ops.cu} must match.
  */
-final class EncoderOps {
+public final class EncoderOps {
     private EncoderOps() {}
+
+    /** Exact (erf) GeLU, as the reference applies it: for emulations of the kernels outside this package. */
+    public static double geluErf(double x) { return ElementwiseOps.geluErf(x); }
 
     static DenseTensor patchify(Op.Patchify op, DenseTensor x) {
         int b = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3), p = op.patch(), ph = h / p, pw = w / p, width = c * p * p;

@@ -68,13 +68,23 @@ public final class EncoderBench {
 
     /** Compiles (no GPU) the LLM and encoder ops and every GEMV/GEMM configuration {@link #measure} loads; IllegalArgumentException when a linear has no kernel. */
     public static int build(KernelCache cache, TargetArch arch, String workload, int batch, WeightFormat w, ActivationFormat a) {
+        ModelGraph full = graph(workload, true, batch, w, a);
+        return buildKernels(cache, arch, full, graph(workload, false, batch, w, a));
+    }
+
+    /**
+     * Compiles, in parallel, the ops and the GEMV/GEMM configurations that running {@code full} and then {@code check}
+     * (with the full graph's choices, and without) loads; {@code check} may be null. Returns the number of kernels.
+     */
+    public static int buildKernels(KernelCache cache, TargetArch arch, ModelGraph full, ModelGraph check) {
         cache.cubin(KernelSource.fromClasspath(LayerExecutor.OPS_SOURCE), arch, LayerExecutor.OPS_FLAGS);
         cache.cubin(KernelSource.fromClasspath(EncoderSteps.SOURCE), arch, LayerExecutor.OPS_FLAGS);
-        Map<String, LinearChoice> full = choices(graph(workload, true, batch, w, a), arch, Map.of());
+        Map<String, LinearChoice> fullChoices = choices(full, arch, Map.of());
         java.util.Set<Object> configs = new java.util.LinkedHashSet<>();
-        for (LinearChoice c : full.values()) configs.add(c.usesGemm() ? c.gemm() : c.gemv());
-        for (Map<String, LinearChoice> like : List.of(full, Map.<String, LinearChoice>of()))
-            for (LinearChoice c : choices(graph(workload, false, batch, w, a), arch, like).values()) configs.add(c.usesGemm() ? c.gemm() : c.gemv());
+        for (LinearChoice c : fullChoices.values()) configs.add(c.usesGemm() ? c.gemm() : c.gemv());
+        if (check != null)
+            for (Map<String, LinearChoice> like : List.of(fullChoices, Map.<String, LinearChoice>of()))
+                for (LinearChoice c : choices(check, arch, like).values()) configs.add(c.usesGemm() ? c.gemm() : c.gemv());
         KernelCache.buildInParallel(List.copyOf(configs), c -> {
             if (c instanceof GemmConfig g) GemmRunner.build(cache, g, arch);
             else GemvRunner.build(cache, (GemvConfig) c, arch);

@@ -60,8 +60,6 @@ class EncoderTorchGpuTest {
         cache = KernelCache.defaultCache();
         gemv = new GemvRunner(context, cache);
         gemm = new GemmRunner(context, cache);
-        EncoderExecutorGpuTest.prebuild(cache, context, List.of(new Object[] {"vit", 1}, new Object[] {"vit", 128}, new Object[] {"conformer", 1},
-                new Object[] {"conformer", 128}), List.of(WeightFormat.FP16, WeightFormat.FP8_E5M2));
         for (String s : List.of("torch_bench.py", "torch_encoder_check.py"))
             try (InputStream in = EncoderTorchGpuTest.class.getResourceAsStream("/baselines/" + s)) {
                 Files.copy(in, dir.resolve(s));
@@ -94,6 +92,7 @@ class EncoderTorchGpuTest {
     void fullModelMatchesPyTorch(String model, int batch, WeightFormat w) throws Exception {
         long seed = 23;
         ModelGraph g = EncoderBench.graph(model, true, batch, w, ActivationFormat.FP16);
+        EncoderExecutorGpuTest.prebuild(cache, context, g, null);
         Path run = Files.createDirectories(dir.resolve(model + batch + w)), weights = Files.createDirectories(run.resolve("weights"));
         for (Map.Entry<String, DenseTensor> e : SeededWeights.decodedWeights(g, seed).entrySet())
             new NpyArray(e.getValue().shape(), e.getValue().values()).writeFp16(weights.resolve(e.getKey() + ".npy"));

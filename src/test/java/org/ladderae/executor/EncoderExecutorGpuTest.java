@@ -84,6 +84,31 @@ class EncoderExecutorGpuTest {
         assertThat(c.passed()).as(c.describe()).isTrue();
     }
 
+    /** The conv module's GLU + depthwise conv + BatchNorm + SiLU (one fused kernel) where C and T leave partial 64 x 64 tiles. */
+    static ModelGraph convModule(int batch, int frames, int channels, int kernel) {
+        var b = ModelGraph.builder("conv_module_c" + channels + "_k" + kernel).input(org.ladderae.models.Tensor.of("x", org.ladderae.models.DType.FP16, batch, frames, 2 * channels))
+                .weight(org.ladderae.models.Tensor.of("dw.weight", org.ladderae.models.DType.FP16, channels, kernel))
+                .weight(org.ladderae.models.Tensor.of("dw.bias", org.ladderae.models.DType.FP16, channels));
+        for (String s : new String[] {"weight", "bias", "mean", "var"}) b.weight(org.ladderae.models.Tensor.of("bn." + s, org.ladderae.models.DType.FP16, channels));
+        return b.op(new org.ladderae.models.Op.Glu("glu", "x", "g"))
+                .op(new org.ladderae.models.Op.DepthwiseConv1d("dw", "g", "dw.weight", "dw.bias", "c", channels, kernel))
+                .op(new org.ladderae.models.Op.BatchNorm("bn", "c", "bn.weight", "bn.bias", "bn.mean", "bn.var", "n", 1e-5))
+                .op(new org.ladderae.models.Op.Silu("act", "n", "y")).output("y").build();
+    }
+
+    static Stream<Arguments> convShapes() {
+        return Stream.of(Arguments.of(2, 70, 96, 31), Arguments.of(3, 5, 130, 3), Arguments.of(1, 129, 64, 63));
+    }
+
+    @ParameterizedTest(name = "B{0} T{1} C{2} K{3}")
+    @MethodSource("convShapes")
+    void fusedConvModuleMatchesTheReference(int batch, int frames, int channels, int kernel) {
+        ModelGraph g = convModule(batch, frames, channels, kernel);
+        LayerBench.Check c = LayerBench.check(context, cache, gemv, gemm, g, GemvStage.HOLISTIC, Map.of(), 29);
+        System.out.println(c.describe());
+        assertThat(c.passed()).as(c.describe()).isTrue();
+    }
+
     static Stream<Arguments> fullModels() {
         return Stream.of(Arguments.of("vit", 1), Arguments.of("vit", 128), Arguments.of("conformer", 1), Arguments.of("conformer", 128));
     }

@@ -50,4 +50,11 @@ class EncoderPlanEmulationTest {
         assertThat(error(EncoderModels.conformer(EncoderModels.CONFORMER_CHECK, 1, 24).withLinearFormat(WeightFormat.INT4, -1)
                 .withActivationFormat(ActivationFormat.INT4), false)).isLessThan(1e-9);
     }
+
+    @Test
+    void fusedConvModuleAtPartialTilesMatchesTheReference() {
+        assertThat(error(EncoderExecutorGpuTest.convModule(3, 5, 130, 3), false)).isLessThan(1e-6);
+        assertThat(error(EncoderExecutorGpuTest.convModule(2, 70, 96, 31), false)).isLessThan(1e-6);
+        assertThat(LayerPlan.lower(EncoderExecutorGpuTest.convModule(1, 9, 64, 63)).steps()).hasSize(1);   // GLU, conv, BatchNorm and SiLU: one step
+    }
 }

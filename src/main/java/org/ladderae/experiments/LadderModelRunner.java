@@ -1,6 +1,9 @@
 package org.ladderae.experiments;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.ladderae.kernels.GemvStage;
 import org.ladderae.paperdata.FormatPair;
 import org.ladderae.results.Measurement;
@@ -34,8 +37,12 @@ public interface LadderModelRunner {
      */
     List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc);
 
-    /** The runner the reproductions use: the layer executor (LLaMA and BLOOM layers; every other workload n/a). */
+    /** The runner the reproductions use, by workload: the layer executor's LLM layers unless the map names another. */
     static LadderModelRunner installed() {
-        return new LadderLayerRunner();
+        Map<String, Supplier<LadderModelRunner>> byWorkload = new LinkedHashMap<>();
+        Supplier<LadderModelRunner> encoders = EncoderModelRunner::new;   // one runner (one GPU context) for both encoder models
+        byWorkload.put("vit", encoders);
+        byWorkload.put("conformer", encoders);
+        return new ModelRunnerDispatch(byWorkload, LadderLayerRunner::new);
     }
 }

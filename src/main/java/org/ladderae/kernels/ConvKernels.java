@@ -1,35 +1,135 @@
 package org.ladderae.kernels;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The candidate configurations of Ladder's conv kernels for one problem: a handful of block tiles that
- * the runner times on the GPU, keeping the fastest that passed its check (Ladder's "tune a few schedules
- * per shape", at its smallest). Every candidate of every format has the same warp-level constraints, so
- * the list differs by format only in pipeline depth (INT4 stages are a quarter of FP16's size).
+ * The candidate configurations of Ladder's conv kernels for one problem, and the heuristic pick among them
+ * (the first candidate). The conv tuner ({@code tuning/ConvTuningProblem}) and {@link ConvRunner#tune} time
+ * every candidate that passes its check and keep the fastest.
+ *
+ * <p>FP16 on Hopper (sm_90a) gets warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
+ * mma.sync ones; small problems (batch 1) get small mma.sync tiles so that a launch fills the SMs. The byte
+ * formats keep their mma.sync tiles (C % 64 == 0).
  */
 public final class ConvKernels {
+    /** The H100's SMs: below about one wave of blocks, smaller tiles win (batch 1). */
+    static final int SMS = 132;
+
     private ConvKernels() {}
 
-    /** Candidates in the order tried; the first is the heuristic default. Empty when the shape cannot run (C % 64 != 0 or K % 64 != 0). */
-    public static List<ConvConfig> candidates(ConvFormat f, ConvShape s) {
+    /** Candidates for the project's GPU (H100, sm_90a). */
+    public static List<ConvConfig> candidates(ConvFormat f, ConvShape s) { return candidates(f, s, TargetArch.parse("sm_90a")); }
+
+    /**
+     * Candidates in the order tried; the first is the heuristic default. Empty when the shape cannot run
+     * ({@link #unsupportedReason}).
+     */
+    public static List<ConvConfig> candidates(ConvFormat f, ConvShape s, TargetArch arch) {
+        Map<String, ConvConfig> out = new LinkedHashMap<>();
+        if (f == ConvFormat.W_FP16A_FP16) {
+            boolean hopper = arch.major() == 9 && arch.archSpecific();
+            ConvConfig h = heuristic(s, arch);
+            if (h != null) out.put(h.kernelName(), h);
+            if (hopper) {
+                add(out, wgmma(s, 128, 64, 4, 2));
+                add(out, wgmma(s, 128, 128, 3, 1));
+                add(out, wgmma(s, 128, 128, 4, 1));
+                add(out, wgmma(s, 256, 64, 4, 1));
+                add(out, wgmma(s, 64, 64, 4, 3));
+                add(out, wgmma(s, 64, 128, 4, 2));
+                if (s.k() >= 256) add(out, wgmma(s, 128, 256, 3, 1));
+                add(out, wgmmaPixelsN(s, 256, 1, 1, 4, 1));
+                add(out, wgmmaPixelsN(s, 128, 1, 1, 4, 2));
+                add(out, wgmmaPixelsN(s, 128, 2, 1, 4, 1));
+                add(out, wgmmaPixelsN(s, 128, 2, 1, 3, 1));
+                if (s.k() > 64) {
+                    add(out, wgmmaPixelsN(s, 128, 1, 2, 3, 2));
+                    add(out, wgmmaPixelsN(s, 128, 1, 2, 4, 1));
+                    add(out, wgmmaPixelsN(s, 256, 1, 2, 3, 1));
+                }
+            }
+            add(out, mma(f, s, 128, 64, 2, 2, 4, 2));
+            if (s.k() > 64) add(out, mma(f, s, 128, 128, 2, 4, 3, 1));
+            add(out, mma(f, s, 64, 64, 2, 2, 4, 4));
+            add(out, mma(f, s, 32, 64, 2, 2, 4, 4));
+            add(out, mma(f, s, 64, 32, 2, 2, 4, 4));
+            return new ArrayList<>(out.values());
+        }
         int deep = f == ConvFormat.W_INT4A_INT4 ? 6 : 4;
-        List<ConvConfig> out = new ArrayList<>();
         // 128 x 64, 4 warps of 64 x 32, two blocks per SM: the workhorse for K = 64 layers.
-        add(out, f, s, 128, 64, 2, 2, deep, 2);
-        if (s.k() % 128 == 0) add(out, f, s, 128, 128, 2, 4, deep - 1, 1);   // 8 warps of 64 x 32
-        add(out, f, s, 256, 64, 4, 2, 3, 1);                                  // 8 warps, more reuse of each weight tile
-        add(out, f, s, 64, 64, 2, 2, deep, 4);                                // small tiles: more blocks for batch 1
-        return out;
+        add(out, mma(f, s, 128, 64, 2, 2, deep, 2));
+        if (s.k() % 128 == 0) add(out, mma(f, s, 128, 128, 2, 4, deep - 1, 1));   // 8 warps of 64 x 32
+        add(out, mma(f, s, 256, 64, 4, 2, 3, 1));                                  // 8 warps, more reuse of each weight tile
+        add(out, mma(f, s, 64, 64, 2, 2, deep, 4));                                // small tiles: more blocks for batch 1
+        if (f != ConvFormat.W_FP16A_FP16) out.values().removeIf(c -> s.k() % c.bn() != 0);   // byte formats: whole N tiles, as shipped
+        return new ArrayList<>(out.values());
     }
 
-    private static void add(List<ConvConfig> out, ConvFormat f, ConvShape s, int bm, int bn, int wm, int wn, int stages, int minBlocks) {
+    /**
+     * The FP16 configuration picked without tuning, from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
+     * (scripts/dev/conv_check.py, 2026-11-26): on sm_90a with about a wave of 128-pixel tiles, wgmma with pixels
+     * as M and N = 64 for K <= 64, else wgmma with pixels as N (128 pixels x 128 channels, two warpgroups); with
+     * half a wave of 64-pixel tiles, 64-pixel wgmma tiles; smaller problems (batch 1) and C = 3 stems (one-channel
+     * gathers) small mma.sync tiles (32 x 64, or 64 x 32 for K <= 32). Null when the shape has no FP16 kernel.
+     */
+    public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
+        boolean hopper = arch.major() == 9 && arch.archSpecific();
+        int bn = s.k() <= 64 ? 64 : 128;
+        long m = s.gemmM(), nTiles = (s.k() + bn - 1) / bn;
+        ConvFormat f = ConvFormat.W_FP16A_FP16;
+        ConvConfig c;
+        if (ConvConfig.widestGather(s.c()) == 1) c = s.k() <= 32 ? mma(f, s, 64, 32, 2, 2, 4, 4) : mma(f, s, 32, 64, 2, 2, 4, 4);
+        else if (hopper && ((m + 127) / 128) * nTiles >= SMS) c = bn == 64 ? wgmma(s, 128, 64, 4, 2) : wgmmaPixelsN(s, 128, 1, 2, 3, 2);
+        else if (hopper && ((m + 63) / 64) * nTiles >= SMS / 2) c = wgmma(s, 64, bn, 4, bn == 64 ? 3 : 2);
+        else if (((m + 63) / 64) * ((s.k() + 63) / 64) >= SMS) c = mma(f, s, 64, 64, 2, 2, 4, 4);
+        else c = mma(f, s, 32, 64, 2, 2, 4, 4);
+        return c != null ? c : mma(f, s, 128, 64, 2, 2, 4, 2);
+    }
+
+    /** The heuristic FP16 configuration for the project's GPU (sm_90a). */
+    public static ConvConfig heuristic(ConvShape s) { return heuristic(s, TargetArch.parse("sm_90a")); }
+
+    /**
+     * {@code c} with the widest gather that also divides the input's pixel stride and element offset (a channel
+     * slice of a wider NHWC tensor); {@code c} itself when its gather already does.
+     */
+    public static ConvConfig gatherFor(ConvConfig c, int inputPixelStride, long inputOffsetElements) {
+        int v = c.aVec();
+        while (v > 1 && (inputPixelStride % v != 0 || inputOffsetElements % v != 0)) v /= 2;
+        return v == c.aVec() ? c : c.withGather(v);
+    }
+
+    private static ConvConfig wgmma(ConvShape s, int bm, int bn, int stages, int minBlocks) {
         try {
-            out.add(new ConvConfig(f, s, bm, bn, wm, wn, stages, minBlocks));
-        } catch (IllegalArgumentException shapeNotSupported) {
-            // the caller reports the empty list with the shape's reason
+            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, bm, bn, bm / 16, 1, stages, minBlocks, ConvMma.WGMMA, ConvConfig.widestGather(s.c()));
+        } catch (IllegalArgumentException notForThisShape) {
+            return null;
         }
+    }
+
+    /** Pixel-N wgmma: {@code wgPixels} warpgroups along pixels of {@code px} each, {@code wgChannels} along channels of 64. */
+    private static ConvConfig wgmmaPixelsN(ConvShape s, int px, int wgPixels, int wgChannels, int stages, int minBlocks) {
+        try {
+            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, px * wgPixels, 64 * wgChannels, 4 * wgPixels, wgChannels, stages, minBlocks,
+                    ConvMma.WGMMA_PIXELS_N, ConvConfig.widestGather(s.c()));
+        } catch (IllegalArgumentException notForThisShape) {
+            return null;
+        }
+    }
+
+    private static ConvConfig mma(ConvFormat f, ConvShape s, int bm, int bn, int wm, int wn, int stages, int minBlocks) {
+        try {
+            return new ConvConfig(f, s, bm, bn, wm, wn, stages, minBlocks);
+        } catch (IllegalArgumentException shapeNotSupported) {
+            return null;   // the caller reports the empty list with the shape's reason
+        }
+    }
+
+    private static void add(Map<String, ConvConfig> out, ConvConfig c) {
+        if (c != null) out.putIfAbsent(c.kernelName(), c);
     }
 
     /** Why {@code s} has no conv kernel in format {@code f}, or null when it has one. */

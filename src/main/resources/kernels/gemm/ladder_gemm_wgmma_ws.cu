@@ -22,9 +22,25 @@
 //   transposed through shared memory and written with 16-byte stores. Requires K % 128 == 0 (two k tiles per
 //   loop round: the A fragments alternate between two register sets so that a batch in flight keeps its inputs).
 //
-// Kernel arguments: (const __grid_constant__ TmaDesc tmA, const __grid_constant__ TmaDesc tmW (WS_W 0) or
-//   const uint8_t* W (WS_W != 0), half* C, int M, int N, int K).
-// Requirements: N % BN == 0 (256 for WS_W 0, 128 otherwise), K % 64 == 0 (WS_W 0) or K % 128 == 0.
+// WS_W 4 (FP8 E4M3 x E4M3), 5 (FP8 E5M2 x E5M2), 6 (INT8 x INT8, signed): WS_W 0's skeleton with 8-bit operands:
+//   CTA tile 128 x 256 x 128 K elements (a 128-byte row is 128 elements), TMA boxes {128, 128} and {128, 256} of
+//   UINT8 tensor maps, wgmma.m64n256k32 (e4m3 / e5m2: FP32 accumulators; s8: INT32) from shared memory, +32 bytes per
+//   k32 step as for FP16. The FP8 sums are Hopper's FP8 wgmma accumulation (not promoted into separate FP32 sums).
+// WS_W 7 (INT8, unsigned 0..255), 8 (INT2), 9 (INT1) weights x FP16: as WS_W 1-3, with the decodes of ladder_gemm.cu's
+//   FMT 9 / 10 / 11 (prmt or lop3 into the mantissa of 1024.0, then hsub2 / hfma2: exact) on the fragment order of the
+//   byte-pair / INT2 / INT1 mma layouts. A lane's bytes per k tile LB = 32 / 8 / 4 (INT1: halfword t of row g in the
+//   low and of row g + 8 in the high half of one word).
+// WS_W 10 (INT4), 11 (INT2), 12 (INT1) unsigned weights x INT8 activations: C^T = W . A^T on wgmma.m64n256k32.s32.s8.s8
+//   with the weights unpacked to s8 (0 .. 2^b - 1) straight into wgmma's register A operand (the layouts of FMT 12, 13
+//   and 5: and/shift masks, INT1's imad spread); the k tile is 128 K elements (the 128-byte INT8 activation row, TMA
+//   box {128, 256}), LB = 32 / 16 / 8 bytes per lane. Requires K % 256 == 0.
+// Integer accumulators (WS_W 6, 10-12) are written as FP16 (__int2half_rn of the exact INT32 sum) like ladder_gemm.cu's
+//   integer kernels, or, with -DINT_OUT=1, as the INT32 sums themselves (C is then int32_t*).
+//
+// Kernel arguments: (const __grid_constant__ TmaDesc tmA, const __grid_constant__ TmaDesc tmW (both operands from
+//   shared memory: WS_W 0, 4-6) or const uint8_t* W (weights decoded in registers), half* C, int M, int N, int K).
+// Requirements: N % BN == 0 (256 for shared-memory operands, 128 otherwise), K % BK == 0 (BK = 64 FP16 / 128 8-bit
+//   activation elements) and, for weights in registers, K % (2 BK) == 0.
 #include "ladder_gemm_common.cuh"
 
 #ifndef KNAME
@@ -36,32 +52,63 @@
 #ifndef GROUP_M
 #define GROUP_M 8
 #endif
-#define BK 64
 #define NTHREADS 384
+// Both operands by descriptor from shared memory (FP16, FP8 or INT8 on both sides), else weights decoded in registers.
+#define WS_SS (WS_W == 0 || (WS_W >= 4 && WS_W <= 6))
+// 8-bit activations (FP8 / INT8): a k tile is 128 elements and each wgmma takes k32.
+#define WS_A8 ((WS_W >= 4 && WS_W <= 6) || WS_W >= 10)
+// INT32 accumulators (s8 x s8).
+#define WS_INT (WS_W == 6 || WS_W >= 10)
+#if WS_A8
+#define BK 128
+#else
+#define BK 64
+#endif
+#if WS_INT
+typedef int acc_t;
+#else
+typedef float acc_t;
+#endif
+#if WS_INT && defined(INT_OUT) && INT_OUT
+typedef int out_t;
+#else
+typedef half out_t;
+#endif
 
-#if WS_W == 0
+#if WS_SS
 #ifndef STAGES
 #define STAGES 4
 #endif
 #define BM 128
 #define BN 256
-#define OPA_STAGE (BM * 128)   // A tile (FP16 rows of 128 B)
+#define OPA_STAGE (BM * 128)   // A tile (rows of 128 B: 64 FP16 or 128 8-bit elements)
 #define OPB_STAGE (BN * 128)   // W tile
 #else
-#if WS_W == 3
+#if WS_W == 3 || WS_W == 7
 #define WBITS 8
+#elif WS_W == 8 || WS_W == 11
+#define WBITS 2
+#elif WS_W == 9 || WS_W == 12
+#define WBITS 1
 #else
 #define WBITS 4
 #endif
-#define LB (4 * WBITS)           // bytes per lane per k tile: 16 (4-bit) or 32 (8-bit)
+// bytes per lane per k tile (2 rows x BK x WBITS / 8 over the 4 lanes of a row group): FP16 activations 16 (4-bit),
+// 32 (8-bit), 8 (INT2), 4 (INT1); INT8 activations (BK 128) twice that
+#if WS_A8
+#define LB (8 * WBITS)
+#else
+#define LB (4 * WBITS)
+#endif
 #define BN 128                   // weight rows per CTA (wgmma M: 2 consumer warpgroups x 64)
 #define BM 256                   // activation rows per CTA (wgmma N)
-#ifndef STAGES
-#define STAGES (WBITS == 4 ? 6 : 5)
-#endif
 #define OPA_STAGE (BN / 16 * 32 * LB)   // decoded-from weight chunk: 8 groups of 16 rows
 #define OPB_STAGE (BM * 128)            // activation tile
-#define CT_PITCH (BN + 8)               // halves per row of the transposed output staging tile
+#ifndef STAGES
+#define STAGES (OPA_STAGE + OPB_STAGE <= 36864 ? 6 : 5)
+#endif
+#define CT_PITCH (BN + 16 / (int)sizeof(out_t))   // elements per row of the transposed output staging tile (+16 B)
+static_assert(BM * CT_PITCH * sizeof(out_t) <= STAGES * (OPA_STAGE + OPB_STAGE), "output staging tile over the stages");
 #endif
 #define STAGE_BYTES (OPA_STAGE + OPB_STAGE)
 #define BAR_OFFSET (STAGES * STAGE_BYTES)
@@ -99,6 +146,41 @@ LADDER_DEV void bulk_load_1d(uint32_t dst, const void* src, uint32_t bytes, uint
 }
 LADDER_DEV void consumer_sync() { asm volatile("bar.sync 1, 256;\n" ::: "memory"); }
 
+// WS_CLUSTER 2 (shared-memory operands only): CTA pairs (cluster 2 x 1 x 1) on vertically adjacent tiles share the W tile;
+// each CTA loads its own A box and one half (128 rows) of W, multicast into both CTAs' shared memory at the same
+// offset, which halves the W traffic out of L2 (FP8 at ~1.2 PFLOP/s otherwise needs ~7.5 TB/s of L2 reads). A stage is
+// free again only once the consumers of both CTAs have released it (empty barrier count 16: local and remote arrives).
+#ifndef WS_CLUSTER
+#define WS_CLUSTER 1
+#endif
+#if WS_CLUSTER == 2
+#if !WS_SS
+#error "WS_CLUSTER 2 needs both operands in shared memory"
+#endif
+#define WS_CLUSTER_ATTR __cluster_dims__(2, 1, 1)
+LADDER_DEV uint32_t cluster_ctarank() {
+  uint32_t r;
+  asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(r));
+  return r;
+}
+LADDER_DEV void cluster_sync_all() {
+  asm volatile("barrier.cluster.arrive.release;\nbarrier.cluster.wait.acquire;\n" ::: "memory");
+}
+// Arrive on the mbarrier at the same shared-memory offset in CTA `peer` of the cluster.
+LADDER_DEV void mbar_arrive_cluster(uint32_t bar, uint32_t peer) {
+  uint32_t remote;
+  asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(remote) : "r"(bar), "r"(peer));
+  asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];\n" ::"r"(remote) : "memory");
+}
+LADDER_DEV void tma_load_2d_multicast(uint32_t dst, const TmaDesc* map, uint32_t bar, int c0, int c1, uint16_t mask) {
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster [%0], [%1, {%3, %4}], [%2], %5;\n"
+      ::"r"(dst), "l"(map), "r"(bar), "r"(c0), "r"(c1), "h"(mask) : "memory");
+}
+#else
+#define WS_CLUSTER_ATTR
+#endif
+
 
 #define WS_D4(i) "+f"(d[i]), "+f"(d[(i) + 1]), "+f"(d[(i) + 2]), "+f"(d[(i) + 3])
 #define WS_D16(i) WS_D4(i), WS_D4((i) + 4), WS_D4((i) + 8), WS_D4((i) + 12)
@@ -122,10 +204,78 @@ LADDER_DEV void wgmma_rs_n256(float* d, const uint32_t* a, uint64_t db) {
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(db), "r"(1));
 }
 
-#if WS_W != 0
-// Decode one k tile (LB bytes of the lane) into the A fragments of its four k16 steps: f[4 s + i] = a_i of step s.
+#if WS_A8
+#if WS_W == 4
+#define WS_K32 "k32.f32.e4m3.e4m3 "
+#define WS_K32_SCALES ", 1, 1"   // imm-scale-a, imm-scale-b (no transpose operands for 8-bit types)
+#elif WS_W == 5
+#define WS_K32 "k32.f32.e5m2.e5m2 "
+#define WS_K32_SCALES ", 1, 1"
+#else
+#define WS_K32 "k32.s32.s8.s8 "
+#define WS_K32_SCALES ""         // integer wgmma takes no scale operands
+#endif
+#if WS_INT
+#define WS_ACC "+r"
+#else
+#define WS_ACC "+f"
+#endif
+#define WS_E4(i) WS_ACC(d[i]), WS_ACC(d[(i) + 1]), WS_ACC(d[(i) + 2]), WS_ACC(d[(i) + 3])
+#define WS_E16(i) WS_E4(i), WS_E4((i) + 4), WS_E4((i) + 8), WS_E4((i) + 12)
+#define WS_E64(i) WS_E16(i), WS_E16((i) + 16), WS_E16((i) + 32), WS_E16((i) + 48)
+// D[64 x 256] += A x B over k32 of 8-bit elements, both from shared memory (descriptors).
+LADDER_DEV void wgmma_ss8_n256(acc_t* d, uint64_t da, uint64_t db) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n256" WS_K32 WS_REGS128 ", %128, %129, p" WS_K32_SCALES ";\n}\n"
+      : WS_E64(0), WS_E64(64)
+      : "l"(da), "l"(db), "r"(1));
+}
+// D[64 x 256] += A (four s8x4 registers per lane, the m16n8k32 A fragment of the lane's warp) x B (smem descriptor).
+LADDER_DEV void wgmma_rs8_n256(acc_t* d, const uint32_t* a, uint64_t db) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %133, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n256" WS_K32 WS_REGS128 ", {%128, %129, %130, %131}, %132, p" WS_K32_SCALES ";\n}\n"
+      : WS_E64(0), WS_E64(64)
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(db), "r"(1));
+}
+#endif
+
+#if WS_W >= 7
+// The decode helpers of ladder_gemm.cu (FMT 5, 10, 11), repeated here because that file is built on its own.
+// h = half2 bits 0x6400 | (f << S) in each half (1024 + f * 2^S) -> half2(f, f), exact: h * 2^-S - 1024 * 2^-S.
+template <int S> LADDER_DEV uint32_t ws_magic_field_to_half2(uint32_t h) {
+  static_assert(S >= 0 && S <= 9, "the field must sit inside the 10-bit mantissa");
+  half2 r;
+  if (S == 0) {
+    const uint32_t MAGIC = 0x64006400u;
+    r = __hsub2(*reinterpret_cast<half2*>(&h), *reinterpret_cast<const half2*>(&MAGIC));
+  } else {
+    const uint32_t SCALE = ((15u - S) << 10) * 0x00010001u;           // half 2^-S
+    const uint32_t BIAS = (0x8000u | ((25u - S) << 10)) * 0x00010001u;  // half -1024 * 2^-S
+    r = __hfma2(*reinterpret_cast<half2*>(&h), *reinterpret_cast<const half2*>(&SCALE), *reinterpret_cast<const half2*>(&BIAS));
+  }
+  return *reinterpret_cast<uint32_t*>(&r);
+}
+// Field J of BITS bits of both halves of w -> half2 of the two unsigned codes (one LOP3 + one HFMA2/HSUB2).
+template <int BITS, int J> LADDER_DEV uint32_t ws_half_field_pair(uint32_t w) {
+  constexpr uint32_t MASK = (((1u << BITS) - 1u) << (BITS * J)) * 0x00010001u;
+  return ws_magic_field_to_half2<BITS * J>((w & MASK) | 0x64006400u);
+}
+// Bytes 0 and 1 (S = 0x4140) or 2 and 3 (0x4342) of w as the mantissas of two halves of 1024 -> half2 of the codes.
+template <uint32_t S> LADDER_DEV uint32_t ws_u8_pair_to_half2(uint32_t w) {
+  uint32_t h = __byte_perm(w, 0x64646464u, S);
+  return ws_magic_field_to_half2<0>(h);
+}
+// Four 1-bit codes (bits 0..3 of x) -> four s8 bytes 0/1: the multiply places bit i at bit 8i without carries.
+LADDER_DEV uint32_t ws_unpack_u1x4_to_s8x4(uint32_t x) { return (x * 0x00204081u) & 0x01010101u; }
+#endif
+
+#if !WS_SS
+// Decode one k tile (LB bytes of the lane) into the A fragments of its four k16 (k32 for INT8 activations) steps:
+// f[4 s + i] = a_i of step s (a0 / a2: row g, a1 / a3: row g + 8, as the mma.sync B registers b0 / b1 of that row).
 LADDER_DEV void decode_tile(uint32_t src, uint32_t* f, uint32_t nf4tab) {
-#if WBITS == 4
+#if WS_W == 1 || WS_W == 2
   uint32_t w[4];
   asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(w[0]), "=r"(w[1]), "=r"(w[2]), "=r"(w[3]) : "r"(src));
 #pragma unroll
@@ -145,7 +295,7 @@ LADDER_DEV void decode_tile(uint32_t src, uint32_t* f, uint32_t nf4tab) {
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 3]) : "r"(nf4tab + 4 * ((hi >> (8 * b + 8)) & 0xFF)));
 #endif
   }
-#else
+#elif WS_W == 3
   // E5M2 byte-pair word of one k16 step: [e(2t), e(2t+1), e(2t+8), e(2t+9)]; a half is the byte << 8.
   uint32_t w[8];
   asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(w[0]), "=r"(w[1]), "=r"(w[2]), "=r"(w[3]) : "r"(src));
@@ -157,18 +307,93 @@ LADDER_DEV void decode_tile(uint32_t src, uint32_t* f, uint32_t nf4tab) {
     f[4 * s + 1] = __byte_perm(w[2 * s + 1], 0, 0x1404);
     f[4 * s + 3] = __byte_perm(w[2 * s + 1], 0, 0x3424);
   }
+#elif WS_W == 7
+  // Unsigned INT8 codes in the same byte-pair words (FMT 9): each byte into the mantissa of 1024.0, minus 1024.
+  uint32_t w[8];
+  asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(w[0]), "=r"(w[1]), "=r"(w[2]), "=r"(w[3]) : "r"(src));
+  asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(w[4]), "=r"(w[5]), "=r"(w[6]), "=r"(w[7]) : "r"(src + 16));
+#pragma unroll
+  for (int s = 0; s < 4; ++s) {
+    f[4 * s + 0] = ws_u8_pair_to_half2<0x4140>(w[2 * s]);       // (e(2t), e(2t+1)) of row g
+    f[4 * s + 2] = ws_u8_pair_to_half2<0x4342>(w[2 * s]);       // (e(2t+8), e(2t+9))
+    f[4 * s + 1] = ws_u8_pair_to_half2<0x4140>(w[2 * s + 1]);   // row g + 8
+    f[4 * s + 3] = ws_u8_pair_to_half2<0x4342>(w[2 * s + 1]);
+  }
+#elif WS_W == 8
+  // INT2 word of the 64-K tile per row (FMT 10): B register b of k16 step s = field 2(s&1)+b of w >> 8(s>>1).
+  uint32_t w0, w1;
+  asm volatile("ld.shared.v2.u32 {%0, %1}, [%2];\n" : "=r"(w0), "=r"(w1) : "r"(src));
+  const uint32_t w0h = w0 >> 8, w1h = w1 >> 8;
+  f[0] = ws_half_field_pair<2, 0>(w0);  f[2] = ws_half_field_pair<2, 1>(w0);
+  f[1] = ws_half_field_pair<2, 0>(w1);  f[3] = ws_half_field_pair<2, 1>(w1);
+  f[4] = ws_half_field_pair<2, 2>(w0);  f[6] = ws_half_field_pair<2, 3>(w0);
+  f[5] = ws_half_field_pair<2, 2>(w1);  f[7] = ws_half_field_pair<2, 3>(w1);
+  f[8] = ws_half_field_pair<2, 0>(w0h); f[10] = ws_half_field_pair<2, 1>(w0h);
+  f[9] = ws_half_field_pair<2, 0>(w1h); f[11] = ws_half_field_pair<2, 1>(w1h);
+  f[12] = ws_half_field_pair<2, 2>(w0h); f[14] = ws_half_field_pair<2, 3>(w0h);
+  f[13] = ws_half_field_pair<2, 2>(w1h); f[15] = ws_half_field_pair<2, 3>(w1h);
+#elif WS_W == 9
+  // INT1 (FMT 11): halfword t of row g (low half of the word) and of row g + 8 (high half); prmt spreads each
+  // halfword's two bytes into the two halves, then bit 2s+b of each half is B register b of k16 step s.
+  uint32_t w;
+  asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(w) : "r"(src));
+  const uint32_t lo = __byte_perm(w, 0u, 0x4140), hi = __byte_perm(w, 0u, 0x4342);
+  f[0] = ws_half_field_pair<1, 0>(lo);  f[2] = ws_half_field_pair<1, 1>(lo);
+  f[1] = ws_half_field_pair<1, 0>(hi);  f[3] = ws_half_field_pair<1, 1>(hi);
+  f[4] = ws_half_field_pair<1, 2>(lo);  f[6] = ws_half_field_pair<1, 3>(lo);
+  f[5] = ws_half_field_pair<1, 2>(hi);  f[7] = ws_half_field_pair<1, 3>(hi);
+  f[8] = ws_half_field_pair<1, 4>(lo);  f[10] = ws_half_field_pair<1, 5>(lo);
+  f[9] = ws_half_field_pair<1, 4>(hi);  f[11] = ws_half_field_pair<1, 5>(hi);
+  f[12] = ws_half_field_pair<1, 6>(lo); f[14] = ws_half_field_pair<1, 7>(lo);
+  f[13] = ws_half_field_pair<1, 6>(hi); f[15] = ws_half_field_pair<1, 7>(hi);
+#elif WS_W == 10
+  // INT4 x INT8 (FMT 12): per k32 step one word per row, byte i = e(4t+i) | e(16+4t+i) << 4.
+  uint32_t w[8];
+  asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(w[0]), "=r"(w[1]), "=r"(w[2]), "=r"(w[3]) : "r"(src));
+  asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(w[4]), "=r"(w[5]), "=r"(w[6]), "=r"(w[7]) : "r"(src + 16));
+#pragma unroll
+  for (int s = 0; s < 4; ++s) {
+    f[4 * s + 0] = w[2 * s] & 0x0F0F0F0Fu;
+    f[4 * s + 2] = (w[2 * s] >> 4) & 0x0F0F0F0Fu;
+    f[4 * s + 1] = w[2 * s + 1] & 0x0F0F0F0Fu;
+    f[4 * s + 3] = (w[2 * s + 1] >> 4) & 0x0F0F0F0Fu;
+  }
+#elif WS_W == 11
+  // INT2 x INT8 (FMT 13): per 64 K one word per row, field q of byte i = e(32(q>>1) + 16(q&1) + 4t + i).
+  uint32_t w[4];
+  asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(w[0]), "=r"(w[1]), "=r"(w[2]), "=r"(w[3]) : "r"(src));
+#pragma unroll
+  for (int s = 0; s < 4; ++s) {
+    const uint32_t lo = w[2 * (s >> 1)], hi = w[2 * (s >> 1) + 1];
+    const int sh = 4 * (s & 1);
+    f[4 * s + 0] = (lo >> sh) & 0x03030303u;
+    f[4 * s + 2] = (lo >> (sh + 2)) & 0x03030303u;
+    f[4 * s + 1] = (hi >> sh) & 0x03030303u;
+    f[4 * s + 3] = (hi >> (sh + 2)) & 0x03030303u;
+  }
+#else
+  // INT1 x INT8 (FMT 5): per 128 K one word per row; byte s = the two s8 registers of k32 step s (low / high nibble).
+  uint32_t w0, w1;
+  asm volatile("ld.shared.v2.u32 {%0, %1}, [%2];\n" : "=r"(w0), "=r"(w1) : "r"(src));
+#pragma unroll
+  for (int s = 0; s < 4; ++s) {
+    f[4 * s + 0] = ws_unpack_u1x4_to_s8x4((w0 >> (8 * s)) & 0xF);
+    f[4 * s + 2] = ws_unpack_u1x4_to_s8x4((w0 >> (8 * s + 4)) & 0xF);
+    f[4 * s + 1] = ws_unpack_u1x4_to_s8x4((w1 >> (8 * s)) & 0xF);
+    f[4 * s + 3] = ws_unpack_u1x4_to_s8x4((w1 >> (8 * s + 4)) & 0xF);
+  }
 #endif
 }
 #endif
 
-extern "C" __global__ void __launch_bounds__(NTHREADS, 1)
+extern "C" __global__ void __launch_bounds__(NTHREADS, 1) WS_CLUSTER_ATTR
 KNAME(const __grid_constant__ TmaDesc tmA,
-#if WS_W == 0
+#if WS_SS
       const __grid_constant__ TmaDesc tmW,
 #else
       const uint8_t* __restrict__ W,
 #endif
-      half* __restrict__ C, int M, int N, int K) {
+      out_t* __restrict__ C, int M, int N, int K) {
   extern __shared__ __align__(1024) uint8_t smem[];
   const uint32_t sbase = (smem_u32(smem) + 1023u) & ~1023u;
   uint8_t* sgen = smem + (sbase - smem_u32(smem));
@@ -176,23 +401,35 @@ KNAME(const __grid_constant__ TmaDesc tmA,
   const uint32_t full0 = sbase + BAR_OFFSET, empty0 = full0 + STAGES * 8;
   const int num_m = (M + BM - 1) / BM, num_n = N / BN;
   int bm, bn;
+#if WS_CLUSTER == 2
+  // The grid has 2 * ceil(num_m / 2) * num_n CTAs: pair p takes tile rows 2 bm2 and 2 bm2 + 1 of one column (a CTA
+  // past M loads zeros and stores nothing, but still shares its half of W).
+  const uint32_t crank = cluster_ctarank();
+  tile_coords(blockIdx.x >> 1, (num_m + 1) / 2, num_n, (GROUP_M + 1) / 2, bm, bn);
+  bm = 2 * bm + (int)crank;
+#else
   tile_coords(blockIdx.x, num_m, num_n, GROUP_M, bm, bn);
+#endif
   const int m0 = bm * BM, n0 = bn * BN;
   const int ktiles = K / BK;
 
   if (tid == 0) {
     asm volatile("prefetch.tensormap [%0];\n" ::"l"(&tmA) : "memory");
-#if WS_W == 0
+#if WS_SS
     asm volatile("prefetch.tensormap [%0];\n" ::"l"(&tmW) : "memory");
 #endif
     for (int s = 0; s < STAGES; ++s) {
       mbar_init(full0 + 8 * s, 1);
-      mbar_init(empty0 + 8 * s, 8);   // one arrive per consumer warp
+      mbar_init(empty0 + 8 * s, 8 * WS_CLUSTER);   // one arrive per consumer warp (of both CTAs of a pair)
     }
     asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
     fence_proxy_async();
   }
+#if WS_CLUSTER == 2
+  cluster_sync_all();   // both CTAs' barriers exist before any multicast or remote arrive
+#else
   __syncthreads();
+#endif
 
   if (wg == 0) {
     // ---------------- producer ----------------
@@ -204,7 +441,10 @@ KNAME(const __grid_constant__ TmaDesc tmA,
         mbar_wait(empty0 + 8 * s, ph ^ 1);
         const uint32_t full = full0 + 8 * s, sOp = sbase + s * STAGE_BYTES;
         mbar_expect_tx(full, STAGE_BYTES);
-#if WS_W == 0
+#if WS_CLUSTER == 2
+        tma_load_2d(sOp, &tmA, full, kt * BK, m0);
+        tma_load_2d_multicast(sOp + OPA_STAGE + crank * (OPB_STAGE / 2), &tmW, full, kt * BK, n0 + (int)crank * (BN / 2), 3);
+#elif WS_SS
         tma_load_2d(sOp, &tmA, full, kt * BK, m0);
         tma_load_2d(sOp + OPA_STAGE, &tmW, full, kt * BK, n0);
 #else
@@ -213,17 +453,20 @@ KNAME(const __grid_constant__ TmaDesc tmA,
 #endif
       }
     }
+#if WS_CLUSTER == 2
+    cluster_sync_all();   // stay until the peer's consumers no longer arrive on this CTA's barriers
+#endif
     return;
   }
 
   // ---------------- consumers ----------------
   asm volatile("setmaxnreg.inc.sync.aligned.u32 232;\n");
   const int cw = wg - 1, wq = warp & 3, g = lane >> 2, t = lane & 3;
-  float d[128];
+  acc_t d[128];
 #pragma unroll
-  for (int i = 0; i < 128; ++i) d[i] = 0.f;
+  for (int i = 0; i < 128; ++i) d[i] = 0;
 
-#if WS_W == 0
+#if WS_SS
   for (int kt = 0; kt < ktiles; ++kt) {
     const int s = kt % STAGES;
     mbar_wait(full0 + 8 * s, (kt / STAGES) & 1);
@@ -231,12 +474,26 @@ KNAME(const __grid_constant__ TmaDesc tmA,
     const uint64_t da = wgmma_desc_sw128(sA), db = wgmma_desc_sw128(sW);
     wgmma_fence();
 #pragma unroll
+#if WS_A8
+    for (int ks = 0; ks < 4; ++ks) wgmma_ss8_n256(d, da + 2 * ks, db + 2 * ks);  // +32 bytes per k32 step
+#else
     for (int ks = 0; ks < 4; ++ks) wgmma_ss_n256(d, da + 2 * ks, db + 2 * ks);   // +32 bytes per k16 step
+#endif
     wgmma_commit();
     wgmma_wait<1>();
+#if WS_CLUSTER == 2
+    if (kt > 0 && lane == 0) {
+      mbar_arrive(empty0 + 8 * ((kt - 1) % STAGES));
+      mbar_arrive_cluster(empty0 + 8 * ((kt - 1) % STAGES), crank ^ 1);
+    }
+#else
     if (kt > 0 && lane == 0) mbar_arrive(empty0 + 8 * ((kt - 1) % STAGES));
+#endif
   }
   wgmma_wait<0>();
+#if WS_CLUSTER == 2
+  cluster_sync_all();
+#endif
 
 #pragma unroll
   for (int j = 0; j < BN / 8; ++j)
@@ -244,7 +501,14 @@ KNAME(const __grid_constant__ TmaDesc tmA,
     for (int h = 0; h < 2; ++h) {
       const int row = m0 + cw * 64 + wq * 16 + g + 8 * h;
       const int col = n0 + j * 8 + 2 * t;
+#if WS_INT && defined(INT_OUT) && INT_OUT
+      if (row < M) *reinterpret_cast<int2*>(C + (size_t)row * N + col) = make_int2(d[4 * j + 2 * h], d[4 * j + 2 * h + 1]);
+#elif WS_INT
+      if (row < M)
+        *reinterpret_cast<half2*>(C + (size_t)row * N + col) = __halves2half2(__int2half_rn(d[4 * j + 2 * h]), __int2half_rn(d[4 * j + 2 * h + 1]));
+#else
       if (row < M) *reinterpret_cast<half2*>(C + (size_t)row * N + col) = __floats2half2_rn(d[4 * j + 2 * h], d[4 * j + 2 * h + 1]);
+#endif
     }
 #else
   uint32_t nf4tab = 0;
@@ -270,7 +534,11 @@ KNAME(const __grid_constant__ TmaDesc tmA,
     const uint64_t db = wgmma_desc_sw128(sB);
     wgmma_fence();
 #pragma unroll
+#if WS_A8
+    for (int ks = 0; ks < 4; ++ks) wgmma_rs8_n256(d, f + 4 * ks, db + 2 * ks);
+#else
     for (int ks = 0; ks < 4; ++ks) wgmma_rs_n256(d, f + 4 * ks, db + 2 * ks);
+#endif
     wgmma_commit();
     wgmma_wait<1>();
     if (k > 0 && lane == 0) mbar_arrive(empty0 + 8 * ((k - 1) % STAGES));
@@ -282,9 +550,9 @@ KNAME(const __grid_constant__ TmaDesc tmA,
   }
   wgmma_wait<0>();
 
-  // Epilogue: D[n_local][m_local] -> staging Ct[m_local][n_local] (pitch CT_PITCH halves) -> 16-byte stores of C rows.
+  // Epilogue: D[n_local][m_local] -> staging Ct[m_local][n_local] (pitch CT_PITCH elements) -> 16-byte stores of C rows.
   consumer_sync();   // every consumer's last batch has retired: the stage buffers are free
-  half* ct = reinterpret_cast<half*>(sgen);
+  out_t* ct = reinterpret_cast<out_t*>(sgen);
 #pragma unroll
   for (int j = 0; j < BM / 8; ++j)
 #pragma unroll
@@ -292,16 +560,23 @@ KNAME(const __grid_constant__ TmaDesc tmA,
 #pragma unroll
       for (int e = 0; e < 2; ++e) {
         const int nl = cw * 64 + wq * 16 + g + 8 * h, ml = j * 8 + 2 * t + e;
+#if WS_INT && defined(INT_OUT) && INT_OUT
+        ct[ml * CT_PITCH + nl] = d[4 * j + 2 * h + e];
+#elif WS_INT
+        ct[ml * CT_PITCH + nl] = __int2half_rn(d[4 * j + 2 * h + e]);
+#else
         ct[ml * CT_PITCH + nl] = __float2half_rn(d[4 * j + 2 * h + e]);
+#endif
       }
   consumer_sync();
   const int ctid = tid - 128;
+  constexpr int VEC = 16 / sizeof(out_t);   // elements per 16-byte store
 #pragma unroll 4
-  for (int i = ctid; i < BM * (BN / 8); i += 256) {
-    const int ml = i / (BN / 8), c = i % (BN / 8);
+  for (int i = ctid; i < BM * (BN / VEC); i += 256) {
+    const int ml = i / (BN / VEC), c = i % (BN / VEC);
     const int row = m0 + ml;
     if (row < M)
-      *reinterpret_cast<uint4*>(C + (size_t)row * N + n0 + 8 * c) = *reinterpret_cast<const uint4*>(ct + ml * CT_PITCH + 8 * c);
+      *reinterpret_cast<uint4*>(C + (size_t)row * N + n0 + VEC * c) = *reinterpret_cast<const uint4*>(ct + ml * CT_PITCH + VEC * c);
   }
 #endif
 }

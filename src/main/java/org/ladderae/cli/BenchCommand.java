@@ -198,7 +198,8 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--path", defaultValue = "auto",
                 description = "auto (GemmKernels' choice), mma (mma.sync), wgmma (sm_90a, cp.async; fp16, int8, fp8 pairs) or tma "
-                        + "(sm_90a, TMA + warp-specialised wgmma; fp16 activations with fp16/int4/nf4/fp8_e5m2 weights).")
+                        + "(sm_90a, TMA + warp-specialised wgmma; fp16 activations with fp16/int8/int4/int2/int1/nf4/fp8_e5m2 weights, "
+                        + "fp8_e4m3 or fp8_e5m2 on both sides, int8 activations with int8/int4/int2/int1 weights).")
         String path;
 
         @Option(names = "--no-baseline", description = "Skip the cuBLAS measurement (no nvcc needed for it).")
@@ -217,8 +218,8 @@ public final class BenchCommand implements Runnable {
             String kernelPath = path.trim().toLowerCase(Locale.ROOT);
             if (!List.of("auto", "mma", "wgmma", "tma").contains(kernelPath))
                 throw new UserError(UserError.USAGE, "unknown --path '" + path + "': use auto, mma, wgmma or tma");
-            if (kernelPath.equals("tma") && a != GemmConfig.Format.FP16)
-                throw new UserError(UserError.USAGE, "the TMA kernel takes FP16 activations, not " + a + " (--path tma)");
+            if (kernelPath.equals("tma") && !GemmConfig.supports(w, a, GemmConfig.Path.WGMMA_TMA))
+                throw new UserError(UserError.USAGE, "the TMA kernel does not take W_" + w + "A_" + a + " (--path tma)");
             PrintWriter out = spec.commandLine().getOut();
             CudaContext ctx = openDevice(device);
             TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
@@ -228,7 +229,7 @@ public final class BenchCommand implements Runnable {
                     case "auto" -> GemmKernels.forShape(w, a, m, n, k, arch);
                     case "mma" -> GemmKernels.forShape(w, a, m, n, k, new TargetArch(arch.major(), arch.minor(), false));
                     case "wgmma" -> GemmConfig.wgmma(w, m, n, k, 2, n % 256 == 0 ? 256 : 128, 4);
-                    case "tma" -> GemmConfig.wgmmaTma(w, m, n, k);
+                    case "tma" -> GemmConfig.wgmmaTma(w, a, m, n, k);
                     default -> throw new IllegalStateException("--path " + kernelPath + " passed the check above");
                 };
                 if (!config.activation().equals(a)) throw new IllegalArgumentException("no wgmma kernel for W_" + w + "A_" + a);

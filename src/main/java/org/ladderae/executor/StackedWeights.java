@@ -100,7 +100,7 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
     public byte[] gemmWeights(int paddedN, ActivationFormat acts, org.ladderae.kernels.GemmConfig.Path path) {
         byte[] w = gemmWeights(paddedN, acts);
         if (path != org.ladderae.kernels.GemmConfig.Path.WGMMA_TMA || format == WeightFormat.FP16) return w;
-        return GemmWeightLayout.wgmmaFragmentOrder(w, paddedN, k, format.bits());
+        return GemmWeightLayout.wgmmaFragmentOrder(w, paddedN, k, format.bits(), acts == ActivationFormat.FP16 ? 64 : 128);
     }
 
     /** W as the GEMM kernel with FP16 activations reads it, rows padded with zero codes to {@code paddedN}. */

@@ -13,6 +13,7 @@ import jcuda.driver.JCudaDriver;
  */
 public final class TensorMaps {
     public static final int BYTES = 128;
+    private static final int CU_TENSOR_MAP_DATA_TYPE_UINT8 = 0;
     private static final int CU_TENSOR_MAP_DATA_TYPE_FLOAT16 = 6;
     private static final int SWIZZLE_128B = 3;
     private static final int L2_PROMOTION_256B = 3;
@@ -41,14 +42,27 @@ public final class TensorMaps {
      * (64 FP16 = one 128-byte row per box row), the 128-byte swizzle, zeros for rows past the end.
      */
     public static byte[] fp16Rows(DeviceBuffer buffer, long rows, long cols, int boxRows) {
-        if (cols % 8 != 0) throw new IllegalArgumentException("row pitch must be a multiple of 16 bytes: " + cols + " FP16");
+        return rows128B(buffer, rows, cols, 2, boxRows);
+    }
+
+    /**
+     * The tensor map of a row-major 8-bit matrix {@code [rows, cols]} (FP8 or INT8 codes, as UINT8), box {@code {128,
+     * boxRows}} (one 128-byte row per box row), the 128-byte swizzle, zeros for rows past the end.
+     */
+    public static byte[] byteRows(DeviceBuffer buffer, long rows, long cols, int boxRows) {
+        return rows128B(buffer, rows, cols, 1, boxRows);
+    }
+
+    private static byte[] rows128B(DeviceBuffer buffer, long rows, long cols, int elementBytes, int boxRows) {
+        if (cols * elementBytes % 16 != 0) throw new IllegalArgumentException("row pitch must be a multiple of 16 bytes: " + cols * elementBytes + " B");
         if (boxRows < 1 || boxRows > 256) throw new IllegalArgumentException("TMA box rows must be 1..256: " + boxRows);
         Function encode = driver().getFunction("cuTensorMapEncodeTiled");
         Memory map = new Memory(BYTES + 64);
         Memory aligned = map.align(64);
-        int r = encode.invokeInt(new Object[] {aligned, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, 2, new com.sun.jna.Pointer(address(buffer)),
-                new long[] {cols, rows}, new long[] {2 * cols}, new int[] {64, boxRows}, new int[] {1, 1}, 0, SWIZZLE_128B,
-                L2_PROMOTION_256B, 0});
+        int type = elementBytes == 2 ? CU_TENSOR_MAP_DATA_TYPE_FLOAT16 : CU_TENSOR_MAP_DATA_TYPE_UINT8;
+        int r = encode.invokeInt(new Object[] {aligned, type, 2, new com.sun.jna.Pointer(address(buffer)),
+                new long[] {cols, rows}, new long[] {elementBytes * cols}, new int[] {128 / elementBytes, boxRows}, new int[] {1, 1}, 0,
+                SWIZZLE_128B, L2_PROMOTION_256B, 0});
         CudaDriver.check("cuTensorMapEncodeTiled", r);
         return aligned.getByteArray(0, BYTES);
     }

@@ -59,8 +59,10 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     /**
      * Tensor-core instruction family: mma.sync m16n8k16 (f16), m16n8k32 (s8), Hopper wgmma fed by cp.async
      * ({@code ladder_gemm_wgmma.cu}), or Hopper wgmma fed by TMA with warp specialisation
-     * ({@code ladder_gemm_wgmma_ws.cu}: FP16 x FP16 with 128x256 tiles; INT4 / NF4 / FP8 E5M2 weights x FP16 as
-     * C^T = W . A^T with the weights decoded into wgmma's register A operand, 256 activation rows x 128 weight rows).
+     * ({@code ladder_gemm_wgmma_ws.cu}: FP16 x FP16, FP8 x FP8 (E4M3 or E5M2 on both sides) and INT8 x INT8 with both
+     * operands from shared memory on 128x256 tiles; INT4 / NF4 / FP8 E5M2 / INT8 / INT2 / INT1 weights x FP16 and INT4 /
+     * INT2 / INT1 weights x INT8 as C^T = W . A^T with the weights decoded into wgmma's register A operand, 256
+     * activation rows x 128 weight rows).
      */
     public enum Path { MMA16816, MMA16832, WGMMA, WGMMA_TMA }
 
@@ -85,10 +87,12 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         if (stages < 2 || splitK < 1 || warpsM < 1 || warpsN < 1) throw new IllegalArgumentException("bad stages/splitK/warps");
         if (!supports(weight, activation, path)) throw new IllegalArgumentException("no kernel for W_" + weight + " A_" + activation + " on " + path);
         if (path == Path.WGMMA_TMA) {
-            boolean fp16 = weight == Format.FP16;
-            if (warpsM * warpsN * 32 != TMA_THREADS || bm != (fp16 ? 128 : 256) || bn != (fp16 ? 256 : 128) || stages < 2 || splitK != 1)
-                throw new IllegalArgumentException("wgmma TMA: 384 threads, tile " + (fp16 ? "128x256" : "256x128") + ", no split-K");
-            if (!fp16 && k % 128 != 0) throw new IllegalArgumentException("wgmma TMA low-bit weights: K=" + k + " not a multiple of 128");
+            boolean shared = tmaSharedOperands(weight, activation);
+            if (warpsM * warpsN * 32 != TMA_THREADS || bm != (shared ? 128 : 256) || bn != (shared ? 256 : 128) || stages < 2 || splitK != 1)
+                throw new IllegalArgumentException("wgmma TMA: 384 threads, tile " + (shared ? "128x256" : "256x128") + ", no split-K");
+            // weights decoded in registers: two k tiles per loop round (alternating register sets)
+            if (!shared && k % (2 * bkOf(activation)) != 0)
+                throw new IllegalArgumentException("wgmma TMA low-bit weights: K=" + k + " not a multiple of " + 2 * bkOf(activation));
         } else if (path == Path.WGMMA) {
             if (warpsN != 1 || warpsM % 4 != 0 || bm != 16 * warpsM || (bn != 128 && bn != 256) || stages < 3 || splitK != 1)
                 throw new IllegalArgumentException("wgmma: bm = 64 per warpgroup, bn 128/256, stages >= 3, no split-K");
@@ -120,8 +124,12 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
                 default -> false;
             };
             case WGMMA -> weight == activation && weight != Format.MXFP8 && (weight.bits() == 16 || weight.bits() == 8);
-            case WGMMA_TMA -> activation == Format.FP16
-                    && (weight == Format.FP16 || weight == Format.INT4 || weight == Format.NF4 || weight == Format.FP8_E5M2);
+            case WGMMA_TMA -> switch (activation) {
+                case FP16 -> weight != Format.FP8_E4M3 && weight != Format.MXFP8;
+                case FP8_E4M3, FP8_E5M2 -> weight == activation;
+                case INT8 -> weight == Format.INT8 || weight == Format.INT4 || weight == Format.INT2 || weight == Format.INT1;
+                default -> false;
+            };
         };
     }
 
@@ -136,6 +144,15 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
 
     /** Whether W is in the plain row-major packing ({@code BitPacking.pack}) rather than a Ladder layout: the BASELINE stage. */
     public boolean plainWeightLayout() { return !stage.transformedLayout(); }
+
+    /**
+     * Whether the {@link Path#WGMMA_TMA} kernel of these formats takes both operands from shared memory (FP16, FP8 or
+     * INT8 on both sides: 128x256 tiles, TMA for A and W) rather than decoding the weights into registers (256x128,
+     * the weights in {@link GemmWeightLayout#wgmmaFragmentOrder}).
+     */
+    public static boolean tmaSharedOperands(Format weight, Format activation) {
+        return weight == activation && (weight == Format.FP16 || weight == Format.FP8_E4M3 || weight == Format.FP8_E5M2 || weight == Format.INT8);
+    }
 
     /** The LADDER_FMT code of ladder_gemm.cu (mma paths). */
     int mmaFormatCode() {
@@ -167,8 +184,16 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
 
     /** The WS_W code of ladder_gemm_wgmma_ws.cu. */
     int tmaWeightCode() {
+        if (activation == Format.FP16) return switch (weight) {
+            case FP16 -> 0; case INT4 -> 1; case NF4 -> 2; case FP8_E5M2 -> 3; case INT8 -> 7; case INT2 -> 8; case INT1 -> 9;
+            default -> throw new IllegalStateException(formatLabel());
+        };
+        if (activation == Format.INT8) return switch (weight) {
+            case INT8 -> 6; case INT4 -> 10; case INT2 -> 11; case INT1 -> 12;
+            default -> throw new IllegalStateException(formatLabel());
+        };
         return switch (weight) {
-            case FP16 -> 0; case INT4 -> 1; case NF4 -> 2; case FP8_E5M2 -> 3;
+            case FP8_E4M3 -> 4; case FP8_E5M2 -> 5;
             default -> throw new IllegalStateException(formatLabel());
         };
     }
@@ -177,10 +202,31 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
      * The TMA + warp-specialised wgmma configuration ({@link Path#WGMMA_TMA}) for FP16 activations: FP16 weights take
      * 128x256 tiles and 4 stages, INT4/NF4 weights 256x128 (activation rows x weight rows) and 6 stages, FP8 E5M2 5.
      */
-    public static GemmConfig wgmmaTma(Format weight, int m, int n, int k) {
-        boolean fp16 = weight == Format.FP16;
-        int stages = fp16 ? 4 : weight.bits() == 4 ? 6 : 5;
-        return new GemmConfig(weight, Format.FP16, Path.WGMMA_TMA, m, n, k, fp16 ? 128 : 256, fp16 ? 256 : 128, TMA_THREADS / 32, 1, stages, 1);
+    public static GemmConfig wgmmaTma(Format weight, int m, int n, int k) { return wgmmaTma(weight, Format.FP16, m, n, k); }
+
+    /** {@link #wgmmaTma(Format, Format, int, int, int, int)} with the default stages ({@link #defaultTmaStages}). */
+    public static GemmConfig wgmmaTma(Format weight, Format activation, int m, int n, int k) {
+        return wgmmaTma(weight, activation, m, n, k, defaultTmaStages(weight, activation));
+    }
+
+    /**
+     * The {@link Path#WGMMA_TMA} configuration of these formats with {@code stages} pipeline stages: 128x256 tiles where
+     * both operands come from shared memory ({@link #tmaSharedOperands}), else 256x128 (activation rows x weight rows).
+     */
+    public static GemmConfig wgmmaTma(Format weight, Format activation, int m, int n, int k, int stages) {
+        boolean shared = tmaSharedOperands(weight, activation);
+        return new GemmConfig(weight, activation, Path.WGMMA_TMA, m, n, k, shared ? 128 : 256, shared ? 256 : 128, TMA_THREADS / 32, 1, stages, 1);
+    }
+
+    /**
+     * The stages the TMA kernel takes untuned: 4 for shared-memory operands (48 KiB a stage), else 6 where a stage (weight
+     * chunk + 32 KiB activation tile) is at most 36 KiB and 5 above (ladder_gemm_wgmma_ws.cu's default; measured in
+     * docs/kernels/GEMM-NOTES.md).
+     */
+    public static int defaultTmaStages(Format weight, Format activation) {
+        if (tmaSharedOperands(weight, activation)) return 4;
+        int stage = 128 * bkOf(activation) * weight.bits() / 8 + 256 * 128;
+        return stage <= 36_864 ? 6 : 5;
     }
 
     /** The mma.sync configuration with the default kernel for the formats. */
@@ -228,7 +274,9 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
             case MMA16816, MMA16832 -> "ladder_gemm_w_" + w + "_a_" + a + "_" + path.name().toLowerCase(Locale.ROOT) + "_"
                     + tile + "_w" + warpsM + "x" + warpsN + "_" + stages + "stage" + (stage.fastDecode() ? "" : "_" + stage.token());
             case WGMMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x" + bn + "x16_" + tile + "_wg" + (warpsM / 4) + "_" + stages + "stage";
-            case WGMMA_TMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x256x16_tma_ws_" + tile + "_" + stages + "stage";
+            // k16 for FP16 activations, k32 for 8-bit ones
+            case WGMMA_TMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x256x" + (activation == Format.FP16 ? 16 : 32) + "_tma_ws_" + tile + "_"
+                    + stages + "stage";
         };
     }
 
@@ -285,8 +333,8 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     private static int sharedMemoryBytesOf(Format weight, Format activation, Path path, int bm, int bn, int stages) {
         if (path == Path.WGMMA_TMA) {
             // ladder_gemm_wgmma_ws.cu's SMEM_BYTES: stages of (weight tile + activation tile), full/empty mbarriers,
-            // the NF4 half2 table, 1024 for the manual alignment. Low-bit weights: bn rows x 64 K x bits/8.
-            int wTile = weight == Format.FP16 ? bn * 128 : bn * 64 * weight.bits() / 8;
+            // the NF4 half2 table, 1024 for the manual alignment. Weights in registers: bn rows x BK x bits/8.
+            int wTile = tmaSharedOperands(weight, activation) ? bn * 128 : bn * bkOf(activation) * weight.bits() / 8;
             return stages * (bm * 128 + wTile) + 16 * stages + (weight == Format.NF4 ? 1024 : 0) + 1024;
         }
         // W bytes per row and K tile (64 K elements with FP16 activations, 128 otherwise): ladder_gemm.cu's W_ROWB,

@@ -7,13 +7,14 @@ import org.ladderae.kernels.GemmConfig.Path;
  * The GEMM kernel a shape runs without tuning: the fastest variant of the H100 run in
  * docs/kernels/GEMM-NOTES.md for each format and M regime. M &lt;= 64 is memory-bound and takes the
  * 32-row tiles split along K ({@link #smallM}); larger M takes the 128-row
- * tiles, and where the GPU is sm_90a the wgmma kernel for the pairs it has (FP16, INT8, FP8 x FP8).
- * Formats without a measured variant yet (NF4, FP8 weights, INT1, MXFP8, and the Figure 14 pairs: INT8/INT2/INT1
- * weights with FP16 activations, INT4/INT2 weights with INT8 activations, INT4/INT2/INT1 weights with INT4
- * activations) take their format family's tiles: low-bit weights with FP16 activations INT4's (a decode in
- * registers before an f16 MMA), integer activations INT8's 128x128; the packed INT4-activation tiles are half as
- * wide in shared memory, so they take 4 stages where INT8 takes 3. The FP8-activation mma tiles are 32x32 per warp
- * because ptxas spills the 64x64 warp tile there.
+ * tiles, and where the GPU is sm_90a the TMA wgmma kernel for the pairs it has (every FP16-activation pair but FP8
+ * E4M3 / MXFP8 weights, FP8 x FP8, INT8/INT4/INT2/INT1 weights x INT8; all measured at 0.94-1.5x their torch baseline
+ * on the H100, docs/kernels/GEMM-NOTES.md "wgmma v3"); the cp.async wgmma kernel only where the TMA tile does not
+ * divide the shape (it needs the same N % 256 and K % BK, so in practice only when a tuned checkpoint names it).
+ * Without wgmma (or M &lt;= 64), the mma.sync tiles of each format family: low-bit weights with FP16 activations
+ * INT4's (a decode in registers before an f16 MMA), integer activations INT8's 128x128; the packed INT4-activation
+ * tiles are half as wide in shared memory, so they take 4 stages where INT8 takes 3. The FP8-activation mma tiles are
+ * 32x32 per warp because ptxas spills the 64x64 warp tile there.
  */
 public final class GemmKernels {
     /** Up to this M the 32-row, memory-bound tiles win (the GEMM tuner's space splits its regimes here too). */
@@ -83,11 +84,14 @@ public final class GemmKernels {
         if (!supports(weights, acts)) throw new IllegalArgumentException("no GEMM kernel for W_" + weights + "A_" + acts);
         boolean fp8Acts = acts == Format.FP8_E4M3 || acts == Format.FP8_E5M2 || acts == Format.MXFP8;
         if (m <= SMALL_M) return smallM(weights, acts, m, n, k);
-        // TMA + warp-specialised wgmma for FP16 activations (docs/kernels/GEMM-NOTES.md, "wgmma v2")
+        // TMA + warp-specialised wgmma (docs/kernels/GEMM-NOTES.md, "wgmma v2" and "wgmma v3"): FP16, FP8 and INT8 on
+        // both sides from shared memory (128x256 tiles), every other pair it takes with the weights decoded in registers
         boolean hopper = arch.major() == 9 && arch.archSpecific();
-        if (hopper && acts == Format.FP16 && GemmConfig.supports(weights, acts, Path.WGMMA_TMA)
-                && (weights == Format.FP16 ? n % 256 == 0 && k % 64 == 0 : n % 128 == 0 && k % 128 == 0))
-            return GemmConfig.wgmmaTma(weights, m, n, k);
+        if (hopper && GemmConfig.supports(weights, acts, Path.WGMMA_TMA)) {
+            int bk = acts == Format.FP16 ? 64 : 128;
+            boolean fits = GemmConfig.tmaSharedOperands(weights, acts) ? n % 256 == 0 && k % bk == 0 : n % 128 == 0 && k % (2 * bk) == 0;
+            if (fits) return GemmConfig.wgmmaTma(weights, acts, m, n, k);
+        }
         // wgmma s8 ran 1068 TOPS at 16384^3 on the H100 against 684 for mma.sync (docs/kernels/GEMM-NOTES.md, run 3)
         boolean wgmma = arch.major() == 9 && arch.archSpecific() && n % 256 == 0 && GemmConfig.supports(weights, acts, Path.WGMMA);
         if (wgmma) return GemmConfig.wgmma(weights, m, n, k, 2, 256, 4);

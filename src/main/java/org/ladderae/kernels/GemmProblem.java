@@ -76,10 +76,13 @@ public record GemmProblem(Format weights, Format acts, int m, int n, int k, int[
     }
 
     /** W [N][K] as the kernel reads it: FP16, 8-bit codes, or the packed formats in {@link GemmWeightLayout}'s layouts. */
-    /** W as the kernel of {@code path} reads it: {@link #deviceWeights()}, in the wgmma fragment order for the TMA kernel's packed weights. */
+    /**
+     * W as the kernel of {@code path} reads it: {@link #deviceWeights()}, in the wgmma fragment order (k tile 64 with FP16
+     * activations, 128 with INT8 ones) where the TMA kernel decodes the weights in registers.
+     */
     public byte[] deviceWeights(GemmConfig.Path path) {
-        if (path != GemmConfig.Path.WGMMA_TMA || weights == Format.FP16) return deviceWeights();
-        return GemmWeightLayout.wgmmaFragmentOrder(deviceWeights(), n, k, weights.bits());
+        if (path != GemmConfig.Path.WGMMA_TMA || GemmConfig.tmaSharedOperands(weights, acts)) return deviceWeights();
+        return GemmWeightLayout.wgmmaFragmentOrder(deviceWeights(), n, k, weights.bits(), acts == Format.FP16 ? 64 : 128);
     }
 
     /**

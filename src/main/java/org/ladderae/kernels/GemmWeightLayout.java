@@ -216,23 +216,34 @@ public final class GemmWeightLayout {
      * of row 16 n16 + g + 8: the lane's m64k16 A fragments of all four k16 steps, read with one or two 16-byte loads,
      * and every 16-row group's k tile is contiguous, so a CTA's weight tile is one bulk copy.
      */
-    public static byte[] wgmmaFragmentOrder(byte[] mma, int n, int k, int bits) {
-        if (bits != 4 && bits != 8) throw new IllegalArgumentException("bits must be 4 or 8: " + bits);
-        if (n % 16 != 0 || k % 64 != 0) throw new IllegalArgumentException("N % 16 and K % 64 must be 0: " + n + "x" + k);
+    public static byte[] wgmmaFragmentOrder(byte[] mma, int n, int k, int bits) { return wgmmaFragmentOrder(mma, n, k, bits, 64); }
+
+    /**
+     * {@link #wgmmaFragmentOrder(byte[], int, int, int)} for any mma layout of {@link #forMma} (bits 1, 2, 4 or 8) and
+     * k tile ({@code kTile} = 64 K elements with FP16 activations, 128 with INT8 ones). A row has R = kTile * bits / 8
+     * bytes per k tile, in units of 4 q bytes with q = min(4, R / 4): lane t's piece of each unit is bytes [q t, q t + q)
+     * (the mma layouts give lane t word t of every 16-byte unit, and halfword t of the 8-byte rows of INT1 with FP16
+     * activations). Lane (g, t) holds, for each unit, its piece of row g and then of row g + 8 (LB = 2 R / 4 bytes), and
+     * chunk (kt, n16) lies at byte {@code ((kt * N/16) + n16) * 32 * LB}.
+     */
+    public static byte[] wgmmaFragmentOrder(byte[] mma, int n, int k, int bits, int kTile) {
+        if (bits != 1 && bits != 2 && bits != 4 && bits != 8) throw new IllegalArgumentException("bits must be 1, 2, 4 or 8: " + bits);
+        if (kTile != 64 && kTile != 128) throw new IllegalArgumentException("k tile must be 64 or 128: " + kTile);
+        if (n % 16 != 0 || k % kTile != 0) throw new IllegalArgumentException("N % 16 and K % " + kTile + " must be 0: " + n + "x" + k);
         if ((long) n * k * bits / 8 != mma.length) throw new IllegalArgumentException("expected " + (long) n * k * bits / 8 + " bytes, got " + mma.length);
-        int units = 64 * bits / 128, rowBytes = k * bits / 8, unitBytes = 16;
+        int tileRowBytes = kTile * bits / 8, q = Math.min(4, tileRowBytes / 4), units = tileRowBytes / (4 * q), rowBytes = k * bits / 8;
         byte[] out = new byte[mma.length];
         int o = 0;
-        for (int kt = 0; kt < k / 64; kt++)
+        for (int kt = 0; kt < k / kTile; kt++)
             for (int n16 = 0; n16 < n / 16; n16++)
                 for (int g = 0; g < 8; g++)
                     for (int t = 0; t < 4; t++)
                         for (int u = 0; u < units; u++)
                             for (int h = 0; h < 2; h++) {
                                 int row = 16 * n16 + g + 8 * h;
-                                int src = row * rowBytes + (kt * units + u) * unitBytes + 4 * t;
-                                System.arraycopy(mma, src, out, o, 4);
-                                o += 4;
+                                int src = row * rowBytes + kt * tileRowBytes + u * 4 * q + q * t;
+                                System.arraycopy(mma, src, out, o, q);
+                                o += q;
                             }
         return out;
     }

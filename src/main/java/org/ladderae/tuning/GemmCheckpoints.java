@@ -58,7 +58,7 @@ public final class GemmCheckpoints {
             int rows = m.shape().m(), n = m.shape().n(), k = m.shape().k();
             c = switch (required(p, "wgmma")) {
                 case 1 -> GemmConfig.wgmma(w, rows, n, k, required(p, "warps_m") / 4, required(p, "bn"), required(p, "stages"));
-                case 2 -> GemmConfig.wgmmaTma(w, rows, n, k);
+                case 2 -> GemmConfig.wgmmaTma(w, a, rows, n, k, required(p, "stages"));
                 default -> GemmConfig.mma(w, a, rows, n, k, required(p, "bm"), required(p, "bn"), required(p, "warps_m"), required(p, "warps_n"),
                         required(p, "stages"), required(p, "split_k"));
             };

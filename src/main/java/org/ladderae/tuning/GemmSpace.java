@@ -36,6 +36,8 @@ public final class GemmSpace {
     static final int[] WGMMA_WARPGROUPS = {1, 2};
     static final int[] WGMMA_BN = {128, 256};
     static final int[] WGMMA_STAGES = {3, 4, 5};
+    /** TMA kernel stages: 4 fits the 128x256 shared-operand tile (48 KiB a stage), 4-6 the register-decoded ones (34-40 KiB). */
+    static final int[] TMA_STAGES = {4, 5, 6};
 
     private GemmSpace() {}
 
@@ -107,33 +109,52 @@ public final class GemmSpace {
 
     /** The pruning rules that need no compiler; null when the tile may run. */
     static String rule(Tile t, Format w, Format a, int m, int n, int k, TargetArch arch) {
-        Path path = t.wgmma ? Path.WGMMA : a == Format.FP16 ? Path.MMA16816 : Path.MMA16832;
+        boolean tensorCoreAsync = t.path == Path.WGMMA || t.path == Path.WGMMA_TMA;
+        Path path = tensorCoreAsync ? t.path : a == Format.FP16 ? Path.MMA16816 : Path.MMA16832;
         if (!GemmConfig.supports(w, a, path)) return "no " + path + " kernel for W_" + w + "A_" + a;
-        if (t.wgmma && !(arch.major() == 9 && arch.archSpecific())) return "wgmma needs sm_90a, not " + arch.smName();
-        if (!t.wgmma && arch.major() < 8) return "the mma.sync kernels need sm_80 or newer (cp.async), not " + arch.smName();
+        if (tensorCoreAsync && !(arch.major() == 9 && arch.archSpecific())) return "wgmma needs sm_90a, not " + arch.smName();
+        if (!tensorCoreAsync && arch.major() < 8) return "the mma.sync kernels need sm_80 or newer (cp.async), not " + arch.smName();
         boolean fp8 = a == Format.FP8_E4M3 || a == Format.FP8_E5M2 || a == Format.MXFP8;
-        if (fp8 && !t.wgmma && arch.major() * 10 + arch.minor() < 89) return "FP8 mma.sync needs sm_89 or newer, not " + arch.smName();
-        if (n % t.bn != 0) return "N=" + n + " is not a multiple of BN=" + t.bn;
+        if (fp8 && !tensorCoreAsync && arch.major() * 10 + arch.minor() < 89) return "FP8 mma.sync needs sm_89 or newer, not " + arch.smName();
         int bk = a == Format.FP16 ? 64 : 128;
+        if (t.path == Path.WGMMA_TMA) {
+            // the TMA tile follows from the formats; weights decoded in registers take two k tiles per loop round
+            boolean shared = GemmConfig.tmaSharedOperands(w, a);
+            int bn = shared ? 256 : 128, kUnit = shared ? bk : 2 * bk;
+            if (n % bn != 0) return "N=" + n + " is not a multiple of BN=" + bn;
+            if (k % kUnit != 0) return "K=" + k + " is not a multiple of " + kUnit + " (TMA kernel)";
+            return null;
+        }
+        if (n % t.bn != 0) return "N=" + n + " is not a multiple of BN=" + t.bn;
         if (k % (bk * t.splitK) != 0) return "K=" + k + " is not a multiple of BK*splitK=" + bk * t.splitK;
         if (t.splitK > 1 && m > GemmKernels.SMALL_M) return "split-K only at M <= " + GemmKernels.SMALL_M + " (larger M has tiles for every SM)";
         return null;
     }
 
-    /** One point of the space before formats and shape are applied. */
-    record Tile(boolean wgmma, int bm, int bn, int warpsM, int warpsN, int stages, int splitK) {
+    /**
+     * One point of the space before formats and shape are applied. {@code path} is MMA16816 for every mma.sync tile (the
+     * formats pick m16n8k16 or m16n8k32); a WGMMA_TMA tile's bm x bn follow from the formats (0 x 0 here).
+     */
+    record Tile(Path path, int bm, int bn, int warpsM, int warpsN, int stages, int splitK) {
         static Tile of(GemmConfig c) {
-            return new Tile(c.path() == Path.WGMMA, c.bm(), c.bn(), c.warpsM(), c.warpsN(), c.stages(), c.splitK());
+            Path p = c.path() == Path.MMA16832 ? Path.MMA16816 : c.path();
+            return p == Path.WGMMA_TMA ? tma(c.stages()) : new Tile(p, c.bm(), c.bn(), c.warpsM(), c.warpsN(), c.stages(), c.splitK());
         }
 
+        static Tile tma(int stages) { return new Tile(Path.WGMMA_TMA, 0, 0, GemmConfig.TMA_THREADS / 32, 1, stages, 1); }
+
         GemmConfig build(Format w, Format a, int m, int n, int k) {
-            return wgmma ? GemmConfig.wgmma(w, m, n, k, warpsM / 4, bn, stages)
-                    : GemmConfig.mma(w, a, m, n, k, bm, bn, warpsM, warpsN, stages, splitK);
+            return switch (path) {
+                case WGMMA -> GemmConfig.wgmma(w, m, n, k, warpsM / 4, bn, stages);
+                case WGMMA_TMA -> GemmConfig.wgmmaTma(w, a, m, n, k, stages);
+                default -> GemmConfig.mma(w, a, m, n, k, bm, bn, warpsM, warpsN, stages, splitK);
+            };
         }
 
         @Override
         public String toString() {
-            return (wgmma ? "wgmma " : "mma ") + bm + "x" + bn + " w" + warpsM + "x" + warpsN + " " + stages + "st" + (splitK > 1 ? " sk" + splitK : "");
+            if (path == Path.WGMMA_TMA) return "tma " + stages + "st";
+            return (path == Path.WGMMA ? "wgmma " : "mma ") + bm + "x" + bn + " w" + warpsM + "x" + warpsN + " " + stages + "st" + (splitK > 1 ? " sk" + splitK : "");
         }
     }
 
@@ -142,11 +163,12 @@ public final class GemmSpace {
         List<Tile> tiles = new ArrayList<>();
         if (m <= GemmKernels.SMALL_M) {
             // Memory-bound: 32-row tiles stream W; split-K puts more blocks on the SMs when N / BN is small.
-            for (int bn : SMALL_BN) for (int st : SMALL_STAGES) for (int sk : SPLIT_K) tiles.add(new Tile(false, 32, bn, 1, 4, st, sk));
+            for (int bn : SMALL_BN) for (int st : SMALL_STAGES) for (int sk : SPLIT_K) tiles.add(new Tile(Path.MMA16816, 32, bn, 1, 4, st, sk));
             return tiles;
         }
-        for (int[] t : LARGE_MMA_TILES) for (int st : LARGE_MMA_STAGES) tiles.add(new Tile(false, t[0], t[1], t[2], t[3], st, 1));
-        for (int wg : WGMMA_WARPGROUPS) for (int bn : WGMMA_BN) for (int st : WGMMA_STAGES) tiles.add(new Tile(true, 64 * wg, bn, 4 * wg, 1, st, 1));
+        for (int[] t : LARGE_MMA_TILES) for (int st : LARGE_MMA_STAGES) tiles.add(new Tile(Path.MMA16816, t[0], t[1], t[2], t[3], st, 1));
+        for (int wg : WGMMA_WARPGROUPS) for (int bn : WGMMA_BN) for (int st : WGMMA_STAGES) tiles.add(new Tile(Path.WGMMA, 64 * wg, bn, 4 * wg, 1, st, 1));
+        for (int st : TMA_STAGES) tiles.add(Tile.tma(st));
         return tiles;
     }
 }

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 /** {@code bench gemm}: usage errors are one line with exit 2, decided before any GPU is looked for. */
 class BenchGemmCommandTest {
     @Test
-    void theTmaPathTakesFp16ActivationsOnly() {
-        CliRun r = CliRun.of("bench", "gemm", "--path", "tma", "--weights", "int4", "--acts", "int8");
+    void theTmaPathRefusesThePairsItHasNoKernelFor() {
+        CliRun r = CliRun.of("bench", "gemm", "--path", "tma", "--weights", "int4", "--acts", "int4");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("ladder-ae: the TMA kernel takes FP16 activations, not INT8 (--path tma)");
+        assertThat(r.err().strip()).isEqualTo("ladder-ae: the TMA kernel does not take W_INT4A_INT4 (--path tma)");
     }
 
     @Test

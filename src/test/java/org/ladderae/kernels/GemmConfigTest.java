@@ -65,7 +65,7 @@ class GemmConfigTest {
         GemmConfig fp8w = GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 33, 8192, 28672, h100);
         assertThat(fp8w.defineFlags()).contains("-DLADDER_FMT=4");
         assertThat(fp8w.weightBytes()).isEqualTo(8192L * 28672);
-        GemmConfig int1 = GemmKernels.forShape(Format.INT1, Format.INT8, 4096, 8192, 28672, h100);
+        GemmConfig int1 = GemmKernels.forShape(Format.INT1, Format.INT8, 4096, 8192, 28672, TargetArch.forComputeCapability(8, 0));
         assertThat(int1.defineFlags()).contains("-DLADDER_FMT=5");
         assertThat(int1.weightBytes()).isEqualTo(8192L * 28672 / 8);
         assertThat(int1.bk()).isEqualTo(128);
@@ -73,11 +73,14 @@ class GemmConfigTest {
         assertThat(mx.defineFlags()).contains("-DLADDER_FMT=8");
         assertThat(mx.activationBytes()).isEqualTo(4096L * 28672 + 4096L * 28672 / 32);
         assertThat(mx.sharedMemoryBytes()).isEqualTo(4 * (64 * 128 + 128 * 128 + 4 * (64 + 128)));
-        // FP8 x FP8 and FP16 on sm_90a take wgmma; the element type is a flag
+        // FP8 x FP8 and FP16 on sm_90a take the TMA wgmma kernel; on the cp.async wgmma kernel the element type is a flag
         GemmConfig e4m3 = GemmKernels.forShape(Format.FP8_E4M3, Format.FP8_E4M3, 16384, 16384, 16384, h100);
-        assertThat(e4m3.path()).isEqualTo(GemmConfig.Path.WGMMA);
-        assertThat(e4m3.defineFlags()).contains("-DWG_ELEM=1");
-        assertThat(e4m3.kernelName()).isEqualTo("ladder_gemm_w_fp8_e4m3_a_fp8_e4m3_wgmma64x256x16_128x256x128_wg2_4stage");
+        assertThat(e4m3.path()).isEqualTo(GemmConfig.Path.WGMMA_TMA);
+        assertThat(e4m3.defineFlags()).contains("-DWS_W=4");
+        assertThat(e4m3.kernelName()).isEqualTo("ladder_gemm_w_fp8_e4m3_a_fp8_e4m3_wgmma64x256x32_tma_ws_128x256x128_4stage");
+        GemmConfig e4m3v1 = GemmConfig.wgmma(Format.FP8_E4M3, 16384, 16384, 16384, 2, 256, 4);
+        assertThat(e4m3v1.defineFlags()).contains("-DWG_ELEM=1");
+        assertThat(e4m3v1.kernelName()).isEqualTo("ladder_gemm_w_fp8_e4m3_a_fp8_e4m3_wgmma64x256x16_128x256x128_wg2_4stage");
         assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 16384, 16384, 16384, h100).defineFlags()).noneMatch(f -> f.startsWith("-DWG_ELEM"));
         assertThat(GemmKernels.forShape(Format.FP8_E5M2, Format.FP8_E5M2, 33, 512, 1024, h100).defineFlags()).contains("-DLADDER_FMT=7");
         assertThat(GemmConfig.wgmma(Format.INT8, 4096, 512, 1024, 2, 256, 4).defineFlags()).contains("-DWG_ELEM=3");
@@ -103,8 +106,46 @@ class GemmConfigTest {
         assertThat(fp8.sharedMemoryBytes()).isEqualTo(205_904);
         assertThat(fp8.defineFlags()).contains("-DWS_W=3", "-DSTAGES=5");
         assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.INT4, 4096, 28672, 8256)).hasMessageContaining("128");
-        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.INT8, 4096, 28672, 8192)).hasMessageContaining("no kernel");
+        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.FP8_E4M3, 4096, 28672, 8192)).hasMessageContaining("no kernel");
+        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.NF4, Format.INT8, 4096, 28672, 8192)).hasMessageContaining("no kernel");
+        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.FP8_E5M2, Format.FP8_E4M3, 4096, 28672, 8192)).hasMessageContaining("no kernel");
         assertThat(GemmRunner.tolerance(int4)).isEqualTo(GemmRunner.FP16_TOLERANCE);
+    }
+
+    @Test
+    void tmaKernelsOfTheNewPairs() {
+        // {weights, acts, WS_W, stages, bm, bn, dynamic shared memory as scripts/dev/wgmma_ws_build.py launched it on the H100}
+        Object[][] pairs = {
+                {Format.FP8_E4M3, Format.FP8_E4M3, 4, 4, 128, 256, 197_696}, {Format.FP8_E5M2, Format.FP8_E5M2, 5, 4, 128, 256, 197_696},
+                {Format.INT8, Format.INT8, 6, 4, 128, 256, 197_696},
+                {Format.INT8, Format.FP16, 7, 5, 256, 128, 205_904}, {Format.INT2, Format.FP16, 8, 6, 256, 128, 210_016},
+                {Format.INT1, Format.FP16, 9, 6, 256, 128, 203_872},
+                {Format.INT4, Format.INT8, 10, 5, 256, 128, 205_904}, {Format.INT2, Format.INT8, 11, 6, 256, 128, 222_304},
+                {Format.INT1, Format.INT8, 12, 6, 256, 128, 210_016}};
+        for (Object[] pr : pairs) {
+            Format w = (Format) pr[0], a = (Format) pr[1];
+            GemmConfig c = GemmConfig.wgmmaTma(w, a, 4096, 28672, 8192);
+            assertThat(GemmConfig.supports(w, a, GemmConfig.Path.WGMMA_TMA)).as(c.formatLabel()).isTrue();
+            assertThat(c.defineFlags()).as(c.formatLabel()).contains("-DWS_W=" + pr[2], "-DSTAGES=" + pr[3]);
+            assertThat(List.of(c.bm(), c.bn(), c.threads())).as(c.formatLabel()).containsExactly((int) pr[4], (int) pr[5], 384);
+            assertThat(c.sharedMemoryBytes()).as(c.formatLabel()).isEqualTo(pr[6]);
+            assertThat(c.bk()).isEqualTo(a == Format.FP16 ? 64 : 128);
+            assertThat(c.kernelName()).contains(a == Format.FP16 ? "wgmma64x256x16_tma_ws" : "wgmma64x256x32_tma_ws");
+            assertThat(GemmConfig.tmaSharedOperands(w, a)).isEqualTo((int) pr[4] == 128);
+            // the tuner's stage choices build the same kernel apart from STAGES
+            assertThat(GemmConfig.wgmmaTma(w, a, 4096, 28672, 8192, 4).defineFlags()).contains("-DWS_W=" + pr[2], "-DSTAGES=4");
+        }
+        // weights decoded in registers take two k tiles per loop round: K % 256 with INT8 activations
+        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.INT4, Format.INT8, 4096, 28672, 8320)).hasMessageContaining("256");
+        assertThat(GemmConfig.wgmmaTma(Format.INT8, Format.INT8, 4096, 28672, 8320).k()).isEqualTo(8320);   // shared operands: K % 128
+        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.FP8_E4M3, Format.FP8_E4M3, 4096, 28672, 8192, 5))
+                .as("5 stages of 48 KiB are over 227 KiB").hasMessageContaining("shared memory");
+        assertThat(GemmRunner.tolerance(GemmConfig.wgmmaTma(Format.FP8_E4M3, Format.FP8_E4M3, 4096, 28672, 8192)))
+                .isEqualTo(GemmRunner.FP8_WGMMA_TOLERANCE);
+        // the check shapes keep two k tiles per round (256 with INT8 activations)
+        assertThat(GemmRunner.checkShapes(GemmConfig.wgmmaTma(Format.INT1, Format.INT8, 4096, 28672, 8192)))
+                .extracting(GemmConfig::m, GemmConfig::n, c -> c.k() % 256).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(33, 256, 0), org.assertj.core.groups.Tuple.tuple(4095, 256, 0));
     }
 
     @Test
@@ -118,8 +159,12 @@ class GemmConfigTest {
             Format w = (Format) pr[0], a = (Format) pr[1];
             int code = (int) pr[2], wRow = (int) pr[3];
             assertThat(GemmKernels.supports(w, a)).as("W_%sA_%s", w, a).isTrue();
-            GemmConfig big = GemmKernels.forShape(w, a, 4096, 1024, 8192, h100);
-            assertThat(big.path()).as("mma.sync: no wgmma kernel for these").isEqualTo(a == Format.FP16 ? GemmConfig.Path.MMA16816 : GemmConfig.Path.MMA16832);
+            // on sm_90a the TMA kernel takes the FP16- and INT8-activation pairs (tmaKernelsOfTheNewPairs); the mma.sync
+            // kernels are what an A100 gets
+            assertThat(GemmKernels.forShape(w, a, 4096, 1024, 8192, h100).path()).as("W_%sA_%s on sm_90a", w, a)
+                    .isEqualTo(a == Format.INT4 ? GemmConfig.Path.MMA16832 : GemmConfig.Path.WGMMA_TMA);
+            GemmConfig big = GemmKernels.forShape(w, a, 4096, 1024, 8192, TargetArch.forComputeCapability(8, 0));
+            assertThat(big.path()).isEqualTo(a == Format.FP16 ? GemmConfig.Path.MMA16816 : GemmConfig.Path.MMA16832);
             assertThat(big.defineFlags()).contains("-DLADDER_FMT=" + code);
             assertThat(List.of(big.bm(), big.bn(), big.warpsM(), big.warpsN(), big.splitK())).containsExactly(128, 128, 2, 2, 1);
             assertThat(big.stages()).isEqualTo(a == Format.FP16 ? 5 : a == Format.INT4 ? 4 : 3);
@@ -138,6 +183,8 @@ class GemmConfigTest {
         assertThat(i4.kernelName()).isEqualTo("ladder_gemm_w_int4_a_int4_mma16832_128x128x128_w2x2_4stage");
         assertThat(i4.activationBytes()).as("packed two per byte").isEqualTo(4096L * 8192 / 2);
         assertThat(GemmKernels.forShape(Format.INT1, Format.FP16, 4096, 8192, 28672, h100).kernelName())
+                .isEqualTo("ladder_gemm_w_int1_a_fp16_wgmma64x256x16_tma_ws_256x128x64_6stage");
+        assertThat(GemmKernels.forShape(Format.INT1, Format.FP16, 4096, 8192, 28672, TargetArch.forComputeCapability(8, 0)).kernelName())
                 .isEqualTo("ladder_gemm_w_int1_a_fp16_mma16816_128x128x64_w2x2_5stage");
         // FP16 activations: K tiles of 64, so the INT1 layout's 64-element blocks fit; INT4 acts: 128
         assertThatThrownBy(() -> GemmConfig.mma(Format.INT2, Format.INT4, 64, 512, 64 * 3, 128, 128, 2, 2, 4, 1)).hasMessageContaining("BK");

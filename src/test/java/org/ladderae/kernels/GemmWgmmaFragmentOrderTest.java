@@ -108,6 +108,7 @@ class GemmWgmmaFragmentOrderTest {
     @Test
     void rejectsShapesTheKernelCannotTile() {
         assertThatThrownBy(() -> GemmWeightLayout.wgmmaFragmentOrder(new byte[8 * 64 / 2], 8, 64, 4)).hasMessageContaining("N % 16");
-        assertThatThrownBy(() -> GemmWeightLayout.wgmmaFragmentOrder(new byte[16 * 64], 16, 64, 2)).hasMessageContaining("bits");
+        assertThatThrownBy(() -> GemmWeightLayout.wgmmaFragmentOrder(new byte[16 * 64], 16, 64, 3)).hasMessageContaining("bits");
+        assertThatThrownBy(() -> GemmWeightLayout.wgmmaFragmentOrder(new byte[16 * 64 / 2], 16, 64, 4, 128)).hasMessageContaining("K % 128");
     }
 }

@@ -73,6 +73,12 @@ class GemmCheckpointsTest {
         Checkpoint savedTma = save(dir.resolve("tma"), H100, tma, new byte[] {7});
         assertThat(savedTma.manifest().launch().params()).containsEntry("wgmma", 2);
         assertThat(GemmCheckpoints.config(savedTma.manifest())).isEqualTo(tma);
+        // the new TMA pairs: the activation format and a tuned stage count come back too
+        for (GemmConfig c : new GemmConfig[] {GemmConfig.wgmmaTma(Format.INT1, Format.INT8, 4096, 28672, 8192, 4),
+                GemmConfig.wgmmaTma(Format.FP8_E4M3, Format.FP8_E4M3, 16384, 16384, 16384, 3)}) {
+            Checkpoint saved2 = save(dir.resolve(c.formatLabel()), H100, c, new byte[] {5});
+            assertThat(GemmCheckpoints.config(saved2.manifest())).isEqualTo(c);
+        }
     }
 
     @Test

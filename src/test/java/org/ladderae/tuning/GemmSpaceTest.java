@@ -57,7 +57,7 @@ class GemmSpaceTest {
     void splitKIsOnlyTriedAtSmallM() {
         assertThat(GemmSpace.candidates(Format.FP16, Format.FP16, 32, 8192, 28672, H100)).extracting(GemmConfig::splitK).contains(2, 4);
         assertThat(GemmSpace.candidates(Format.FP16, Format.FP16, 4096, 8192, 28672, H100)).extracting(GemmConfig::splitK).containsOnly(1);
-        assertThat(GemmSpace.rule(new GemmSpace.Tile(false, 128, 128, 2, 2, 3, 2), Format.FP16, Format.FP16, 4096, 8192, 28672, H100))
+        assertThat(GemmSpace.rule(new GemmSpace.Tile(Path.MMA16816, 128, 128, 2, 2, 3, 2), Format.FP16, Format.FP16, 4096, 8192, 28672, H100))
                 .startsWith("split-K only at M <= 64");
     }
 
@@ -85,6 +85,30 @@ class GemmSpaceTest {
         // INT4 weights have no wgmma kernel: the space says so rather than trying one.
         assertThat(GemmSpace.plan(Format.INT4, Format.FP16, 4096, 8192, 8192, H100).pruned())
                 .anySatisfy(x -> assertThat(x.reason()).isEqualTo("no WGMMA kernel for W_INT4A_FP16"));
+    }
+
+    @Test
+    void theTmaKernelIsOfferedForEveryPairItTakesOnSm90aOnly() {
+        for (Format[] f : new Format[][] {{Format.FP8_E4M3, Format.FP8_E4M3}, {Format.INT8, Format.INT8}, {Format.INT2, Format.FP16},
+                {Format.INT1, Format.FP16}, {Format.INT8, Format.FP16}, {Format.INT4, Format.INT8}, {Format.INT1, Format.INT8}}) {
+            GemmSpace.Plan p = GemmSpace.plan(f[0], f[1], 4096, 28672, 8192, H100);
+            List<GemmConfig> tma = p.candidates().stream().filter(c -> c.path() == Path.WGMMA_TMA).toList();
+            // the heuristic's pick (the TMA kernel with its default stages) first, then the other stage counts that fit
+            assertThat(p.candidates().get(0).path()).as("W_%sA_%s", f[0], f[1]).isEqualTo(Path.WGMMA_TMA);
+            assertThat(tma).as("W_%sA_%s", f[0], f[1]).isNotEmpty().doesNotHaveDuplicates()
+                    .allSatisfy(c -> assertThat(c.sharedMemoryBytes()).isLessThanOrEqualTo(GemmConfig.MAX_SMEM_PER_BLOCK));
+            if (!GemmConfig.tmaSharedOperands(f[0], f[1])) assertThat(tma).extracting(GemmConfig::stages).contains(4, 5);
+        }
+        // 5 and 6 stages of the 48 KiB shared-operand tile do not fit
+        assertThat(GemmSpace.plan(Format.FP8_E4M3, Format.FP8_E4M3, 4096, 28672, 8192, H100).pruned())
+                .anySatisfy(x -> assertThat(x.candidate()).isEqualTo("tma 5st"));
+        assertThat(GemmSpace.plan(Format.INT1, Format.INT8, 4096, 28672, 8192, A100).pruned())
+                .anySatisfy(x -> assertThat(x.reason()).isEqualTo("wgmma needs sm_90a, not sm_80"));
+        // weights in registers with INT8 activations take K in steps of 256
+        assertThat(GemmSpace.plan(Format.INT1, Format.INT8, 4096, 28672, 8320, H100).pruned())
+                .anySatisfy(x -> assertThat(x.reason()).isEqualTo("K=8320 is not a multiple of 256 (TMA kernel)"));
+        assertThat(GemmSpace.plan(Format.INT4, Format.INT4, 4096, 28672, 8192, H100).pruned())
+                .anySatisfy(x -> assertThat(x.reason()).isEqualTo("no WGMMA_TMA kernel for W_INT4A_INT4"));
     }
 
     @Test

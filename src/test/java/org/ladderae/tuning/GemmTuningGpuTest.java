@@ -20,8 +20,8 @@ import org.ladderae.kernels.KernelCache;
 import org.ladderae.kernels.TargetArch;
 
 /**
- * End to end on the GPU: tune two small GEMMs (a large-M one, where sm_90a adds wgmma candidates, and an M = 32 one
- * with split-K), save them as checkpoints, then run them back from their binaries alone against the CPU reference.
+ * End to end on the GPU: tune three small GEMMs (large-M FP16 and INT1 x INT8, where sm_90a adds wgmma and TMA candidates,
+ * and an M = 32 one with split-K), save them as checkpoints, then run them back from their binaries alone against the CPU reference.
  */
 @Tag("gpu")
 class GemmTuningGpuTest {
@@ -36,7 +36,9 @@ class GemmTuningGpuTest {
         CheckpointStore store = new CheckpointStore(dir);
         Tuner tuner = new Tuner(Runtime.getRuntime().availableProcessors(), new PrintWriter(System.out, true), false);
         Map<List<Object>, GemmConfig> winners = new java.util.LinkedHashMap<>();
-        for (List<Object> problem : List.of(List.<Object>of(Format.FP16, Format.FP16, 256, 512, 1024), List.<Object>of(Format.INT4, Format.FP16, 32, 512, 1024))) {
+        // W_INT1A_INT8 at M = 256: on sm_90a the TMA kernel's stage counts (weights decoded to s8 in registers) compete
+        for (List<Object> problem : List.of(List.<Object>of(Format.FP16, Format.FP16, 256, 512, 1024), List.<Object>of(Format.INT4, Format.FP16, 32, 512, 1024),
+                List.<Object>of(Format.INT1, Format.INT8, 256, 512, 1024))) {
             Format w = (Format) problem.get(0), a = (Format) problem.get(1);
             int m = (int) problem.get(2), n = (int) problem.get(3), k = (int) problem.get(4);
             try (GemmRunner runner = new GemmRunner(ctx, cache); GemmTuningProblem p = new GemmTuningProblem(w, a, m, n, k, runner, cache, arch, 11)) {
@@ -56,7 +58,7 @@ class GemmTuningGpuTest {
             assertThat(found.tuned()).hasValueSatisfying(t -> assertThat(t.config()).isEqualTo(best));
         });
         List<ShippedCheckpointCheck.Result> results = ShippedCheckpointCheck.run(ctx, store, 23);
-        assertThat(results).hasSize(2).allSatisfy(r -> {
+        assertThat(results).hasSize(3).allSatisfy(r -> {
             assertThat(r.operator()).isEqualTo("gemm");
             assertThat(r.passed()).as(r.id() + ": " + r.problem() + " error " + r.error()).isTrue();
         });

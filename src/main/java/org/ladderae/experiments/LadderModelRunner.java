@@ -1,6 +1,8 @@
 package org.ladderae.experiments;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.ladderae.kernels.GemvStage;
 import org.ladderae.paperdata.FormatPair;
 import org.ladderae.results.Measurement;
@@ -34,8 +36,15 @@ public interface LadderModelRunner {
      */
     List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc);
 
-    /** The runner the reproductions use: the layer executor (LLaMA and BLOOM layers; every other workload n/a). */
+    /**
+     * The runner the reproductions use: each workload's executor (one entry per line below, so executors added in
+     * parallel merge), the layer executor (LLaMA and BLOOM layers) for the rest; a workload no executor runs is n/a.
+     */
     static LadderModelRunner installed() {
-        return new LadderLayerRunner();
+        Map<String, LadderModelRunner> byWorkload = new LinkedHashMap<>();
+        LadderModelRunner cnn = new LadderCnnRunner();
+        byWorkload.put("resnet", cnn);
+        byWorkload.put("shufflenet", cnn);
+        return new DispatchingModelRunner(new LadderLayerRunner(), byWorkload);
     }
 }

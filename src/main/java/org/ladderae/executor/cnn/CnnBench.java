@@ -57,6 +57,12 @@ public final class CnnBench {
         public boolean ok() { return check.passed() && timing != null && fullOutputFinite; }
     }
 
+    /** Why the executor has no conv kernels for {@code format} (the reproductions' n/a reason), or null when it has. */
+    public static String whyNoKernels(ConvFormat format) {
+        return format == ConvFormat.W_FP16A_FP16 ? null
+                : "the CNN executor's convs run FP16 weights only (Ladder's conv layer API launches the FP16 kernels), not " + format.label();
+    }
+
     /**
      * The weights the GPU stores, as values: the folded FP16 weights, with each conv weight rounded to what {@code format}
      * stores where its launcher converts it (E5M2 for FP8). The reference of a check multiplies exactly these.

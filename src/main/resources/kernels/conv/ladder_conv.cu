@@ -1,22 +1,34 @@
-// ladder-ae: Ladder conv2d on tensor cores as an implicit GEMM (mma.sync + ldmatrix + cp.async), sm_80+.
+// ladder-ae: Ladder conv2d on tensor cores as an implicit GEMM (NHWC), sm_80+ (mma.sync) and sm_90a (wgmma).
 //
-// Y[N,P,Q,K] (NHWC, FP16) = conv2d(X[N,H,W,C] (NHWC), Wt[K][R][S][C]), dilation 1, groups 1.
+// Y[N,P,Q,K] (NHWC, FP16) = epilogue(conv2d(X[N,H,W,C] (NHWC), Wt[K][R][S][C])), dilation 1, groups 1, where the
+// fused epilogue is y = relu?(acc + bias[k] + residual[n,p,q,k]) (bias and residual optional: null pointers; the
+// executor folds batch-norm into the weights and the bias).
 // GEMM view: M = N*P*Q output pixels, N_gemm = K output channels, K_gemm = R*S*C with k = (r*S + s)*C + c.
-// The A tile (BM output pixels x 64 K elements) is gathered straight from X by cp.async: since C % 64 == 0 a K tile
-// lies inside one filter tap (r, s), so each row is one contiguous 64-channel run of one input pixel, or zero-filled
-// (src-size 0) where the tap falls into the padding or the row is past M. Per-row pixel coordinates are computed once
-// per block into a shared-memory table.
+// Pixel strides: X pixel i starts at X + i*ldx elements, Y / residual pixel i at Y + i*ldy (ldx >= C, ldy >= K), so
+// a conv can read a channel slice of a wider tensor and write into one (ShuffleNet's split and concat).
+// Weight rows are ldw elements apart (ldw = R*S*C rounded up to 64, zero-padded: ConvWeightLayout.rowLength).
+//
+// The A tile (BM output pixels x 64 K elements) is gathered straight from X by cp.async into shared memory; each
+// thread always copies the same column of the tile, so it decodes its filter tap (r, s, c) once per K tile. Copies
+// are A_VEC elements wide (8: 16 B, 4: 8 B, 2: 4 B; 1: a plain 2-byte load, for C = 3): the largest that divides C
+// and ldx, so one copy never straddles two taps. Taps in the padding, rows past M and k >= R*S*C are zero-filled.
+// Weight rows past K are zero-filled and output columns past K not stored, so K needs no multiple of the tile.
+// Per-row pixel coordinates are computed once per block into a shared-memory table.
 //
 // Configuration (all by -D):
 //   KNAME       kernel symbol (chosen by org.ladderae.kernels.ConvConfig)
-//   CONV_FMT    0 = W_FP16  A_FP16   mma m16n8k16 f16, FP32 accumulation
+//   CONV_FMT    0 = W_FP16  A_FP16   mma m16n8k16 f16 (or wgmma m64nBNk16 with CONV_WGMMA), FP32 accumulation
 //               1 = W_FP8   A_FP16   E5M2 weights in the FP8 fragment layout (below), decoded in registers (prmt)
 //               2 = W_MXFP8 A_MXFP8  E5M2 elements of W and X + E8M0 exponents per 32 along K (W: XS[pixel][C/32],
 //                                    WS[k][R*S*C/32]); each 32-block is an exact FP16 MMA into FP32 partials that are
 //                                    scaled by 2^(ea-127) * 2^(ew-127) into the FP32 accumulators
 //               3 = W_INT4  A_INT4   unsigned INT4 weights x signed INT4 activations (two per byte, element 0 low),
 //                                    unpacked to s8 in registers, mma m16n8k32 s8, INT32 accumulation, FP16 output
+//               Formats 1-3 need C % 64 == 0 (a K tile inside one tap) and ldx == C.
 //   BM, BN, WARPS_M, WARPS_N, STAGES, MIN_BLOCKS (blocks per SM the register budget is sized for)
+//   A_VEC       FP16 gather width in elements (8, 4, 2, 1)
+//   CONV_WGMMA  1: FP16 on sm_90a warpgroup MMA. WARPS_M = 4 * warpgroups (each one m64 x BN), WARPS_N = 1,
+//               BN in {64, 128, 256}; both tiles are K-major with the 128-byte swizzle the descriptors name.
 //
 // Byte tiles (FMT 1-3) are read with ldmatrix.b16 too: lane (g, t) gets bytes 4t..4t+3 of its row's 16-byte chunk.
 // The MMA fragment wants k = {2t, 2t+1 | 2t+8, 2t+9} (f16) or {4t..4t+3 | 16+4t..16+4t+3} (s8), so those 4 bytes
@@ -26,7 +38,8 @@
 // holds element {2t, 2t+1, 2t+8, 2t+9}[j] (ConvWeightLayout.fp8ForMma, applied offline).
 //
 // Shared memory rows are 128 / 64 / 32 bytes (8 / 4 / 2 chunks of 16 B) per 64 K elements, XOR-swizzled so that the
-// 8 rows of one ldmatrix phase hit 8 distinct 16-byte bank groups.
+// 8 rows of one ldmatrix phase hit 8 distinct 16-byte bank groups; for 128-byte rows this is exactly the 128-byte
+// swizzle of wgmma descriptors (stages start 1024-byte aligned).
 #include "../gemm/ladder_gemm_common.cuh"
 
 #ifndef KNAME
@@ -34,6 +47,9 @@
 #endif
 #ifndef CONV_FMT
 #define CONV_FMT 0
+#endif
+#ifndef CONV_WGMMA
+#define CONV_WGMMA 0
 #endif
 #ifndef BM
 #define BM 128
@@ -55,6 +71,9 @@
 #endif
 #ifndef GROUP_M
 #define GROUP_M 8
+#endif
+#ifndef A_VEC
+#define A_VEC 8
 #endif
 
 #define NTHREADS (WARPS_M * WARPS_N * 32)
@@ -89,10 +108,18 @@
 #define SCALE_STAGE 0
 #endif
 #define STAGE_BYTES (A_STAGE + W_STAGE + SCALE_STAGE)
-#define ROWTAB_BYTES (BM * 16)
 
+#if CONV_WGMMA
+static_assert(CONV_FMT == 0, "the wgmma path is FP16 only");
+static_assert(WARPS_N == 1 && BM == 16 * WARPS_M && WARPS_M % 4 == 0, "wgmma: one m64 tile per warpgroup");
+static_assert(BN == 64 || BN == 128 || BN == 256, "wgmma: BN in {64, 128, 256}");
+static_assert(STAGES >= 3, "wgmma pipeline needs >= 3 stages");
+#else
 static_assert(WTM % 16 == 0 && WTN % 16 == 0, "warp tile must be a multiple of 16x16");
 static_assert(STAGES >= 2, "need >= 2 stages");
+#endif
+static_assert(A_VEC == 8 || A_VEC == 4 || A_VEC == 2 || A_VEC == 1, "A_VEC in {8, 4, 2, 1}");
+static_assert(NTHREADS % (BK / A_VEC) == 0, "each thread gathers one fixed column of the A tile");
 #if CONV_FMT >= 2
 static_assert(MI % 2 == 0, "byte A tiles load two 16-row fragments per ldmatrix.x4");
 #endif
@@ -120,16 +147,66 @@ LADDER_DEV uint32_t u4_lo(uint32_t w) { return w & 0x0F0F0F0Fu; }
 LADDER_DEV uint32_t u4_hi(uint32_t w) { return (w >> 4) & 0x0F0F0F0Fu; }
 LADDER_DEV uint32_t s4_ext(uint32_t x) { return x | ((x & 0x08080808u) * 0x1Eu); }
 
+
+LADDER_DEV void cp_async8(uint32_t dst, const void* src, int src_bytes) {
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 8, %2;\n" ::"r"(dst), "l"(src), "r"(src_bytes));
+}
+LADDER_DEV void cp_async4(uint32_t dst, const void* src, int src_bytes) {
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst), "l"(src), "r"(src_bytes));
+}
+
 struct ConvParams {
-  int N, C, H, W, K, R, S, stride, pad, P, Q;
+  int N, C, H, W, K, R, S, stride, pad, P, Q, ldx, ldy, ldw, gemmK;
 };
 
 // Row table entry: pixel base n*H*W (-1 past M), top-left input coordinates of the receptive field.
 struct RowInfo { int pix; int hb; int wb; int pad_; };
 
-LADDER_DEV void load_stage(uint8_t* smem, int stage, int kt, const uint8_t* X, const uint8_t* Wt, const uint8_t* XS,
+#if CONV_FMT == 0
+// FP16: any C (A_VEC | C, A_VEC | ldx); the thread's column, hence its tap, is the same for every row it copies.
+LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* Xb, const uint8_t* Wb, const uint8_t*, const uint8_t*,
+                           const ConvParams& p, int n0, int tid, const RowInfo* rows) {
+  const half* X = reinterpret_cast<const half*>(Xb);
+  const half* Wt = reinterpret_cast<const half*>(Wb);
+  const uint32_t sA = smem_u32(stage_ptr), sW = sA + A_STAGE;
+  constexpr int COLS = BK / A_VEC;
+  const int col = tid % COLS;
+  const int kk = kt * BK + col * A_VEC;
+  const bool kok = kk < p.gemmK;
+  const int rs = kk / p.C, cc = kk - rs * p.C;
+  const int r = rs / p.S, s = rs - r * p.S;
+  const int chunk = (col * A_VEC) >> 3, inchunk = ((col * A_VEC) & 7) * 2;
+#pragma unroll 4
+  for (int row = tid / COLS; row < BM; row += NTHREADS / COLS) {
+    const RowInfo ri = rows[row];
+    const int h = ri.hb + r, w = ri.wb + s;
+    const bool ok = kok && ri.pix >= 0 && (unsigned)h < (unsigned)p.H && (unsigned)w < (unsigned)p.W;
+    const half* src = X + (ok ? (size_t)(ri.pix + h * p.W + w) * p.ldx + cc : 0);
+    const uint32_t dst = sA + swz<8>(row, chunk) + inchunk;
+#if A_VEC == 8
+    cp_async16(dst, src, ok ? 16 : 0);
+#elif A_VEC == 4
+    cp_async8(dst, src, ok ? 8 : 0);
+#elif A_VEC == 2
+    cp_async4(dst, src, ok ? 4 : 0);
+#else
+    const unsigned short v = ok ? __ldg(reinterpret_cast<const unsigned short*>(src)) : (unsigned short)0;
+    asm volatile("st.shared.u16 [%0], %1;\n" ::"r"(dst), "h"(v));
+#endif
+  }
+  const int wc = tid & 7;
+#pragma unroll
+  for (int row = tid >> 3; row < BN; row += NTHREADS / 8) {
+    const bool ok = n0 + row < p.K;
+    const half* src = Wt + (ok ? (size_t)(n0 + row) * p.ldw + kt * BK + wc * 8 : 0);
+    cp_async16(sW + swz<8>(row, wc), src, ok ? 16 : 0);
+  }
+}
+#else
+// Byte formats: C % 64 == 0, so a K tile lies inside one filter tap.
+LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* X, const uint8_t* Wt, const uint8_t* XS,
                            const uint8_t* WS, const ConvParams& p, int n0, int tid, const RowInfo* rows) {
-  uint8_t* sA = smem + ROWTAB_BYTES + stage * STAGE_BYTES;
+  uint8_t* sA = stage_ptr;
   uint8_t* sW = sA + A_STAGE;
   const int k0 = kt * BK;
   const int rs = k0 / p.C, c0 = k0 - rs * p.C;
@@ -144,15 +221,16 @@ LADDER_DEV void load_stage(uint8_t* smem, int stage, int kt, const uint8_t* X, c
     const uint8_t* src = X + (pix * p.C + c0) * A_BITS / 8 + c * 16;
     cp_async16(smem_u32(sA + swz<A_CH>(row, c)), src, ok ? 16 : 0);
   }
-  const size_t kg = (size_t)p.R * p.S * p.C;
 #pragma unroll
   for (int i = tid; i < BN * W_CH; i += NTHREADS) {
     int row = i / W_CH, c = i % W_CH;
-    const uint8_t* src = Wt + ((size_t)(n0 + row) * kg + k0) * W_BITS / 8 + c * 16;
-    cp_async16(smem_u32(sW + swz<W_CH>(row, c)), src, 16);
+    bool ok = n0 + row < p.K;
+    const uint8_t* src = Wt + (ok ? ((size_t)(n0 + row) * p.ldw + k0) * W_BITS / 8 + c * 16 : 0);
+    cp_async16(smem_u32(sW + swz<W_CH>(row, c)), src, ok ? 16 : 0);
   }
 #if CONV_FMT == 2
   // The two exponents (32-blocks) of this K tile per row: 2 bytes, 2-byte aligned (C and k0 multiples of 64).
+  const size_t kg = (size_t)p.gemmK;
   uint16_t* sS = reinterpret_cast<uint16_t*>(sW + W_STAGE);
   for (int i = tid; i < BM + BN; i += NTHREADS) {
     uint16_t v;
@@ -162,30 +240,85 @@ LADDER_DEV void load_stage(uint8_t* smem, int stage, int kt, const uint8_t* X, c
       bool ok = ri.pix >= 0 && (unsigned)h < (unsigned)p.H && (unsigned)w < (unsigned)p.W;
       v = ok ? *reinterpret_cast<const uint16_t*>(XS + (size_t)(ri.pix + h * p.W + w) * (p.C / 32) + c0 / 32) : (uint16_t)0x7F7F;
     } else {
-      v = *reinterpret_cast<const uint16_t*>(WS + (size_t)(n0 + i - BM) * (kg / 32) + k0 / 32);
+      v = n0 + i - BM < p.K ? *reinterpret_cast<const uint16_t*>(WS + (size_t)(n0 + i - BM) * (kg / 32) + k0 / 32) : (uint16_t)0x7F7F;
     }
     sS[i] = v;
   }
 #endif
 }
+#endif
 
+// Fused epilogue of two adjacent outputs (row, col), (row, col + 1); col is even.
+LADDER_DEV void store_pair(half* __restrict__ Y, const half* __restrict__ bias, const half* __restrict__ res, const ConvParams& p,
+                           int M, int relu, bool vec2, int row, int col, float v0, float v1) {
+  if (row >= M || col >= p.K) return;
+  const bool two = col + 1 < p.K;
+  if (bias != nullptr) {
+    v0 += __half2float(bias[col]);
+    if (two) v1 += __half2float(bias[col + 1]);
+  }
+  const size_t o = (size_t)row * p.ldy + col;
+  if (res != nullptr) {
+    v0 += __half2float(res[o]);
+    if (two) v1 += __half2float(res[o + 1]);
+  }
+  if (relu) {
+    v0 = fmaxf(v0, 0.f);
+    v1 = fmaxf(v1, 0.f);
+  }
+  if (two && vec2) {
+    *reinterpret_cast<half2*>(Y + o) = __floats2half2_rn(v0, v1);
+  } else {
+    Y[o] = __float2half_rn(v0);
+    if (two) Y[o + 1] = __float2half_rn(v1);
+  }
+}
+
+#if CONV_WGMMA
+#define WG_D4(i) "+f"(d[i]), "+f"(d[(i) + 1]), "+f"(d[(i) + 2]), "+f"(d[(i) + 3])
+#define WG_D16(i) WG_D4(i), WG_D4((i) + 4), WG_D4((i) + 8), WG_D4((i) + 12)
+#define WG_D32(i) WG_D16(i), WG_D16((i) + 16)
+#define WG_D64(i) WG_D32(i), WG_D32((i) + 32)
+#define WG_REGS32 "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}"
+#define WG_REGS64 "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63}"
+#define WG_REGS128 "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63,%64,%65,%66,%67,%68,%69,%70,%71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%94,%95,%96,%97,%98,%99,%100,%101,%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%113,%114,%115,%116,%117,%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}"
+// d += A(64 x 16, K-major, 128-byte swizzle) * B(BN x 16, K-major, 128-byte swizzle)^T; scale-d 1, no transposes.
+LADDER_DEV void wgmma_tile(float* d, uint64_t da, uint64_t db) {
+#if BN == 64
+  asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %34, 0;\n"
+               "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 " WG_REGS32 ", %32, %33, p, 1, 1, 0, 0;\n}\n"
+               : WG_D32(0) : "l"(da), "l"(db), "r"(1));
+#elif BN == 128
+  asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
+               "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 " WG_REGS64 ", %64, %65, p, 1, 1, 0, 0;\n}\n"
+               : WG_D64(0) : "l"(da), "l"(db), "r"(1));
+#else
+  asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
+               "wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16 " WG_REGS128 ", %128, %129, p, 1, 1, 0, 0;\n}\n"
+               : WG_D64(0), WG_D64(64) : "l"(da), "l"(db), "r"(1));
+#endif
+}
+#endif
+
+// Dynamic shared memory: 1024 (alignment) + STAGES * STAGE_BYTES + BM * 16 (row table); ConvConfig.sharedMemoryBytes.
 extern "C" __global__ void __launch_bounds__(NTHREADS, MIN_BLOCKS)
 KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8_t* __restrict__ XS,
-      const uint8_t* __restrict__ WS, half* __restrict__ Y, int N, int C, int H, int W, int K, int R, int S, int stride,
-      int pad, int P, int Q) {
-  const ConvParams p{N, C, H, W, K, R, S, stride, pad, P, Q};
+      const uint8_t* __restrict__ WS, half* __restrict__ Y, const half* __restrict__ bias, const half* __restrict__ residual,
+      int N, int C, int H, int W, int K, int R, int S, int stride, int pad, int P, int Q, int ldx, int ldy, int ldw, int relu) {
+  const ConvParams p{N, C, H, W, K, R, S, stride, pad, P, Q, ldx, ldy, ldw, R * S * C};
   extern __shared__ __align__(1024) uint8_t smem[];
+  uint8_t* sbase = smem + (((smem_u32(smem) + 1023u) & ~1023u) - smem_u32(smem));
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const int wm = warp / WARPS_N, wn = warp % WARPS_N;
   const int PQ = p.P * p.Q;
   const int M = p.N * PQ;
-  const int num_m = (M + BM - 1) / BM, num_n = p.K / BN;
+  const int num_m = (M + BM - 1) / BM, num_n = (p.K + BN - 1) / BN;
   int bm, bn;
   tile_coords(blockIdx.x, num_m, num_n, GROUP_M, bm, bn);
   const int m0 = bm * BM, n0 = bn * BN;
-  const int ktiles = p.R * p.S * p.C / BK;
+  const int ktiles = (p.gemmK + BK - 1) / BK;
+  const bool vec2 = (p.ldy & 1) == 0 && (reinterpret_cast<uintptr_t>(Y) & 3) == 0;
 
-  RowInfo* rows = reinterpret_cast<RowInfo*>(smem);
+  RowInfo* rows = reinterpret_cast<RowInfo*>(sbase + STAGES * STAGE_BYTES);
   for (int i = tid; i < BM; i += NTHREADS) {
     int m = m0 + i;
     RowInfo ri{-1, 0, 0, 0};
@@ -199,7 +332,45 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
     rows[i] = ri;
   }
   __syncthreads();
+  const int g = lane >> 2, t = lane & 3;
 
+#if CONV_WGMMA
+  const int wg = warp >> 2, wq = warp & 3;
+  float d[BN / 2];
+#pragma unroll
+  for (int i = 0; i < BN / 2; ++i) d[i] = 0.f;
+#pragma unroll
+  for (int s = 0; s < STAGES - 2; ++s) {
+    if (s < ktiles) load_stage(sbase + s * STAGE_BYTES, s, X, Wt, XS, WS, p, n0, tid, rows);
+    cp_async_commit();
+  }
+  for (int kt = 0; kt < ktiles; ++kt) {
+    cp_async_wait<STAGES - 3>();
+    fence_proxy_async();  // this thread's cp.async / st.shared writes -> visible to the async proxy (wgmma)
+    __syncthreads();      // ... of every thread; and every warpgroup finished the wgmma of tile kt - 2
+    {
+      int nk = kt + STAGES - 2;  // its stage was read by tile kt - 2, complete (wgmma_wait<1> below) before the barrier
+      if (nk < ktiles) load_stage(sbase + (nk % STAGES) * STAGE_BYTES, nk, X, Wt, XS, WS, p, n0, tid, rows);
+      cp_async_commit();
+    }
+    const uint32_t sA = smem_u32(sbase + (kt % STAGES) * STAGE_BYTES) + wg * 64 * 128, sW = smem_u32(sbase + (kt % STAGES) * STAGE_BYTES) + A_STAGE;
+    const uint64_t da = wgmma_desc_sw128(sA), db = wgmma_desc_sw128(sW);
+    wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < 4; ++ks) wgmma_tile(d, da + 2 * ks, db + 2 * ks);  // +32 bytes per K step
+    wgmma_commit();
+    wgmma_wait<1>();
+  }
+  wgmma_wait<0>();
+  cp_async_wait<0>();
+#pragma unroll
+  for (int j = 0; j < BN / 8; ++j)
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+      store_pair(Y, bias, residual, p, M, relu, vec2, m0 + wg * 64 + wq * 16 + g + 8 * h, n0 + j * 8 + 2 * t,
+                 d[4 * j + 2 * h], d[4 * j + 2 * h + 1]);
+#else
+  const int wm = warp / WARPS_N, wn = warp % WARPS_N;
   acc_t acc[MI][NI][4];
 #pragma unroll
   for (int i = 0; i < MI; ++i)
@@ -210,7 +381,7 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
 
 #pragma unroll
   for (int s = 0; s < STAGES - 1; ++s) {
-    if (s < ktiles) load_stage(smem, s, s, X, Wt, XS, WS, p, n0, tid, rows);
+    if (s < ktiles) load_stage(sbase + s * STAGE_BYTES, s, X, Wt, XS, WS, p, n0, tid, rows);
     cp_async_commit();
   }
 
@@ -219,12 +390,11 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
     __syncthreads();
     {  // prefetch tile kt + STAGES - 1 into the stage consumed at kt - 1 (every thread has passed the barrier)
       int nk = kt + STAGES - 1;
-      if (nk < ktiles) load_stage(smem, nk % STAGES, nk, X, Wt, XS, WS, p, n0, tid, rows);
+      if (nk < ktiles) load_stage(sbase + (nk % STAGES) * STAGE_BYTES, nk, X, Wt, XS, WS, p, n0, tid, rows);
       cp_async_commit();
     }
-    const uint8_t* sA = smem + ROWTAB_BYTES + (kt % STAGES) * STAGE_BYTES;
+    const uint8_t* sA = sbase + (kt % STAGES) * STAGE_BYTES;
     const uint32_t sA_u = smem_u32(sA), sW_u = sA_u + A_STAGE;
-
 #if CONV_FMT == 3
     constexpr int KSTEPS = 2;  // k32 per step, one 16-byte chunk of a 32-byte row
 #else
@@ -307,7 +477,7 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
 #if CONV_FMT == 2
       if (ks & 1) {  // end of a 32-block: scale the exact block product into the accumulators
         const uint8_t* sS = sA + A_STAGE + W_STAGE;
-        const int blk = ks >> 1, g = lane >> 2, t = lane & 3;
+        const int blk = ks >> 1;
         float sw[NI][2];
 #pragma unroll
         for (int j = 0; j < NI; ++j)
@@ -329,23 +499,14 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
   }
   cp_async_wait<0>();
 
-  // Epilogue: fragment (i, j): c0,c1 at (row g, cols 2t, 2t+1), c2,c3 at row g+8; Y is [M][K] (NHWC).
-  const int g = lane >> 2, t = lane & 3;
+  // Epilogue: fragment (i, j): c0,c1 at (row g, cols 2t, 2t+1), c2,c3 at row g+8; Y is [M][ldy] (NHWC).
 #pragma unroll
   for (int i = 0; i < MI; ++i)
 #pragma unroll
     for (int j = 0; j < NI; ++j)
 #pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        int row = m0 + wm * WTM + i * 16 + g + h * 8;
-        int col = n0 + wn * WTN + j * 8 + 2 * t;
-        if (row < M) {
-#if CONV_FMT == 3
-          half2 v = __halves2half2(__int2half_rn(acc[i][j][2 * h]), __int2half_rn(acc[i][j][2 * h + 1]));
-#else
-          half2 v = __floats2half2_rn(acc[i][j][2 * h], acc[i][j][2 * h + 1]);
+      for (int h = 0; h < 2; ++h)
+        store_pair(Y, bias, residual, p, M, relu, vec2, m0 + wm * WTM + i * 16 + g + h * 8, n0 + wn * WTN + j * 8 + 2 * t,
+                   (float)acc[i][j][2 * h], (float)acc[i][j][2 * h + 1]);
 #endif
-          *reinterpret_cast<half2*>(Y + (size_t)row * p.K + col) = v;
-        }
-      }
 }

@@ -19,6 +19,15 @@ public final class KernelArgs {
 
     public KernelArgs buffer(DeviceBuffer b) { return add(Pointer.to(b.pointer()), "ptr"); }
 
+    /** A pointer {@code byteOffset} bytes into {@code b} (a slice of a larger tensor). */
+    public KernelArgs buffer(DeviceBuffer b, long byteOffset) {
+        if (byteOffset < 0 || byteOffset > b.bytes()) throw new IllegalArgumentException("offset " + byteOffset + " outside a " + b.bytes() + "-byte buffer");
+        return add(Pointer.to(b.pointer().withByteOffset(byteOffset)), "ptr");
+    }
+
+    /** A null pointer parameter (an optional operand the kernel skips, e.g. no bias). */
+    public KernelArgs nullPointer() { return add(Pointer.to(new long[] {0L}), "ptr"); }
+
     public KernelArgs i32(int v) { return add(Pointer.to(new int[] {v}), "int"); }
 
     public KernelArgs i64(long v) { return add(Pointer.to(new long[] {v}), "long"); }

@@ -6,32 +6,75 @@ import java.util.List;
 /**
  * One launch configuration of Ladder's implicit-GEMM conv2d ({@code kernels/conv/ladder_conv.cu}): the
  * format pair, the problem, the block tile over (output pixels x output channels), the warp grid, the
- * cp.async pipeline depth and the blocks per SM the registers are budgeted for. The K tile is always
- * 64 elements, so C must be a multiple of 64 (a K tile then lies inside one filter tap).
+ * cp.async pipeline depth, the blocks per SM the registers are budgeted for, the MMA path (mma.sync, or
+ * Hopper's warpgroup MMA for FP16) and the width of the activation gather in elements.
+ *
+ * <p>The K tile is always 64 elements. FP16 takes any C: the gather copies {@code aVec} channels at a time
+ * (8, 4, 2 or 1, dividing C and the input's pixel stride) so a copy never straddles two filter taps; the
+ * byte formats need C % 64 == 0 (a K tile inside one tap). K needs no multiple of the tile (rows past K are
+ * zero-filled, columns past K not stored).
+ *
+ * @param wgmma FP16 only, sm_90a: {@code warpsM / 4} warpgroups, each one 64-row x {@code bn} wgmma tile ({@code warpsN == 1})
+ * @param aVec  activation gather width in elements: 8 (16-byte cp.async), 4, 2 or 1 (plain loads, C = 3)
  */
-public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, int minBlocks) {
+public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, int minBlocks,
+                         boolean wgmma, int aVec) {
 
     public static final int BK = 64;
 
+    /** An mma.sync configuration with the widest gather {@code shape}'s C allows (16-byte chunks for the byte formats). */
+    public ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, int minBlocks) {
+        this(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, false, format == ConvFormat.W_FP16A_FP16 ? widestGather(shape.c()) : 8);
+    }
+
     public ConvConfig {
         if (stages < 2 || warpsM < 1 || warpsN < 1 || minBlocks < 1) throw new IllegalArgumentException("bad stages/warps/minBlocks");
-        if (bm % (16 * warpsM) != 0 || bn % (16 * warpsN) != 0) throw new IllegalArgumentException("warp tile must be a multiple of 16x16");
+        if (wgmma) {
+            if (format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the wgmma conv path is FP16 only");
+            if (warpsN != 1 || warpsM % 4 != 0 || bm != 16 * warpsM) throw new IllegalArgumentException("wgmma: one 64-row tile per warpgroup (warpsN 1, bm = 16 * warpsM)");
+            if (bn != 64 && bn != 128 && bn != 256) throw new IllegalArgumentException("wgmma: bn in {64, 128, 256}");
+            if (stages < 3) throw new IllegalArgumentException("wgmma pipeline needs >= 3 stages");
+        } else if (bm % (16 * warpsM) != 0 || bn % (16 * warpsN) != 0) {
+            throw new IllegalArgumentException("warp tile must be a multiple of 16x16");
+        }
         int mi = bm / warpsM / 16, ni = bn / warpsN / 8;
         if (format.actBits() < 16 && mi % 2 != 0) throw new IllegalArgumentException("byte activation tiles need an even number of 16-row fragments per warp");
         if (format.weightBits() < 16 && ni % 4 != 0) throw new IllegalArgumentException("byte weight tiles need a multiple of 4 8-column fragments per warp");
-        if (shape.c() % BK != 0) throw new IllegalArgumentException("C=" + shape.c() + " is not a multiple of " + BK + " (Ladder's conv kernels need it)");
-        if (shape.k() % bn != 0) throw new IllegalArgumentException("K=" + shape.k() + " output channels is not a multiple of the tile's " + bn);
+        if (format == ConvFormat.W_FP16A_FP16) {
+            if (aVec != 8 && aVec != 4 && aVec != 2 && aVec != 1) throw new IllegalArgumentException("aVec in {8, 4, 2, 1}, not " + aVec);
+            if (shape.c() % aVec != 0) throw new IllegalArgumentException("C=" + shape.c() + " is not a multiple of the gather width " + aVec);
+            if (warpsM * warpsN * 32 % (BK / aVec) != 0) throw new IllegalArgumentException("threads must be a multiple of " + BK / aVec);
+        } else {
+            if (aVec != 8) throw new IllegalArgumentException("byte formats gather 16-byte chunks (aVec 8)");
+            if (shape.c() % BK != 0)
+                throw new IllegalArgumentException("C=" + shape.c() + " is not a multiple of " + BK + " (Ladder's " + format.label() + " conv kernel needs it)");
+        }
         if (sharedMemoryBytesOf(format, bm, bn, stages) > GemmConfig.MAX_SMEM_PER_BLOCK)
             throw new IllegalArgumentException("shared memory " + sharedMemoryBytesOf(format, bm, bn, stages) + " B over the limit");
     }
 
+    /** The widest FP16 gather (8, 4, 2, 1 elements) that divides {@code channels}. */
+    public static int widestGather(int channels) {
+        for (int v = 8; v > 1; v /= 2) if (channels % v == 0) return v;
+        return 1;
+    }
+
     public int threads() { return warpsM * warpsN * 32; }
 
-    /** CUTLASS-style symbol, e.g. {@code ladder_conv_w_fp8_a_fp16_nhwc_mma16816_128x64x64_w2x2_4stage_b2}. */
+    /** Whether this configuration needs Hopper's arch-specific instructions (sm_90a). */
+    public boolean needsSm90a() { return wgmma; }
+
+    /** Whether a cubin of this configuration can run on {@code arch}. */
+    public boolean runsOn(TargetArch arch) { return !wgmma || (arch.major() == 9 && arch.archSpecific()); }
+
+    /**
+     * CUTLASS-style symbol, e.g. {@code ladder_conv_w_fp8_a_fp16_nhwc_mma16816_128x64x64_w2x2_4stage_b2}; the
+     * wgmma path reads {@code wgmma64n128} and a narrower gather than 16 bytes appends {@code _v4}.
+     */
     public String kernelName() {
-        String mma = format.integer() ? "mma16832" : "mma16816";
+        String mma = wgmma ? "wgmma64n" + bn : format.integer() ? "mma16832" : "mma16816";
         return "ladder_conv_" + format.token() + "_nhwc_" + mma + "_" + bm + "x" + bn + "x" + BK + "_w" + warpsM + "x" + warpsN + "_"
-                + stages + "stage_b" + minBlocks;
+                + stages + "stage_b" + minBlocks + (aVec == 8 ? "" : "_v" + aVec);
     }
 
     public static KernelSource source() { return KernelSource.fromClasspath("conv/ladder_conv.cu"); }
@@ -39,22 +82,30 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     /** -O3 and the -D macros (what {@link KernelCache} needs besides the source); independent of the shape. */
     public List<String> defineFlags() {
         return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DCONV_FMT=" + format.code(), "-DBM=" + bm, "-DBN=" + bn,
-                "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN, "-DSTAGES=" + stages, "-DMIN_BLOCKS=" + minBlocks));
+                "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN, "-DSTAGES=" + stages, "-DMIN_BLOCKS=" + minBlocks,
+                "-DCONV_WGMMA=" + (wgmma ? 1 : 0), "-DA_VEC=" + aVec));
     }
 
-    public ConvConfig withShape(ConvShape s) { return new ConvConfig(format, s, bm, bn, warpsM, warpsN, stages, minBlocks); }
+    /** The same kernel at another shape (the gather width must still divide its C). */
+    public ConvConfig withShape(ConvShape s) { return new ConvConfig(format, s, bm, bn, warpsM, warpsN, stages, minBlocks, wgmma, aVec); }
 
-    /** One-dimensional grid over output tiles: ceil(M/BM) * K/BN (the kernel walks them in grouped order). */
-    public int[] grid() { return new int[] {((shape.gemmM() + bm - 1) / bm) * (shape.k() / bn), 1, 1}; }
+    /** The same tiles with another gather width (for inputs whose pixel stride or offset the wider one does not divide). */
+    public ConvConfig withGather(int v) { return new ConvConfig(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, wgmma, v); }
+
+    /** One-dimensional grid over output tiles: ceil(M/BM) * ceil(K/BN) (the kernel walks them in grouped order). */
+    public int[] grid() { return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), 1, 1}; }
+
+    /** Thread blocks of one launch (the wave count is this over SMs x blocks per SM). */
+    public long blocks() { return grid()[0]; }
 
     public int[] block() { return new int[] {threads(), 1, 1}; }
 
     public int sharedMemoryBytes() { return sharedMemoryBytesOf(format, bm, bn, stages); }
 
-    /** Row table (16 B per tile row) + stages x (A tile + W tile + MXFP8 exponents rounded to 128 B). */
+    /** 1024 (stages start 1024-byte aligned for the wgmma swizzle) + stages x (A + W tiles + MXFP8 exponents) + the row table. */
     static int sharedMemoryBytesOf(ConvFormat f, int bm, int bn, int stages) {
         int scales = f.microscaled() ? ((bm + bn) * 2 + 127) / 128 * 128 : 0;
-        return bm * 16 + stages * (bm * BK * f.actBits() / 8 + bn * BK * f.weightBits() / 8 + scales);
+        return 1024 + stages * (bm * BK * f.actBits() / 8 + bn * BK * f.weightBits() / 8 + scales) + bm * 16;
     }
 
     /** Bytes the kernel must move at least once: input, weights, MX exponents, FP16 output. */

@@ -1,35 +1,112 @@
 package org.ladderae.kernels;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The candidate configurations of Ladder's conv kernels for one problem: a handful of block tiles that
- * the runner times on the GPU, keeping the fastest that passed its check (Ladder's "tune a few schedules
- * per shape", at its smallest). Every candidate of every format has the same warp-level constraints, so
- * the list differs by format only in pipeline depth (INT4 stages are a quarter of FP16's size).
+ * The candidate configurations of Ladder's conv kernels for one problem, and the heuristic pick among them
+ * (the first candidate). The conv tuner ({@code tuning/ConvTuningProblem}) and {@link ConvRunner#tune} time
+ * every candidate that passes its check and keep the fastest.
+ *
+ * <p>FP16 on Hopper (sm_90a) gets warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
+ * mma.sync ones; small problems (batch 1) get small mma.sync tiles so that a launch fills the SMs. The byte
+ * formats keep their mma.sync tiles (C % 64 == 0).
  */
 public final class ConvKernels {
+    /** The H100's SMs: below about one wave of blocks, smaller tiles win (batch 1). */
+    static final int SMS = 132;
+
     private ConvKernels() {}
 
-    /** Candidates in the order tried; the first is the heuristic default. Empty when the shape cannot run (C % 64 != 0 or K % 64 != 0). */
-    public static List<ConvConfig> candidates(ConvFormat f, ConvShape s) {
+    /** Candidates for the project's GPU (H100, sm_90a). */
+    public static List<ConvConfig> candidates(ConvFormat f, ConvShape s) { return candidates(f, s, TargetArch.parse("sm_90a")); }
+
+    /**
+     * Candidates in the order tried; the first is the heuristic default. Empty when the shape cannot run
+     * ({@link #unsupportedReason}).
+     */
+    public static List<ConvConfig> candidates(ConvFormat f, ConvShape s, TargetArch arch) {
+        Map<String, ConvConfig> out = new LinkedHashMap<>();
+        if (f == ConvFormat.W_FP16A_FP16) {
+            boolean hopper = arch.major() == 9 && arch.archSpecific();
+            ConvConfig h = heuristic(s, arch);
+            if (h != null) out.put(h.kernelName(), h);
+            if (hopper) {
+                add(out, wgmma(s, 128, 64, 4, 2));
+                add(out, wgmma(s, 128, 128, 3, 1));
+                add(out, wgmma(s, 128, 128, 4, 1));
+                add(out, wgmma(s, 256, 64, 4, 1));
+                add(out, wgmma(s, 64, 64, 4, 3));
+                add(out, wgmma(s, 64, 128, 4, 2));
+                if (s.k() >= 256) add(out, wgmma(s, 128, 256, 3, 1));
+            }
+            add(out, mma(f, s, 128, 64, 2, 2, 4, 2));
+            if (s.k() > 64) add(out, mma(f, s, 128, 128, 2, 4, 3, 1));
+            add(out, mma(f, s, 64, 64, 2, 2, 4, 4));
+            add(out, mma(f, s, 32, 64, 2, 2, 4, 4));
+            add(out, mma(f, s, 64, 32, 2, 2, 4, 4));
+            return new ArrayList<>(out.values());
+        }
         int deep = f == ConvFormat.W_INT4A_INT4 ? 6 : 4;
-        List<ConvConfig> out = new ArrayList<>();
         // 128 x 64, 4 warps of 64 x 32, two blocks per SM: the workhorse for K = 64 layers.
-        add(out, f, s, 128, 64, 2, 2, deep, 2);
-        if (s.k() % 128 == 0) add(out, f, s, 128, 128, 2, 4, deep - 1, 1);   // 8 warps of 64 x 32
-        add(out, f, s, 256, 64, 4, 2, 3, 1);                                  // 8 warps, more reuse of each weight tile
-        add(out, f, s, 64, 64, 2, 2, deep, 4);                                // small tiles: more blocks for batch 1
-        return out;
+        add(out, mma(f, s, 128, 64, 2, 2, deep, 2));
+        if (s.k() % 128 == 0) add(out, mma(f, s, 128, 128, 2, 4, deep - 1, 1));   // 8 warps of 64 x 32
+        add(out, mma(f, s, 256, 64, 4, 2, 3, 1));                                  // 8 warps, more reuse of each weight tile
+        add(out, mma(f, s, 64, 64, 2, 2, deep, 4));                                // small tiles: more blocks for batch 1
+        if (f != ConvFormat.W_FP16A_FP16) out.values().removeIf(c -> s.k() % c.bn() != 0);   // byte formats: whole N tiles, as shipped
+        return new ArrayList<>(out.values());
     }
 
-    private static void add(List<ConvConfig> out, ConvFormat f, ConvShape s, int bm, int bn, int wm, int wn, int stages, int minBlocks) {
+    /**
+     * The FP16 configuration picked without tuning: on sm_90a a wgmma tile of N = 64 (K <= 64) or 128, with
+     * 128 pixel rows when that still gives about a wave of blocks, else 64; small problems (under half a wave
+     * at 64 rows) fall back to 32- or 64-row mma.sync tiles. Null when the shape has no FP16 kernel.
+     */
+    public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
+        boolean hopper = arch.major() == 9 && arch.archSpecific();
+        int bn = s.k() <= 64 ? 64 : 128;
+        long m = s.gemmM(), nTiles = (s.k() + bn - 1) / bn;
+        ConvConfig c;
+        if (hopper && ((m + 127) / 128) * nTiles >= SMS) c = wgmma(s, 128, bn, bn == 64 ? 4 : 3, bn == 64 ? 2 : 1);
+        else if (hopper && ((m + 63) / 64) * nTiles >= SMS / 2) c = wgmma(s, 64, bn, 4, bn == 64 ? 3 : 2);
+        else if (((m + 63) / 64) * ((s.k() + 63) / 64) >= SMS) c = mma(ConvFormat.W_FP16A_FP16, s, 64, 64, 2, 2, 4, 4);
+        else c = mma(ConvFormat.W_FP16A_FP16, s, 32, 64, 2, 2, 4, 4);
+        return c != null ? c : mma(ConvFormat.W_FP16A_FP16, s, 128, 64, 2, 2, 4, 2);
+    }
+
+    /** The heuristic FP16 configuration for the project's GPU (sm_90a). */
+    public static ConvConfig heuristic(ConvShape s) { return heuristic(s, TargetArch.parse("sm_90a")); }
+
+    /**
+     * {@code c} with the widest gather that also divides the input's pixel stride and element offset (a channel
+     * slice of a wider NHWC tensor); {@code c} itself when its gather already does.
+     */
+    public static ConvConfig gatherFor(ConvConfig c, int inputPixelStride, long inputOffsetElements) {
+        int v = c.aVec();
+        while (v > 1 && (inputPixelStride % v != 0 || inputOffsetElements % v != 0)) v /= 2;
+        return v == c.aVec() ? c : c.withGather(v);
+    }
+
+    private static ConvConfig wgmma(ConvShape s, int bm, int bn, int stages, int minBlocks) {
         try {
-            out.add(new ConvConfig(f, s, bm, bn, wm, wn, stages, minBlocks));
-        } catch (IllegalArgumentException shapeNotSupported) {
-            // the caller reports the empty list with the shape's reason
+            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, bm, bn, bm / 16, 1, stages, minBlocks, true, ConvConfig.widestGather(s.c()));
+        } catch (IllegalArgumentException notForThisShape) {
+            return null;
         }
+    }
+
+    private static ConvConfig mma(ConvFormat f, ConvShape s, int bm, int bn, int wm, int wn, int stages, int minBlocks) {
+        try {
+            return new ConvConfig(f, s, bm, bn, wm, wn, stages, minBlocks);
+        } catch (IllegalArgumentException shapeNotSupported) {
+            return null;   // the caller reports the empty list with the shape's reason
+        }
+    }
+
+    private static void add(Map<String, ConvConfig> out, ConvConfig c) {
+        if (c != null) out.putIfAbsent(c.kernelName(), c);
     }
 
     /** Why {@code s} has no conv kernel in format {@code f}, or null when it has one. */

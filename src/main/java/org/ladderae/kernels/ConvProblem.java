@@ -71,7 +71,7 @@ public record ConvProblem(ConvFormat format, ConvShape shape, int[] x, int[] xEx
     /** The KRSC weights as the kernel reads them (FP8: in the fragment order of {@link ConvWeightLayout#fp8ForMma}). */
     public byte[] deviceWeights() {
         return switch (format) {
-            case W_FP16A_FP16 -> BitPacking.pack(w, 16);
+            case W_FP16A_FP16 -> BitPacking.pack(ConvWeightLayout.padRows(w, shape), 16);
             case W_FP8A_FP16 -> ConvWeightLayout.fp8ForMma(w);
             case W_MXFP8A_MXFP8 -> BitPacking.pack(w, 8);
             case W_INT4A_INT4 -> BitPacking.pack(w, 4);
@@ -131,6 +131,30 @@ public record ConvProblem(ConvFormat format, ConvShape shape, int[] x, int[] xEx
                     }
                 }
         return y;
+    }
+
+    /**
+     * The fused layer in double precision: relu?(conv + bias[k] + residual[pixel][k]); {@code bias} (K FP16
+     * codes) and {@code residual} (N*P*Q*K FP16 codes, NHWC) may be null.
+     */
+    public double[] reference(int[] bias, int[] residual, boolean relu) {
+        double[] y = reference();
+        int k = shape.k();
+        for (int i = 0; i < y.length; i++) {
+            double v = y[i];
+            if (bias != null) v += Fp16.INSTANCE.decode(bias[i % k]);
+            if (residual != null) v += Fp16.INSTANCE.decode(residual[i]);
+            y[i] = relu ? Math.max(v, 0) : v;
+        }
+        return y;
+    }
+
+    /** Random FP16 codes of uniform [-1, 1) values (bias or residual of the fused epilogue). */
+    public static int[] randomFp16(int count, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) out[i] = Fp16.INSTANCE.encode(rnd.nextDouble(-1, 1));
+        return out;
     }
 
     /** The exact integer convolution (INT4 x INT4): what the kernel's INT32 accumulators hold before the FP16 cast. */

@@ -79,22 +79,37 @@ public final class ConvRunner implements AutoCloseable {
 
     public void buildAll(List<ConvConfig> configs) { buildAll(cache, configs, arch()); }
 
-    private TargetArch arch() { return TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor()); }
+    public TargetArch arch() { return TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor()); }
 
     /**
-     * The shapes a timed configuration is checked at: a 3x3/pad 1 conv on odd 13x11 images with two
-     * channel passes per filter tap and two output-channel tiles; a 1x1 stride-2 conv; a 3x3 stride-2
-     * conv on 15x14 images; and the timed shape itself when its reference is cheap (the batch-1 layers).
+     * The shapes a timed configuration is checked at. FP16: a 3x3/pad 1 conv on odd 13x11 images whose C is
+     * no multiple of 64 (K tiles straddle filter taps) and whose K is no multiple of the tile (rows past K),
+     * with the fused bias + residual + ReLU epilogue; a 1x1 stride-2 conv; a 3x3 stride-2 conv on 15x14
+     * images; a 7x7 stride-2 conv with C = 3 or 3 x the gather width (the stem); and the timed shape itself
+     * when its reference is cheap. Byte formats: the same kinds of shape with C and K multiples of 64 and the tile.
      */
     public static List<ConvConfig> checkShapes(ConvConfig timed) {
-        int bn = timed.bn();
+        int bn = timed.bn(), v = timed.aVec();
         List<ConvConfig> out = new ArrayList<>();
-        out.add(timed.withShape(new ConvShape(3, 128, 13, 11, 2 * bn, 3, 3, 1, 1)));
-        out.add(timed.withShape(new ConvShape(2, 128, 9, 9, bn, 1, 1, 2, 0)));
-        out.add(timed.withShape(new ConvShape(2, 64, 15, 14, bn, 3, 3, 2, 1)));
+        if (timed.format() == ConvFormat.W_FP16A_FP16) {
+            int c = 128 + 3 * v;   // 131, 134, 140, 152: C % 64 != 0, a multiple of the gather width
+            out.add(timed.withShape(new ConvShape(3, c, 13, 11, 2 * bn - 6, 3, 3, 1, 1)));
+            out.add(timed.withShape(new ConvShape(2, c, 9, 9, bn, 1, 1, 2, 0)));
+            out.add(timed.withShape(new ConvShape(2, 64, 15, 14, bn + 2, 3, 3, 2, 1)));
+            out.add(timed.withShape(new ConvShape(2, v == 1 ? 3 : 3 * v, 19, 17, 24, 7, 7, 2, 3)));
+        } else {
+            out.add(timed.withShape(new ConvShape(3, 128, 13, 11, 2 * bn, 3, 3, 1, 1)));
+            out.add(timed.withShape(new ConvShape(2, 128, 9, 9, bn, 1, 1, 2, 0)));
+            out.add(timed.withShape(new ConvShape(2, 64, 15, 14, bn, 3, 3, 2, 1)));
+        }
         ConvShape s = timed.shape();
         if ((long) s.gemmM() * s.k() * s.gemmK() <= MAX_REFERENCE_MACS) out.add(timed);
         return out;
+    }
+
+    /** Whether {@link #checkAll} runs the fused epilogue at this check shape (the first FP16 one). */
+    static boolean checksEpilogue(ConvConfig timed, ConvConfig at) {
+        return timed.format() == ConvFormat.W_FP16A_FP16 && at.equals(checkShapes(timed).get(0));
     }
 
     /**
@@ -106,10 +121,10 @@ public final class ConvRunner implements AutoCloseable {
         List<Check> results = new ArrayList<>(smallShapeChecks.computeIfAbsent(timed.kernelName() + "|" + timed.bn(), k -> {
             List<Check> small = new ArrayList<>();
             long s = seed;
-            for (ConvConfig c : shapes) if (c != timed) small.add(check(c, s++));
+            for (ConvConfig c : shapes) if (c != timed) small.add(check(c, s++, checksEpilogue(timed, c)));
             return small;
         }));
-        if (shapes.contains(timed)) results.add(check(timed, seed + shapes.size()));
+        if (shapes.contains(timed)) results.add(check(timed, seed + shapes.size(), false));
         Check worst = null;
         for (Check r : results) {
             if (!r.passed()) return r;
@@ -119,26 +134,43 @@ public final class ConvRunner implements AutoCloseable {
     }
 
     /** Runs {@code config} once on fresh random inputs at its own shape, output NaN-poisoned, and compares with the CPU reference. */
-    public Check check(ConvConfig config, long seed) {
+    public Check check(ConvConfig config, long seed) { return check(config, seed, false); }
+
+    /**
+     * As {@link #check(ConvConfig, long)}; with {@code epilogue} (FP16 only) also random FP16 bias and residual
+     * and ReLU, through {@link ConvLayer#launch} (the executor's entry point).
+     */
+    public Check check(ConvConfig config, long seed, boolean epilogue) {
+        if (epilogue && config.format() != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the fused epilogue is checked in FP16 only");
         ConvProblem p = ConvProblem.random(config.format(), config.shape(), seed);
         byte[] x = p.deviceInput(), w = p.deviceWeights(), xs = p.deviceInputScales(), ws = p.deviceWeightScales();
-        short[] out = new short[Math.toIntExact(config.shape().outputElements())];
+        int outElems = Math.toIntExact(config.shape().outputElements());
+        short[] out = new short[outElems];
+        int[] bias = epilogue ? ConvProblem.randomFp16(config.shape().k(), seed + 101) : null;
+        int[] res = epilogue ? ConvProblem.randomFp16(outElems, seed + 102) : null;
         try (DeviceBuffer dX = context.allocate(x.length); DeviceBuffer dW = context.allocate(w.length);
              DeviceBuffer dXs = context.allocate(xs.length); DeviceBuffer dWs = context.allocate(ws.length);
-             DeviceBuffer dY = context.allocate(2L * out.length)) {
+             DeviceBuffer dY = context.allocate(2L * out.length);
+             DeviceBuffer dB = context.allocate(epilogue ? 2L * bias.length : 16); DeviceBuffer dR = context.allocate(epilogue ? 2L * res.length : 16)) {
             dX.copyFrom(x);
             dW.copyFrom(w);
             dXs.copyFrom(xs);
             dWs.copyFrom(ws);
             dY.fill16(HalfPrecision.POISON);
-            launch(config, dX, dW, dXs, dWs, dY).run();
+            if (epilogue) {
+                dB.copyFrom(org.ladderae.formats.BitPacking.pack(bias, 16));
+                dR.copyFrom(org.ladderae.formats.BitPacking.pack(res, 16));
+                layer(config).launch(dX, dW, dB, dR, true, dY);
+            } else {
+                launch(config, dX, dW, dXs, dWs, dY).run();
+            }
             context.synchronize();
             dY.copyTo(out);
         }
         boolean written = true;
         for (short s : out) if (s == HalfPrecision.POISON) written = false;
         if (config.format().integer()) return new Check(config, GemvReference.fractionInexact(out, p.exactReference()), 0.0, written);
-        GemvReference.Fp16Comparison cmp = GemvReference.compare(out, p.reference());
+        GemvReference.Fp16Comparison cmp = GemvReference.compare(out, epilogue ? p.reference(bias, res, true) : p.reference());
         return new Check(config, cmp.relativeError(), FP16_TOLERANCE, written && cmp.allFinite());
     }
 
@@ -148,7 +180,7 @@ public final class ConvRunner implements AutoCloseable {
     private Timing time(ConvConfig config, long seed, GpuTimer.Options options) {
         ConvShape s = config.shape();
         ConvFormat f = config.format();
-        long xBytes = s.inputElements() * f.actBits() / 8, wBytes = s.weightElements() * f.weightBits() / 8;
+        long xBytes = s.inputElements() * f.actBits() / 8, wBytes = ConvWeightLayout.deviceElements(s) * f.weightBits() / 8;
         long xsBytes = f.microscaled() ? s.inputElements() / 32 : 16, wsBytes = f.microscaled() ? s.weightElements() / 32 : 16;
         long yBytes = 2 * s.outputElements();
         try (DeviceBuffer dX = context.allocate(xBytes); DeviceBuffer dW = context.allocate(wBytes);
@@ -173,7 +205,7 @@ public final class ConvRunner implements AutoCloseable {
     /** Checks every candidate of {@code format} at {@code shape}, times those that passed, and returns them all. */
     public Tuned tune(ConvFormat format, ConvShape shape, long seed) {
         List<Candidate> out = new ArrayList<>();
-        for (ConvConfig c : ConvKernels.candidates(format, shape)) {
+        for (ConvConfig c : ConvKernels.candidates(format, shape, arch())) {
             Check check = checkAll(c, seed);
             out.add(new Candidate(c, check, check.passed() ? time(c, seed, GpuTimer.Options.defaults().withTargetMs(TUNE_TARGET_MS)) : null));
         }
@@ -198,12 +230,23 @@ public final class ConvRunner implements AutoCloseable {
     private Runnable launch(ConvConfig c, DeviceBuffer x, DeviceBuffer w, DeviceBuffer xs, DeviceBuffer ws, DeviceBuffer y) {
         ConvShape s = c.shape();
         Kernel k = module(c).kernel(c.kernelName());
-        int[] g = c.grid(), b = c.block();
-        LaunchConfig lc = new LaunchConfig(g[0], g[1], g[2], b[0], b[1], b[2], c.sharedMemoryBytes());
-        KernelArgs args = KernelArgs.of().buffer(x).buffer(w).buffer(xs).buffer(ws).buffer(y).i32(s.n()).i32(s.c()).i32(s.h()).i32(s.w())
-                .i32(s.k()).i32(s.r()).i32(s.s()).i32(s.stride()).i32(s.pad()).i32(s.p()).i32(s.q());
+        KernelArgs args = KernelArgs.of().buffer(x).buffer(w).buffer(xs).buffer(ws).buffer(y).nullPointer().nullPointer();
+        ConvLayer.shapeArgs(args, s, s.c(), s.k(), 0);
+        LaunchConfig lc = ConvLayer.launchConfig(c);
         return () -> k.launch(lc, args);
     }
+
+    /**
+     * A conv layer ready to launch on caller-owned buffers: {@code config} built (cached) and loaded. The
+     * executor's entry point; see {@link ConvLayer}.
+     */
+    public ConvLayer layer(ConvConfig config) {
+        if (!config.runsOn(arch())) throw new IllegalArgumentException(config.kernelName() + " needs sm_90a; this GPU is " + arch().smName());
+        return new ConvLayer(config, module(config).kernel(config.kernelName()));
+    }
+
+    /** {@link #layer(ConvConfig)} of the FP16 configuration picked for {@code shape} on this GPU ({@link ConvKernels#heuristic}). */
+    public ConvLayer layer(ConvShape shape) { return layer(ConvKernels.heuristic(shape, arch())); }
 
     /** Loads (building if needed) and lifts the function's dynamic shared memory limit to what it uses. */
     private CudaModule module(ConvConfig c) {

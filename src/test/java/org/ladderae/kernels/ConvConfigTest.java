@@ -26,18 +26,21 @@ class ConvConfigTest {
 
     @Test
     void sharedMemoryIsRowTablePlusStagesOfBothTilesAndMxExponents() {
-        assertThat(new ConvConfig(ConvFormat.W_FP16A_FP16, C0, 128, 64, 2, 2, 4, 2).sharedMemoryBytes()).isEqualTo(2048 + 4 * (16384 + 8192));
-        assertThat(new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 2, 2, 4, 2).sharedMemoryBytes()).isEqualTo(2048 + 4 * (16384 + 4096));
-        assertThat(new ConvConfig(ConvFormat.W_MXFP8A_MXFP8, C0, 128, 64, 2, 2, 4, 1).sharedMemoryBytes()).isEqualTo(2048 + 4 * (8192 + 4096 + 384));
-        assertThat(new ConvConfig(ConvFormat.W_INT4A_INT4, C0, 128, 64, 2, 2, 6, 2).sharedMemoryBytes()).isEqualTo(2048 + 6 * (4096 + 2048));
+        // 1024 bytes of alignment slack (stages start 1024-byte aligned) + stages + a 16-byte row-table entry per pixel row
+        assertThat(new ConvConfig(ConvFormat.W_FP16A_FP16, C0, 128, 64, 2, 2, 4, 2).sharedMemoryBytes()).isEqualTo(1024 + 2048 + 4 * (16384 + 8192));
+        assertThat(new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 2, 2, 4, 2).sharedMemoryBytes()).isEqualTo(1024 + 2048 + 4 * (16384 + 4096));
+        assertThat(new ConvConfig(ConvFormat.W_MXFP8A_MXFP8, C0, 128, 64, 2, 2, 4, 1).sharedMemoryBytes()).isEqualTo(1024 + 2048 + 4 * (8192 + 4096 + 384));
+        assertThat(new ConvConfig(ConvFormat.W_INT4A_INT4, C0, 128, 64, 2, 2, 6, 2).sharedMemoryBytes()).isEqualTo(1024 + 2048 + 6 * (4096 + 2048));
     }
 
     @Test
     void rejectsShapesAndTilesTheKernelCannotRun() {
-        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"), 128, 64, 2, 2, 4, 1))
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"), 128, 64, 2, 2, 4, 1))
                 .hasMessageContaining("C=3 is not a multiple of 64");
-        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,64,8,8,96,3,3,1,1"), 128, 64, 2, 2, 4, 1))
-                .hasMessageContaining("K=96");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,58,8,8,96,1,1,1,0"), 128, 64, 2, 2, 4, 1, false, 4))
+                .hasMessageContaining("C=58 is not a multiple of the gather width 4");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, C0, 128, 96, 8, 1, 4, 1, true, 8)).hasMessageContaining("bn in {64, 128, 256}");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 8, 1, 4, 1, true, 8)).hasMessageContaining("FP16 only");
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_MXFP8A_MXFP8, C0, 16, 64, 1, 2, 4, 1)).hasMessageContaining("even number");
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 2, 4, 4, 1)).hasMessageContaining("multiple of 4");
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"), 256, 128, 2, 2, 8, 1)).hasMessageContaining("over the limit");
@@ -52,8 +55,30 @@ class ConvConfigTest {
                 assertThat(cs.stream().map(ConvConfig::kernelName).distinct()).hasSize(cs.size());
                 assertThat(ConvKernels.unsupportedReason(f, e.getValue())).isNull();
             }
-        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).isEmpty();
-        assertThat(ConvKernels.unsupportedReason(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).contains("C=3");
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).isEmpty();
+        assertThat(ConvKernels.unsupportedReason(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).contains("C=3");
+    }
+
+    @Test
+    void fp16RunsAnyChannelCountWithTheWidestGatherThatDividesIt() {
+        for (String dims : List.of("1,3,224,224,64,7,7,2,3", "128,3,224,224,24,3,3,2,1", "1,58,28,28,58,1,1,1,0", "128,116,14,14,116,1,1,1,0",
+                "1,24,56,56,58,1,1,1,0", "128,464,7,7,1024,1,1,1,0", "1,232,7,7,232,1,1,1,0")) {
+            ConvShape s = ConvShape.parse(dims);
+            List<ConvConfig> cs = ConvKernels.candidates(ConvFormat.W_FP16A_FP16, s);
+            assertThat(cs).as(dims).isNotEmpty();
+            assertThat(cs.get(0)).isEqualTo(ConvKernels.heuristic(s));
+            assertThat(cs).allSatisfy(c -> assertThat(s.c() % c.aVec()).isZero());
+            assertThat(cs.get(0).aVec()).isEqualTo(s.c() % 8 == 0 ? 8 : s.c() % 4 == 0 ? 4 : s.c() % 2 == 0 ? 2 : 1);
+        }
+        // sm_80 gets no wgmma tile
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, C0, TargetArch.parse("sm_80"))).noneMatch(ConvConfig::wgmma);
+        assertThat(ConvKernels.heuristic(C0).wgmma()).isTrue();
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C7")).bm()).isEqualTo(32);   // batch 1: the smallest pixel tile, 50 blocks
+        // a channel slice at an odd offset narrows the gather
+        ConvConfig c = ConvKernels.heuristic(ConvShape.parse("1,232,7,7,232,1,1,1,0"));
+        assertThat(ConvKernels.gatherFor(c, 464, 232).aVec()).isEqualTo(8);
+        assertThat(ConvKernels.gatherFor(c, 464, 4).aVec()).isEqualTo(4);
+        assertThat(ConvKernels.gatherFor(c, 466, 0).aVec()).isEqualTo(2);
     }
 
     @Test
@@ -68,10 +93,17 @@ class ConvConfigTest {
     void checkShapesHaveOddSizesStridesAndTwoChannelTiles() {
         ConvConfig timed = ConvKernels.candidates(ConvFormat.W_FP16A_FP16, C0).get(0);
         List<ConvConfig> shapes = ConvRunner.checkShapes(timed);
-        assertThat(shapes).hasSize(3);   // C0's own reference would cost 1.5e10 multiply-adds
-        assertThat(shapes.get(0).shape().k()).isEqualTo(2 * timed.bn());
+        assertThat(shapes).hasSize(4);   // C0's own reference would cost 1.5e10 multiply-adds
+        assertThat(shapes.get(0).shape().k() % timed.bn()).isNotZero();   // rows past K
+        assertThat(shapes.get(0).shape().k()).isGreaterThan(timed.bn());  // two channel tiles
+        assertThat(shapes.get(0).shape().c() % 64).isNotZero();           // K tiles straddle filter taps
         assertThat(shapes.get(0).shape().gemmM() % timed.bm()).isNotZero();
         assertThat(shapes.stream().map(c -> c.shape().stride())).contains(1, 2);
-        assertThat(ConvRunner.checkShapes(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C6")).get(0))).hasSize(4);
+        assertThat(shapes.stream().map(c -> c.shape().r())).contains(1, 3, 7);
+        assertThat(ConvRunner.checksEpilogue(timed, shapes.get(0))).isTrue();
+        assertThat(ConvRunner.checksEpilogue(timed, shapes.get(1))).isFalse();
+        assertThat(ConvRunner.checkShapes(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C6")).get(0))).hasSize(5);
+        ConvConfig fp8 = ConvKernels.candidates(ConvFormat.W_FP8A_FP16, C0).get(0);
+        assertThat(ConvRunner.checkShapes(fp8)).hasSize(3).allSatisfy(c -> assertThat(c.shape().c() % 64).isZero());
     }
 }

@@ -40,7 +40,7 @@ public final class CnnBench {
 
     /** The tensor-core conv launchers tried before the direct kernels, in order. */
     public static List<CnnExecutor.ConvLauncherFactory> installedConvs() {
-        return List.of();
+        return List.of(LadderConvLauncher::new);
     }
 
     public record Check(String model, double error, double tolerance, boolean finite) {

@@ -1,0 +1,53 @@
+package org.ladderae.executor.cnn;
+
+import java.util.function.LongFunction;
+import org.ladderae.formats.BitPacking;
+import org.ladderae.formats.Fp16;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.gpu.DeviceBuffer;
+import org.ladderae.kernels.ConvFormat;
+import org.ladderae.kernels.ConvKernels;
+import org.ladderae.kernels.ConvLayer;
+import org.ladderae.kernels.ConvRunner;
+import org.ladderae.kernels.ConvShape;
+import org.ladderae.kernels.ConvWeightLayout;
+import org.ladderae.kernels.KernelCache;
+
+/**
+ * Ladder's tensor-core implicit-GEMM convs ({@link ConvLayer}, {@code kernels/conv/ladder_conv.cu}) for every dense
+ * (groups 1) conv: the configuration {@link ConvKernels#heuristic} picks for the shape on this GPU (wgmma tiles on
+ * sm_90a), with the folded-BN bias, residual add and ReLU fused into its epilogue. Weights go KRSC with rows padded
+ * as {@link ConvWeightLayout} lays them out. FP16 weights only: the layer API launches the FP16 kernels.
+ */
+final class LadderConvLauncher implements ConvLauncher {
+    private final ConvRunner runner;
+
+    LadderConvLauncher(CudaContext context, KernelCache cache) { this.runner = new ConvRunner(context, cache); }
+
+    @Override
+    public String whyNot(ConvSpec s) {
+        if (s.groups() != 1) return "Ladder's implicit-GEMM conv is dense (groups 1), not " + s.groups() + " groups";
+        if (s.format() != ConvFormat.W_FP16A_FP16) return "Ladder's conv layer API launches the FP16 kernels, not " + s.format().label();
+        if (ConvKernels.heuristic(s.shape(), runner.arch()) == null) return ConvKernels.unsupportedReason(ConvFormat.W_FP16A_FP16, s.shape());
+        return null;
+    }
+
+    @Override
+    public Prepared prepare(ConvSpec s, double[] weightOhwi, double[] bias, DeviceBuffer x, DeviceBuffer residual, DeviceBuffer y,
+                            LongFunction<DeviceBuffer> alloc) {
+        ConvShape shape = s.shape();
+        ConvLayer layer = runner.layer(shape);
+        int[] codes = new int[weightOhwi.length];
+        for (int i = 0; i < codes.length; i++) codes[i] = Fp16.INSTANCE.encode(weightOhwi[i]);   // OHWI is KRSC
+        byte[] device = BitPacking.pack(ConvWeightLayout.padRows(codes, shape), 16);
+        if (device.length != layer.weightBytes()) throw new IllegalStateException(s.name() + ": weight layout gives " + device.length + " bytes, the layer reads " + layer.weightBytes());
+        DeviceBuffer w = alloc.apply(device.length);
+        w.copyFrom(device);
+        DeviceBuffer b = CnnExecutor.uploadHalves(bias, alloc);
+        boolean relu = s.relu();
+        return new Prepared(layer.config().kernelName(), () -> layer.launch(x, w, b, residual, relu, y), w.bytes() + b.bytes());
+    }
+
+    @Override
+    public void close() { runner.close(); }
+}

@@ -39,6 +39,24 @@ class CnnModelsTest {
         assertThat(m.graph().flops() / 2e9).isCloseTo(0.14, within(0.01));
     }
 
+    /** The export's names are torchvision's state_dict keys (num_batches_tracked aside): 320 - 53 for resnet50, 338 - 56 for ShuffleNet. */
+    @Test
+    void exportedParametersCarryTorchvisionsStateDictNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(CnnWeights.torchParameters(CnnModels.resnet50(1, 32), 1)).hasSize(267)
+                .containsKeys("conv1.weight", "bn1.running_var", "layer1.0.downsample.0.weight", "layer1.0.downsample.1.bias", "layer4.2.bn3.weight", "fc.bias");
+        Map<String, DenseTensor> sn = CnnWeights.torchParameters(CnnModels.shufflenetV2x1(1, 32), 1);
+        assertThat(sn).hasSize(282).containsKeys("conv1.0.weight", "conv1.1.running_mean", "stage2.0.branch1.0.weight", "stage2.0.branch1.3.bias",
+                "stage4.3.branch2.6.running_var", "conv5.1.weight", "fc.weight");
+        assertThat(sn.get("stage2.0.branch1.0.weight").shape()).containsExactly(24, 3, 3, 1);   // depthwise, OHWI
+        CnnModels.CnnModel m = CnnModels.shufflenetV2x1(2, 32);
+        CnnWeights.export(m, 4, dir);
+        org.ladderae.models.io.NpyArray w = org.ladderae.models.io.NpyArray.read(dir.resolve("stage3.1.branch2.5.weight.npy"));
+        assertThat(w.shape()).containsExactly(116, 1, 1, 116);
+        assertThat(w.values()).containsExactly(CnnWeights.torchParameters(m, 4).get("stage3.1.branch2.5.weight").values());
+        assertThat(org.ladderae.models.io.NpyArray.read(dir.resolve("image.npy")).shape()).containsExactly(2, 32, 32, 3);
+        assertThat(java.nio.file.Files.list(dir).count()).isEqualTo(283);
+    }
+
     @Test
     void graphsRoundTripThroughJson() throws Exception {
         ObjectMapper json = new ObjectMapper();

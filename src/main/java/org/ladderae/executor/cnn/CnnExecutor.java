@@ -36,9 +36,7 @@ import org.ladderae.results.TimingStats;
  * pooling, channel split / concat / shuffle and the classifier run on {@code cnn_ops.cu}. The batch norms arrive
  * already folded into the convs' weights and biases ({@link org.ladderae.models.reference.CnnWeights#fold}).
  *
- * <p>Activation buffers are reused by liveness: a tensor's buffer returns to a pool after the last op that reads it
- * has been queued, and later outputs take the smallest pooled buffer that fits (all launches are on one stream, so
- * a reuse never races its last reader). The graph's input and output keep their own buffers.
+ * <p>Activation buffers are reused by liveness, as {@link CnnPlan} lays them out.
  */
 public final class CnnExecutor implements AutoCloseable {
     static final String OPS_SOURCE = "cnn/cnn_ops.cu";
@@ -100,45 +98,22 @@ public final class CnnExecutor implements AutoCloseable {
     private void build(ConvFormat format, Map<String, DenseTensor> w) {
         ModelGraph g = model.graph();
         Map<String, Tensor> t = g.tensors();
-        Map<String, Integer> lastUse = new HashMap<>();
-        for (int i = 0; i < g.ops().size(); i++) for (String in : g.ops().get(i).inputs()) lastUse.put(in, i);
-        Set<String> pinned = new HashSet<>(g.outputs());
-        for (Tensor in : g.inputs()) pinned.add(in.name());
-        for (Tensor in : g.inputs()) buffers.put(in.name(), activation(in, null, true));
-        Set<String> weights = new HashSet<>();
-        for (Tensor wt : g.weights()) weights.add(wt.name());
-        List<DeviceBuffer> pool = new ArrayList<>();
-        for (int i = 0; i < g.ops().size(); i++) {
-            Op op = g.ops().get(i);
-            Op next = i + 1 < g.ops().size() ? g.ops().get(i + 1) : null;
-            if (op instanceof Op.ChannelConcat cat && next instanceof Op.ChannelShuffle sh && fusesConcatShuffle(cat, sh, t, lastUse, i)) {
-                DeviceBuffer y = activation(t.get(sh.output()), pool, pinned.contains(sh.output()));
-                buffers.put(sh.output(), y);
+        CnnPlan plan = CnnPlan.of(g);
+        List<DeviceBuffer> slots = new ArrayList<>();
+        for (long bytes : plan.slotBytes()) slots.add(alloc(bytes));
+        activationBuffers.addAll(slots);
+        activationBytes = plan.activationBytes();
+        plan.slotOf().forEach((tensor, slot) -> buffers.put(tensor, slots.get(slot)));
+        for (CnnPlan.Step step : plan.steps()) {
+            if (step.concatShuffle()) {
+                Op.ChannelConcat cat = (Op.ChannelConcat) step.op();
                 long rows = rows(t.get(cat.a()));
                 int half = t.get(cat.a()).dim(-1);
-                add(cat.name() + "+" + sh.name(), "concat_shuffle2", elementwise(rows * half),
-                        KernelArgs.of().buffer(buf(cat.a())).buffer(buf(cat.b())).buffer(y).i64(rows).i32(half));
-                release(cat.inputs(), i, lastUse, pinned, weights, pool);
-                i++;   // the shuffle is done
-                continue;
+                add(cat.name() + "+" + step.ops().get(1).name(), "concat_shuffle2", elementwise(rows * half),
+                        KernelArgs.of().buffer(buf(cat.a())).buffer(buf(cat.b())).buffer(buf(step.outputs().get(0))).i64(rows).i32(half));
+            } else {
+                buildOp(step.op(), t, w, format);
             }
-            for (String out : op.outputs()) buffers.put(out, activation(t.get(out), pool, pinned.contains(out)));
-            buildOp(op, t, w, format);
-            release(op.inputs(), i, lastUse, pinned, weights, pool);
-        }
-    }
-
-    /** A 2-group shuffle right after a concat of two equal halves that nothing else reads: one interleaving pass. */
-    private static boolean fusesConcatShuffle(Op.ChannelConcat cat, Op.ChannelShuffle sh, Map<String, Tensor> t, Map<String, Integer> lastUse, int i) {
-        return sh.groups() == 2 && sh.input().equals(cat.output()) && lastUse.get(cat.output()) == i + 1
-                && t.get(cat.a()).dim(-1) == t.get(cat.b()).dim(-1);
-    }
-
-    private void release(List<String> inputs, int i, Map<String, Integer> lastUse, Set<String> pinned, Set<String> weights, List<DeviceBuffer> pool) {
-        for (String in : new HashSet<>(inputs)) {
-            if (weights.contains(in) || pinned.contains(in) || lastUse.get(in) != i) continue;
-            DeviceBuffer b = buffers.get(in);
-            if (b != null && !pool.contains(b)) pool.add(b);
         }
     }
 
@@ -202,23 +177,6 @@ public final class CnnExecutor implements AutoCloseable {
     private DeviceBuffer buf(String tensor) {
         DeviceBuffer b = buffers.get(tensor);
         if (b == null) throw new IllegalStateException("no buffer for " + tensor);
-        return b;
-    }
-
-    /** An activation buffer for {@code t}: the smallest pooled one that fits (unless pinned), else a new one. */
-    private DeviceBuffer activation(Tensor t, List<DeviceBuffer> pool, boolean pinned) {
-        long bytes = (2 * t.elements() + 15) / 16 * 16;
-        if (!pinned && pool != null) {
-            DeviceBuffer best = null;
-            for (DeviceBuffer b : pool) if (b.bytes() >= bytes && (best == null || b.bytes() < best.bytes())) best = b;
-            if (best != null) {
-                pool.remove(best);
-                return best;
-            }
-        }
-        DeviceBuffer b = alloc(bytes);
-        activationBuffers.add(b);
-        activationBytes += bytes;
         return b;
     }
 

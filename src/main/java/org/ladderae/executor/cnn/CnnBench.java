@@ -19,7 +19,8 @@ import org.ladderae.results.TimingStats;
  * batch norms folded in. It is first checked on the same model at {@link #CHECK_IMAGE}x{@link #CHECK_IMAGE} and batch
  * min(batch, 2) (same structure, same kernel families; the double reference of the full model would take minutes)
  * against the double-precision CPU reference on the very folded weights the GPU multiplies, then, only if that
- * passed, timed at full size with its memory sampled.
+ * passed, timed at full size with its memory sampled. The full model's conv kernels may differ from the small model's
+ * (tiles are picked per shape), so before timing each of them is checked on its own ({@link ConvLauncher#checkPrepared}).
  */
 public final class CnnBench {
     /** Image side of the check model: every stage keeps a spatial extent > 1 (ResNet's last stage is 2x2). */
@@ -94,6 +95,9 @@ public final class CnnBench {
         CnnModels.CnnModel full = CnnModels.of(workload, batch, CnnModels.IMAGE);
         if (!check.passed()) return new Result(workload, batch, format, check, null, null, 0, false, Map.of());
         try (CnnExecutor ex = new CnnExecutor(ctx, cache, full, format, storedWeights(full, format, seed), convs)) {
+            ConvLauncher.KernelCheck bad = ex.checkConvKernels(seed);
+            if (bad != null) return new Result(workload, batch, format, new Check(full.graph().name() + " conv kernel " + bad.kernel(), bad.error(), bad.tolerance(), true),
+                    null, null, ex.weightBytes(), false, ex.convKernels());
             DenseTensor out = ex.run(CnnWeights.image(full, seed));
             TimingStats t = ex.time();
             LayerExecutor.Memory mem = ex.memory();

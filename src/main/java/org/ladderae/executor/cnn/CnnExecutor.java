@@ -93,6 +93,15 @@ public final class CnnExecutor implements AutoCloseable {
 
     public List<String> launchNames() { return List.copyOf(launchNames); }
 
+    /** {@link ConvLauncher#checkPrepared} of every launcher: the first conv kernel of this model that fails its check, or null. */
+    public ConvLauncher.KernelCheck checkConvKernels(long seed) {
+        for (ConvLauncher l : launchers) {
+            ConvLauncher.KernelCheck k = l.checkPrepared(seed);
+            if (k != null) return k;
+        }
+        return null;
+    }
+
     // ---- building ----
 
     private void build(ConvFormat format, Map<String, DenseTensor> w) {

@@ -20,6 +20,16 @@ public interface ConvLauncher extends AutoCloseable {
     Prepared prepare(ConvSpec s, double[] weightOhwi, double[] bias, DeviceBuffer x, DeviceBuffer residual, DeviceBuffer y,
                      LongFunction<DeviceBuffer> alloc);
 
+    /**
+     * Checks every kernel binary this launcher has prepared against the double-precision CPU reference on its own small
+     * shapes (odd sizes, partial tiles, the fused epilogue), so that the very binaries a full-size model is timed with
+     * are checked, not only those a small check model picks. Null when all passed (or there is nothing to check).
+     */
+    default KernelCheck checkPrepared(long seed) { return null; }
+
+    /** The first kernel that failed its check. */
+    record KernelCheck(String kernel, double error, double tolerance) {}
+
     /** A prepared conv: the kernel's name for logs, the launch (queue only), bytes of its stored weights. */
     record Prepared(String kernel, Runnable launch, long weightBytes) {}
 

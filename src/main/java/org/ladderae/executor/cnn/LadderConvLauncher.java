@@ -21,6 +21,7 @@ import org.ladderae.kernels.KernelCache;
  */
 final class LadderConvLauncher implements ConvLauncher {
     private final ConvRunner runner;
+    private final java.util.Set<org.ladderae.kernels.ConvConfig> prepared = new java.util.LinkedHashSet<>();
 
     LadderConvLauncher(CudaContext context, KernelCache cache) { this.runner = new ConvRunner(context, cache); }
 
@@ -37,6 +38,7 @@ final class LadderConvLauncher implements ConvLauncher {
                             LongFunction<DeviceBuffer> alloc) {
         ConvShape shape = s.shape();
         ConvLayer layer = runner.layer(shape);
+        prepared.add(layer.config());
         int[] codes = new int[weightOhwi.length];
         for (int i = 0; i < codes.length; i++) codes[i] = Fp16.INSTANCE.encode(weightOhwi[i]);   // OHWI is KRSC
         byte[] device = BitPacking.pack(ConvWeightLayout.padRows(codes, shape), 16);
@@ -46,6 +48,17 @@ final class LadderConvLauncher implements ConvLauncher {
         DeviceBuffer b = CnnExecutor.uploadHalves(bias, alloc);
         boolean relu = s.relu();
         return new Prepared(layer.config().kernelName(), () -> layer.launch(x, w, b, residual, relu, y), w.bytes() + b.bytes());
+    }
+
+    /** {@link ConvRunner#checkAll} of each configuration prepared (the small shapes once per binary, the real shape when cheap). */
+    @Override
+    public KernelCheck checkPrepared(long seed) {
+        for (org.ladderae.kernels.ConvConfig c : prepared) {
+            ConvRunner.Check k = runner.checkAll(c, seed);
+            if (!k.passed()) return new KernelCheck(k.config().kernelName() + " at " + k.config().shape().dims() + (k.allWritten() ? "" : " (unwritten outputs)"),
+                    k.error(), k.tolerance());
+        }
+        return null;
     }
 
     @Override

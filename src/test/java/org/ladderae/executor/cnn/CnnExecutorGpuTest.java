@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -95,8 +96,22 @@ class CnnExecutorGpuTest {
         assertThat(c.passed()).as(c.describe()).isTrue();
     }
 
+    /** A reproduction point as LadderCnnRunner measures it: checked at 64x64, then timed at 224x224 with its memory sampled. */
+    @ParameterizedTest(name = "bench {0} BS{1}")
+    @CsvSource({"resnet,128", "shufflenet,1"})
+    @Timeout(300)
+    void benchPointChecksThenTimes(String workload, int batch) {
+        CnnBench.Result r = CnnBench.measure(context, cache, workload, batch, ConvFormat.W_FP16A_FP16, CnnBench.installedConvs(), 3);
+        System.out.printf(java.util.Locale.ROOT, "bench %s BS%d: %s; %s%n", workload, batch, r.check().describe(), r.timing() == null ? "not timed"
+                : String.format(java.util.Locale.ROOT, "%.3f ms (median of %d), peak %.0f MiB driver / %.0f MiB own, weights %.1f MiB, convs %s",
+                        r.timing().medianMs(), r.timing().samplesMs().size(), r.memory().peakMib(), r.memory().ownMib(), r.weightBytes() / 1048576.0,
+                        kernelCounts(r.convKernels())));
+        assertThat(r.ok()).as(r.check().describe()).isTrue();
+    }
+
     @ParameterizedTest(name = "{0} BS{1} 224x224 vs PyTorch")
     @CsvSource({"resnet,1", "resnet,128", "shufflenet,1", "shufflenet,128"})
+    @Timeout(300)
     void fullModelMatchesPyTorch(String workload, int batch, @TempDir Path dir) throws Exception {
         String python = System.getenv().getOrDefault("LADDER_AE_PYTHON", "python3");
         String why = TorchCnnReference.unavailable(python);

@@ -14,7 +14,7 @@ import java.util.Set;
 public final class ConvWorkloads {
     private ConvWorkloads() {}
 
-    /** ResNet-50 v1.5 (stride on the 3x3 conv of each first bottleneck, 1x1 stride-2 downsample): 20 distinct shapes. */
+    /** ResNet-50 v1.5 (stride on the 3x3 conv of each first bottleneck, 1x1 stride-2 downsample): 23 distinct shapes. */
     public static List<ConvShape> resnet50(int batch) {
         Set<ConvShape> out = new LinkedHashSet<>();
         out.add(new ConvShape(batch, 3, 224, 224, 64, 7, 7, 2, 3));

@@ -83,8 +83,9 @@ def worker(a):
         args += [ctypes.c_int(v) for v in (N, C, H, W, K, R, S, st, pad, P, Q, ldx, ldy, c["ldw"], relu)]
         params = (ctypes.c_void_p * len(args))(*[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in args])
         f = fn_of(c)
-        def go():
-            ck(cuda.cuLaunchKernel(f, c["grid"], 1, 1, c["threads"], 1, 1, c["smem"], None, params, None), "launch " + c["name"])
+        def go():   # on torch's current stream, so that CUDA-graph capture records it
+            stream = ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
+            ck(cuda.cuLaunchKernel(f, c["grid"], 1, 1, c["threads"], 1, 1, c["smem"], stream, params, None), "launch " + c["name"])
         go.keep = (args, params)
         return go
 
@@ -128,18 +129,43 @@ def worker(a):
         maxabs = (o - ref).abs().max().item() if torch.isfinite(o).all() else float("inf")
         return written and err <= TOL, err, maxabs
 
-    def time_ms(fns_, rounds, reps):
-        ev = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in fns_]
-        for f in fns_:
+    graph_note = []
+
+    def graph_of(f, reps):
+        """reps back-to-back calls of f captured as one CUDA graph: times the GPU, not Python's launch overhead
+        (ctypes and torch's dispatcher cost more than a batch-1 conv takes)."""
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
             for _ in range(3): f()
-        res = [[] for _ in fns_]
+        torch.cuda.current_stream().wait_stream(side)
+        g = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(g):
+            for _ in range(reps): f()
+        return g
+
+    def time_ms(fns_, rounds, reps):
+        """Median over rounds of (time of reps launches) / reps, the functions interleaved within each round."""
+        runs = []
+        for f in fns_:
+            try:
+                g = graph_of(f, reps)
+                runs.append((g.replay, 1))
+            except Exception as e:   # eager fallback, Python overhead included
+                if not graph_note: graph_note.append(f"graph capture failed ({e}); eager timing")
+                torch.cuda.synchronize()
+                runs.append((f, reps))
+        ev = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in runs]
+        for f, n in runs:
+            for _ in range(n): f()
+        res = [[] for _ in runs]
         for _ in range(rounds):
-            for i, f in enumerate(fns_):
+            for i, (f, n) in enumerate(runs):
                 ev[i][0].record()
-                for _ in range(reps): f()
+                for _ in range(n): f()
                 ev[i][1].record()
             torch.cuda.synchronize()
-            for i in range(len(fns_)): res[i].append(ev[i][0].elapsed_time(ev[i][1]) / reps)
+            for i in range(len(runs)): res[i].append(ev[i][0].elapsed_time(ev[i][1]) / reps)
         return [sorted(r)[len(r) // 2] for r in res]
 
     by_shape = {}
@@ -208,7 +234,8 @@ def worker(a):
         print(f"DONE {dims_s} best {best[0]['name']} {ours:.4f} ms cudnn {theirs:.4f} ms", flush=True)
     torch.cuda.synchronize()
     dev = torch.cuda.get_device_name()
-    print(f"\n== {dev}, torch {torch.__version__}, cuDNN {torch.backends.cudnn.version()}: Ladder FP16 conv (best passing candidate) vs cuDNN channels_last FP16")
+    if graph_note: print("NOTE:", graph_note[0])
+    print(f"\n== {dev}, torch {torch.__version__}, cuDNN {torch.backends.cudnn.version()}: Ladder FP16 conv (best passing candidate) vs cuDNN channels_last FP16 (CUDA-graph timing, median of rounds)")
     print(f"{'N,C,H,W,K,R,S,str,pad':28s} {'ms':>8s} {'TFLOP/s':>8s} {'cuDNN ms':>9s} {'ratio':>6s} {'heur ms':>8s} {'relerr':>8s} checked/cands best")
     names = {v: k for k, v in FIG12.items()}
     for dims_s, r in rows:

@@ -29,6 +29,8 @@
 //   A_VEC       FP16 gather width in elements (8, 4, 2, 1)
 //   CONV_WGMMA  1: FP16 on sm_90a warpgroup MMA. WARPS_M = 4 * warpgroups (each one m64 x BN), WARPS_N = 1,
 //               BN in {64, 128, 256}; both tiles are K-major with the 128-byte swizzle the descriptors name.
+//               2: the same with pixels as wgmma's N (weights m64 x pixels n = BM / (WARPS_M / 4)): WARPS_M / 4
+//               warpgroups along pixels, WARPS_N along channels (BN = 64 * WARPS_N).
 //
 // Byte tiles (FMT 1-3) are read with ldmatrix.b16 too: lane (g, t) gets bytes 4t..4t+3 of its row's 16-byte chunk.
 // The MMA fragment wants k = {2t, 2t+1 | 2t+8, 2t+9} (f16) or {4t..4t+3 | 16+4t..16+4t+3} (s8), so those 4 bytes
@@ -109,11 +111,23 @@
 #endif
 #define STAGE_BYTES (A_STAGE + W_STAGE + SCALE_STAGE)
 
-#if CONV_WGMMA
+#if CONV_WGMMA == 1
 static_assert(CONV_FMT == 0, "the wgmma path is FP16 only");
 static_assert(WARPS_N == 1 && BM == 16 * WARPS_M && WARPS_M % 4 == 0, "wgmma: one m64 tile per warpgroup");
 static_assert(BN == 64 || BN == 128 || BN == 256, "wgmma: BN in {64, 128, 256}");
 static_assert(STAGES >= 3, "wgmma pipeline needs >= 3 stages");
+#define WG_N BN
+#elif CONV_WGMMA == 2
+// Pixels as the wgmma N: each warpgroup computes 64 output channels (the weights are wgmma's A, m64) x WG_PX
+// pixels (wgmma's B, n = WG_PX), so a wgmma reads 2 KB of weights + WG_PX * 32 B of pixels from shared memory
+// for 64 * WG_PX * 16 MACs: for K = 64 layers a far better ratio than 64-row pixel tiles x 64 channels.
+// Warpgroups: WARPS_M / 4 along pixels, WARPS_N along channels.
+static_assert(CONV_FMT == 0, "the wgmma path is FP16 only");
+static_assert(WARPS_M % 4 == 0 && BN == 64 * WARPS_N, "pixel-N wgmma: 64 channels per warpgroup");
+#define WG_PX (BM / (WARPS_M / 4))
+static_assert(WG_PX == 64 || WG_PX == 128 || WG_PX == 256, "pixel-N wgmma: 64, 128 or 256 pixels per warpgroup");
+static_assert(STAGES >= 3, "wgmma pipeline needs >= 3 stages");
+#define WG_N WG_PX
 #else
 static_assert(WTM % 16 == 0 && WTN % 16 == 0, "warp tile must be a multiple of 16x16");
 static_assert(STAGES >= 2, "need >= 2 stages");
@@ -274,6 +288,17 @@ LADDER_DEV void store_pair(half* __restrict__ Y, const half* __restrict__ bias, 
   }
 }
 
+// Fused epilogue of one output (pixel row, channel col): the pixel-N wgmma path, whose threads hold channels g, g + 8.
+LADDER_DEV void store_one(half* __restrict__ Y, const half* __restrict__ bias, const half* __restrict__ res, const ConvParams& p,
+                          int M, int relu, int row, int col, float v) {
+  if (row >= M || col >= p.K) return;
+  if (bias != nullptr) v += __half2float(bias[col]);
+  const size_t o = (size_t)row * p.ldy + col;
+  if (res != nullptr) v += __half2float(res[o]);
+  if (relu) v = fmaxf(v, 0.f);
+  Y[o] = __float2half_rn(v);
+}
+
 #if CONV_WGMMA
 #define WG_D4(i) "+f"(d[i]), "+f"(d[(i) + 1]), "+f"(d[(i) + 2]), "+f"(d[(i) + 3])
 #define WG_D16(i) WG_D4(i), WG_D4((i) + 4), WG_D4((i) + 8), WG_D4((i) + 12)
@@ -282,13 +307,13 @@ LADDER_DEV void store_pair(half* __restrict__ Y, const half* __restrict__ bias, 
 #define WG_REGS32 "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}"
 #define WG_REGS64 "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63}"
 #define WG_REGS128 "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63,%64,%65,%66,%67,%68,%69,%70,%71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%94,%95,%96,%97,%98,%99,%100,%101,%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%113,%114,%115,%116,%117,%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}"
-// d += A(64 x 16, K-major, 128-byte swizzle) * B(BN x 16, K-major, 128-byte swizzle)^T; scale-d 1, no transposes.
+// d += A(64 x 16, K-major, 128-byte swizzle) * B(WG_N x 16, K-major, 128-byte swizzle)^T; scale-d 1, no transposes.
 LADDER_DEV void wgmma_tile(float* d, uint64_t da, uint64_t db) {
-#if BN == 64
+#if WG_N == 64
   asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %34, 0;\n"
                "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 " WG_REGS32 ", %32, %33, p, 1, 1, 0, 0;\n}\n"
                : WG_D32(0) : "l"(da), "l"(db), "r"(1));
-#elif BN == 128
+#elif WG_N == 128
   asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
                "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 " WG_REGS64 ", %64, %65, p, 1, 1, 0, 0;\n}\n"
                : WG_D64(0) : "l"(da), "l"(db), "r"(1));
@@ -336,9 +361,12 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
 
 #if CONV_WGMMA
   const int wg = warp >> 2, wq = warp & 3;
-  float d[BN / 2];
+#if CONV_WGMMA == 2
+  const int wgm = wg % (WARPS_M / 4), wgn = wg / (WARPS_M / 4);
+#endif
+  float d[WG_N / 2];
 #pragma unroll
-  for (int i = 0; i < BN / 2; ++i) d[i] = 0.f;
+  for (int i = 0; i < WG_N / 2; ++i) d[i] = 0.f;
 #pragma unroll
   for (int s = 0; s < STAGES - 2; ++s) {
     if (s < ktiles) load_stage(sbase + s * STAGE_BYTES, s, X, Wt, XS, WS, p, n0, tid, rows);
@@ -353,8 +381,12 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
       if (nk < ktiles) load_stage(sbase + (nk % STAGES) * STAGE_BYTES, nk, X, Wt, XS, WS, p, n0, tid, rows);
       cp_async_commit();
     }
-    const uint32_t sA = smem_u32(sbase + (kt % STAGES) * STAGE_BYTES) + wg * 64 * 128, sW = smem_u32(sbase + (kt % STAGES) * STAGE_BYTES) + A_STAGE;
-    const uint64_t da = wgmma_desc_sw128(sA), db = wgmma_desc_sw128(sW);
+    const uint32_t st = smem_u32(sbase + (kt % STAGES) * STAGE_BYTES);
+#if CONV_WGMMA == 1
+    const uint64_t da = wgmma_desc_sw128(st + wg * 64 * 128), db = wgmma_desc_sw128(st + A_STAGE);
+#else
+    const uint64_t da = wgmma_desc_sw128(st + A_STAGE + wgn * 64 * 128), db = wgmma_desc_sw128(st + wgm * WG_PX * 128);
+#endif
     wgmma_fence();
 #pragma unroll
     for (int ks = 0; ks < 4; ++ks) wgmma_tile(d, da + 2 * ks, db + 2 * ks);  // +32 bytes per K step
@@ -363,12 +395,25 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
   }
   wgmma_wait<0>();
   cp_async_wait<0>();
+#if CONV_WGMMA == 1
 #pragma unroll
   for (int j = 0; j < BN / 8; ++j)
 #pragma unroll
     for (int h = 0; h < 2; ++h)
       store_pair(Y, bias, residual, p, M, relu, vec2, m0 + wg * 64 + wq * 16 + g + 8 * h, n0 + j * 8 + 2 * t,
                  d[4 * j + 2 * h], d[4 * j + 2 * h + 1]);
+#else
+  (void)vec2;
+  // d[4j + 2h + e]: channel (wgmma row) wq*16 + g + 8h, pixel (wgmma column) j*8 + 2t + e
+#pragma unroll
+  for (int j = 0; j < WG_PX / 8; ++j)
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+#pragma unroll
+      for (int e = 0; e < 2; ++e)
+        store_one(Y, bias, residual, p, M, relu, m0 + wgm * WG_PX + j * 8 + 2 * t + e, n0 + wgn * 64 + wq * 16 + g + 8 * h,
+                  d[4 * j + 2 * h + e]);
+#endif
 #else
   const int wm = warp / WARPS_N, wn = warp % WARPS_N;
   acc_t acc[MI][NI][4];

@@ -14,26 +14,33 @@ import java.util.List;
  * byte formats need C % 64 == 0 (a K tile inside one tap). K needs no multiple of the tile (rows past K are
  * zero-filled, columns past K not stored).
  *
- * @param wgmma FP16 only, sm_90a: {@code warpsM / 4} warpgroups, each one 64-row x {@code bn} wgmma tile ({@code warpsN == 1})
+ * @param mma   the instruction path: mma.sync, or (FP16 on sm_90a) wgmma with {@code warpsM / 4} warpgroups of one
+ *              64-pixel x {@code bn} tile each ({@code warpsN == 1}), or wgmma with pixels as N: {@code warpsM / 4}
+ *              warpgroups along pixels ({@code bm / (warpsM / 4)} = 64, 128 or 256 each) x {@code warpsN} along
+ *              channels (64 each, {@code bn = 64 * warpsN})
  * @param aVec  activation gather width in elements: 8 (16-byte cp.async), 4, 2 or 1 (plain loads, C = 3)
  */
 public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, int minBlocks,
-                         boolean wgmma, int aVec) {
+                         ConvMma mma, int aVec) {
 
     public static final int BK = 64;
 
     /** An mma.sync configuration with the widest gather {@code shape}'s C allows (16-byte chunks for the byte formats). */
     public ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, int minBlocks) {
-        this(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, false, format == ConvFormat.W_FP16A_FP16 ? widestGather(shape.c()) : 8);
+        this(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, ConvMma.MMA_SYNC, format == ConvFormat.W_FP16A_FP16 ? widestGather(shape.c()) : 8);
     }
 
     public ConvConfig {
         if (stages < 2 || warpsM < 1 || warpsN < 1 || minBlocks < 1) throw new IllegalArgumentException("bad stages/warps/minBlocks");
-        if (wgmma) {
-            if (format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the wgmma conv path is FP16 only");
+        if (mma != ConvMma.MMA_SYNC && format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the wgmma conv path is FP16 only");
+        if (mma != ConvMma.MMA_SYNC && stages < 3) throw new IllegalArgumentException("wgmma pipeline needs >= 3 stages");
+        if (mma == ConvMma.WGMMA) {
             if (warpsN != 1 || warpsM % 4 != 0 || bm != 16 * warpsM) throw new IllegalArgumentException("wgmma: one 64-row tile per warpgroup (warpsN 1, bm = 16 * warpsM)");
             if (bn != 64 && bn != 128 && bn != 256) throw new IllegalArgumentException("wgmma: bn in {64, 128, 256}");
-            if (stages < 3) throw new IllegalArgumentException("wgmma pipeline needs >= 3 stages");
+        } else if (mma == ConvMma.WGMMA_PIXELS_N) {
+            if (warpsM % 4 != 0 || bn != 64 * warpsN) throw new IllegalArgumentException("pixel-N wgmma: warpsM a multiple of 4, bn = 64 * warpsN");
+            int px = bm / (warpsM / 4);
+            if (bm % (warpsM / 4) != 0 || (px != 64 && px != 128 && px != 256)) throw new IllegalArgumentException("pixel-N wgmma: 64, 128 or 256 pixels per warpgroup");
         } else if (bm % (16 * warpsM) != 0 || bn % (16 * warpsN) != 0) {
             throw new IllegalArgumentException("warp tile must be a multiple of 16x16");
         }
@@ -61,19 +68,24 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
 
     public int threads() { return warpsM * warpsN * 32; }
 
-    /** Whether this configuration needs Hopper's arch-specific instructions (sm_90a). */
-    public boolean needsSm90a() { return wgmma; }
+    /** Whether this configuration uses Hopper's warpgroup MMA (needs sm_90a). */
+    public boolean wgmma() { return mma != ConvMma.MMA_SYNC; }
 
     /** Whether a cubin of this configuration can run on {@code arch}. */
-    public boolean runsOn(TargetArch arch) { return !wgmma || (arch.major() == 9 && arch.archSpecific()); }
+    public boolean runsOn(TargetArch arch) { return !wgmma() || (arch.major() == 9 && arch.archSpecific()); }
 
     /**
      * CUTLASS-style symbol, e.g. {@code ladder_conv_w_fp8_a_fp16_nhwc_mma16816_128x64x64_w2x2_4stage_b2}; the
-     * wgmma path reads {@code wgmma64n128} and a narrower gather than 16 bytes appends {@code _v4}.
+     * wgmma paths read {@code wgmma64n128} (pixels as M) or {@code wgmmaT64n256} (pixels as N, 256 per warpgroup),
+     * and a narrower gather than 16 bytes appends {@code _v4}.
      */
     public String kernelName() {
-        String mma = wgmma ? "wgmma64n" + bn : format.integer() ? "mma16832" : "mma16816";
-        return "ladder_conv_" + format.token() + "_nhwc_" + mma + "_" + bm + "x" + bn + "x" + BK + "_w" + warpsM + "x" + warpsN + "_"
+        String inst = switch (mma) {
+            case MMA_SYNC -> format.integer() ? "mma16832" : "mma16816";
+            case WGMMA -> mma.token() + bn;
+            case WGMMA_PIXELS_N -> mma.token() + bm / (warpsM / 4);
+        };
+        return "ladder_conv_" + format.token() + "_nhwc_" + inst + "_" + bm + "x" + bn + "x" + BK + "_w" + warpsM + "x" + warpsN + "_"
                 + stages + "stage_b" + minBlocks + (aVec == 8 ? "" : "_v" + aVec);
     }
 
@@ -83,14 +95,14 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     public List<String> defineFlags() {
         return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DCONV_FMT=" + format.code(), "-DBM=" + bm, "-DBN=" + bn,
                 "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN, "-DSTAGES=" + stages, "-DMIN_BLOCKS=" + minBlocks,
-                "-DCONV_WGMMA=" + (wgmma ? 1 : 0), "-DA_VEC=" + aVec));
+                "-DCONV_WGMMA=" + mma.code(), "-DA_VEC=" + aVec));
     }
 
     /** The same kernel at another shape (the gather width must still divide its C). */
-    public ConvConfig withShape(ConvShape s) { return new ConvConfig(format, s, bm, bn, warpsM, warpsN, stages, minBlocks, wgmma, aVec); }
+    public ConvConfig withShape(ConvShape s) { return new ConvConfig(format, s, bm, bn, warpsM, warpsN, stages, minBlocks, mma, aVec); }
 
     /** The same tiles with another gather width (for inputs whose pixel stride or offset the wider one does not divide). */
-    public ConvConfig withGather(int v) { return new ConvConfig(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, wgmma, v); }
+    public ConvConfig withGather(int v) { return new ConvConfig(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, mma, v); }
 
     /** One-dimensional grid over output tiles: ceil(M/BM) * ceil(K/BN) (the kernel walks them in grouped order). */
     public int[] grid() { return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), 1, 1}; }

@@ -41,6 +41,15 @@ public final class ConvKernels {
                 add(out, wgmma(s, 64, 64, 4, 3));
                 add(out, wgmma(s, 64, 128, 4, 2));
                 if (s.k() >= 256) add(out, wgmma(s, 128, 256, 3, 1));
+                add(out, wgmmaPixelsN(s, 256, 1, 1, 4, 1));
+                add(out, wgmmaPixelsN(s, 128, 1, 1, 4, 2));
+                add(out, wgmmaPixelsN(s, 128, 2, 1, 4, 1));
+                add(out, wgmmaPixelsN(s, 128, 2, 1, 3, 1));
+                if (s.k() > 64) {
+                    add(out, wgmmaPixelsN(s, 128, 1, 2, 3, 2));
+                    add(out, wgmmaPixelsN(s, 128, 1, 2, 4, 1));
+                    add(out, wgmmaPixelsN(s, 256, 1, 2, 3, 1));
+                }
             }
             add(out, mma(f, s, 128, 64, 2, 2, 4, 2));
             if (s.k() > 64) add(out, mma(f, s, 128, 128, 2, 4, 3, 1));
@@ -91,7 +100,17 @@ public final class ConvKernels {
 
     private static ConvConfig wgmma(ConvShape s, int bm, int bn, int stages, int minBlocks) {
         try {
-            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, bm, bn, bm / 16, 1, stages, minBlocks, true, ConvConfig.widestGather(s.c()));
+            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, bm, bn, bm / 16, 1, stages, minBlocks, ConvMma.WGMMA, ConvConfig.widestGather(s.c()));
+        } catch (IllegalArgumentException notForThisShape) {
+            return null;
+        }
+    }
+
+    /** Pixel-N wgmma: {@code wgPixels} warpgroups along pixels of {@code px} each, {@code wgChannels} along channels of 64. */
+    private static ConvConfig wgmmaPixelsN(ConvShape s, int px, int wgPixels, int wgChannels, int stages, int minBlocks) {
+        try {
+            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, px * wgPixels, 64 * wgChannels, 4 * wgPixels, wgChannels, stages, minBlocks,
+                    ConvMma.WGMMA_PIXELS_N, ConvConfig.widestGather(s.c()));
         } catch (IllegalArgumentException notForThisShape) {
             return null;
         }

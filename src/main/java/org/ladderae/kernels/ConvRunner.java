@@ -178,24 +178,54 @@ public final class ConvRunner implements AutoCloseable {
     public Timing time(ConvConfig config, long seed) { return time(config, seed, GpuTimer.Options.defaults()); }
 
     private Timing time(ConvConfig config, long seed, GpuTimer.Options options) {
-        ConvShape s = config.shape();
-        ConvFormat f = config.format();
-        long xBytes = s.inputElements() * f.actBits() / 8, wBytes = ConvWeightLayout.deviceElements(s) * f.weightBits() / 8;
-        long xsBytes = f.microscaled() ? s.inputElements() / 32 : 16, wsBytes = f.microscaled() ? s.weightElements() / 32 : 16;
-        long yBytes = 2 * s.outputElements();
-        try (DeviceBuffer dX = context.allocate(xBytes); DeviceBuffer dW = context.allocate(wBytes);
-             DeviceBuffer dXs = context.allocate(xsBytes); DeviceBuffer dWs = context.allocate(wsBytes);
-             DeviceBuffer dY = context.allocate(yBytes)) {
-            GemvRunner.fillRandomValid(dX, storage(f.actBits()), xBytes, seed);
-            GemvRunner.fillRandomValid(dW, storage(f.weightBits()), wBytes, seed + 1);
-            fillExponents(dXs, xsBytes, seed + 2);
-            fillExponents(dWs, wsBytes, seed + 3);
-            Runnable l = launch(config, dX, dW, dXs, dWs, dY);
-            long workingSet = xBytes + wBytes + xsBytes + wsBytes + yBytes;
-            try (GpuTimer timer = new GpuTimer(context)) {
-                TimingStats stats = timer.time(i -> l.run(), options.withCache(GpuTimer.cacheFor(workingSet, context.device())));
-                return new Timing(config, stats);
-            }
+        try (Operands o = operands(config.format(), config.shape(), seed)) {
+            return time(config, o, options);
+        }
+    }
+
+    /**
+     * Random device operands of one format pair and shape (never zeros; MX exponents near those of [-1, 1) data),
+     * shared by every candidate timed at that shape. Close to free them.
+     */
+    public final class Operands implements AutoCloseable {
+        final ConvFormat format;
+        final ConvShape shape;
+        final DeviceBuffer x, w, xs, ws, y;
+        final long workingSet;
+
+        private Operands(ConvFormat f, ConvShape s, long seed) {
+            format = f;
+            shape = s;
+            long xBytes = s.inputElements() * f.actBits() / 8, wBytes = ConvWeightLayout.deviceElements(s) * f.weightBits() / 8;
+            long xsBytes = f.microscaled() ? s.inputElements() / 32 : 16, wsBytes = f.microscaled() ? s.weightElements() / 32 : 16;
+            long yBytes = 2 * s.outputElements();
+            x = context.allocate(xBytes);
+            w = context.allocate(wBytes);
+            xs = context.allocate(xsBytes);
+            ws = context.allocate(wsBytes);
+            y = context.allocate(yBytes);
+            GemvRunner.fillRandomValid(x, storage(f.actBits()), xBytes, seed);
+            GemvRunner.fillRandomValid(w, storage(f.weightBits()), wBytes, seed + 1);
+            fillExponents(xs, xsBytes, seed + 2);
+            fillExponents(ws, wsBytes, seed + 3);
+            workingSet = xBytes + wBytes + xsBytes + wsBytes + yBytes;
+        }
+
+        @Override
+        public void close() {
+            for (DeviceBuffer b : new DeviceBuffer[] {x, w, xs, ws, y}) b.close();
+        }
+    }
+
+    public Operands operands(ConvFormat format, ConvShape shape, long seed) { return new Operands(format, shape, seed); }
+
+    /** Times {@code config} on {@code o} (same formats and shape) with the timer {@code options} (L2 flushed when the working set fits in it). */
+    public Timing time(ConvConfig config, Operands o, GpuTimer.Options options) {
+        if (o.format != config.format() || !o.shape.equals(config.shape())) throw new IllegalArgumentException("operands are for " + o.format + " " + o.shape.dims());
+        Runnable l = launch(config, o.x, o.w, o.xs, o.ws, o.y);
+        try (GpuTimer timer = new GpuTimer(context)) {
+            TimingStats stats = timer.time(i -> l.run(), options.withCache(GpuTimer.cacheFor(o.workingSet, context.device())));
+            return new Timing(config, stats);
         }
     }
 

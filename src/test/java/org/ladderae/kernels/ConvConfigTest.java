@@ -37,10 +37,10 @@ class ConvConfigTest {
     void rejectsShapesAndTilesTheKernelCannotRun() {
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"), 128, 64, 2, 2, 4, 1))
                 .hasMessageContaining("C=3 is not a multiple of 64");
-        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,58,8,8,96,1,1,1,0"), 128, 64, 2, 2, 4, 1, false, 4))
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,58,8,8,96,1,1,1,0"), 128, 64, 2, 2, 4, 1, ConvMma.MMA_SYNC, 4))
                 .hasMessageContaining("C=58 is not a multiple of the gather width 4");
-        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, C0, 128, 96, 8, 1, 4, 1, true, 8)).hasMessageContaining("bn in {64, 128, 256}");
-        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 8, 1, 4, 1, true, 8)).hasMessageContaining("FP16 only");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, C0, 128, 96, 8, 1, 4, 1, ConvMma.WGMMA, 8)).hasMessageContaining("bn in {64, 128, 256}");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 8, 1, 4, 1, ConvMma.WGMMA, 8)).hasMessageContaining("FP16 only");
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_MXFP8A_MXFP8, C0, 16, 64, 1, 2, 4, 1)).hasMessageContaining("even number");
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 2, 4, 4, 1)).hasMessageContaining("multiple of 4");
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"), 256, 128, 2, 2, 8, 1)).hasMessageContaining("over the limit");

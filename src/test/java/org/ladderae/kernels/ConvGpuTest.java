@@ -18,9 +18,11 @@ import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.GpuTestSupport;
 
 /**
- * Every conv kernel (each candidate tile of W_FP16A_FP16, W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4)
- * against the double-precision CPU reference on fresh random data with NaN-poisoned outputs, at the
- * check shapes (odd sizes, padding, stride 2, partial tiles) and at the batch-1 Figure 12 layers.
+ * Every conv kernel (each candidate tile of W_FP16A_FP16 - mma.sync and, on sm_90a, both wgmma paths - and
+ * of W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4) against the double-precision CPU reference on fresh random
+ * data with NaN-poisoned outputs, at the check shapes (odd sizes, C % 64 != 0, K not a multiple of the tile,
+ * padding, stride 2, 7x7 stems with C = 3, the fused bias + residual + ReLU epilogue) and at the batch-1
+ * Figure 12 layers; the executor's entry point ({@link ConvLayer}) on channel slices; the conv tuner.
  */
 @Tag("gpu")
 class ConvGpuTest {
@@ -29,9 +31,15 @@ class ConvGpuTest {
 
     static Stream<Arguments> configs() {
         Map<String, ConvConfig> distinct = new LinkedHashMap<>();
+        // this GPU's arch (no wgmma tiles below sm_90a); the project's H100 when there is none (the tests then skip)
+        TargetArch arch = org.ladderae.gpu.CudaDriver.availability().available()
+                ? TargetArch.forComputeCapability(CudaContext.forDevice(0).device().ccMajor(), CudaContext.forDevice(0).device().ccMinor())
+                : TargetArch.parse("sm_90a");
         for (ConvFormat f : ConvFormat.values())
             for (String layer : List.of("C4", "C6"))   // K = 64 and K = 128 layers: every candidate tile
-                for (ConvConfig c : ConvKernels.candidates(f, ConvShape.FIGURE12.get(layer))) distinct.putIfAbsent(c.kernelName() + layer, c);
+                for (ConvConfig c : ConvKernels.candidates(f, ConvShape.FIGURE12.get(layer), arch)) distinct.putIfAbsent(c.kernelName() + layer, c);
+        for (String dims : List.of("1,3,224,224,24,3,3,2,1", "1,58,28,28,58,1,1,1,0", "1,116,14,14,116,1,1,1,0"))   // gathers of 1, 2, 4 channels
+            for (ConvConfig c : ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse(dims), arch)) distinct.putIfAbsent(c.kernelName(), c);
         List<Arguments> out = new ArrayList<>();
         for (ConvConfig c : distinct.values()) out.add(Arguments.of(c));
         return out.stream();
@@ -53,12 +61,61 @@ class ConvGpuTest {
     @MethodSource("configs")
     void matchesTheDoublePrecisionReference(ConvConfig config) {
         for (ConvConfig at : ConvRunner.checkShapes(config)) {
-            ConvRunner.Check c = runner.check(at, System.nanoTime());
+            ConvRunner.Check c = runner.check(at, System.nanoTime(), ConvRunner.checksEpilogue(config, at));
             System.out.printf("%-72s %-26s error %.2e (tolerance %.0e)%s%n", config.kernelName(), at.shape().dims(), c.error(), c.tolerance(),
                     c.allWritten() ? "" : " UNWRITTEN OUTPUTS");
             assertThat(c.allWritten()).as("every output written at " + at.shape().dims()).isTrue();
             assertThat(c.error()).as("error vs reference at " + at.shape().dims()).isLessThanOrEqualTo(c.tolerance());
         }
+    }
+
+    /** ShuffleNet's split and concat: read channels [C, 2C) of a 2C-wide input, write channels [K, 2K) of a 2K-wide output. */
+    @Test
+    void layerReadsAndWritesChannelSlicesWithTheFusedEpilogue() {
+        for (String dims : List.of("2,58,9,7,58,1,1,1,0", "1,24,15,13,58,1,1,1,0", "2,116,7,9,116,3,3,2,1")) {
+            ConvShape s = ConvShape.parse(dims);
+            ConvProblem p = ConvProblem.random(ConvFormat.W_FP16A_FP16, s, 7);
+            int pixelsIn = Math.toIntExact(s.inputElements() / s.c()), pixelsOut = Math.toIntExact(s.outputElements() / s.k());
+            int[] wide = ConvProblem.randomFp16(2 * pixelsIn * s.c(), 8);
+            for (int i = 0; i < pixelsIn; i++) System.arraycopy(p.x(), i * s.c(), wide, i * 2 * s.c() + s.c(), s.c());
+            int[] bias = ConvProblem.randomFp16(s.k(), 9), resWide = ConvProblem.randomFp16(2 * pixelsOut * s.k(), 10);
+            int[] res = new int[pixelsOut * s.k()];
+            for (int i = 0; i < pixelsOut; i++) System.arraycopy(resWide, i * 2 * s.k() + s.k(), res, i * s.k(), s.k());
+            ConvLayer layer = runner.layer(ConvKernels.gatherFor(ConvKernels.heuristic(s, runner.arch()), 2 * s.c(), s.c()));
+            short[] out = new short[2 * pixelsOut * s.k()];
+            try (var dX = context.allocate(2L * wide.length); var dW = context.allocate(layer.weightBytes()); var dB = context.allocate(2L * s.k());
+                 var dR = context.allocate(2L * resWide.length); var dY = context.allocate(2L * out.length)) {
+                dX.copyFrom(org.ladderae.formats.BitPacking.pack(wide, 16));
+                dW.copyFrom(p.deviceWeights());
+                dB.copyFrom(org.ladderae.formats.BitPacking.pack(bias, 16));
+                dR.copyFrom(org.ladderae.formats.BitPacking.pack(resWide, 16));
+                dY.fill16(org.ladderae.gpu.HalfPrecision.POISON);
+                layer.launch(dX, s.c(), 2 * s.c(), dW, dB, dR, true, dY, s.k(), 2 * s.k());
+                context.synchronize();
+                dY.copyTo(out);
+            }
+            short[] slice = new short[pixelsOut * s.k()];
+            for (int i = 0; i < pixelsOut; i++) {
+                System.arraycopy(out, i * 2 * s.k() + s.k(), slice, i * s.k(), s.k());
+                for (int k = 0; k < s.k(); k++) assertThat(out[i * 2 * s.k() + k]).as("the other channel slice is untouched").isEqualTo(org.ladderae.gpu.HalfPrecision.POISON);
+            }
+            GemvReference.Fp16Comparison cmp = GemvReference.compare(slice, p.reference(bias, res, true));
+            System.out.printf("%-72s %-26s slice error %.2e%n", layer.config().kernelName(), dims, cmp.relativeError());
+            assertThat(cmp.allFinite()).isTrue();
+            assertThat(cmp.relativeError()).isLessThanOrEqualTo(ConvRunner.FP16_TOLERANCE);
+        }
+    }
+
+    @Test
+    void tunesTheConvsOfAModelAndReportsEachPhase() {
+        List<ConvShape> shapes = List.of(ConvShape.parse("1,3,224,224,24,3,3,2,1"), ConvShape.parse("1,58,28,28,58,1,1,1,0"), ConvShape.FIGURE12.get("C4"));
+        var t = new org.ladderae.tuning.ConvTuningProblem("test", shapes, ConvFormat.W_FP16A_FP16, runner, KernelCache.defaultCache(), 3).tune(null);
+        System.out.println(t.describe());
+        assertThat(t.shapes()).hasSize(3).allSatisfy(r -> assertThat(r.tuned()).as(r.shape().dims() + " " + r.failure()).isTrue());
+        assertThat(t.shapes()).allSatisfy(r -> assertThat(r.bestMs()).isPositive().isLessThanOrEqualTo(r.heuristicMs() * 1.05));
+        assertThat(t.phases().millis()).containsOnlyKeys("codegen", "compile", "measure", "check");
+        assertThat(t.phases().measure().toNanos()).isPositive();
+        assertThat(t.phases().check().toNanos()).isPositive();
     }
 
     @Test

@@ -75,4 +75,29 @@ class ConvProblemTest {
         for (int c = 0; c < 64; c++) want += (long) p.x()[c] * p.w()[c];   // pixel 0, filter 0
         assertThat(exact[0]).isEqualTo(want);
     }
+
+    @Test
+    void theFusedReferenceAddsBiasAndResidualThenClampsAtZero() {
+        ConvShape s = ConvShape.parse("2,5,4,3,6,3,3,1,1");
+        ConvProblem p = ConvProblem.random(ConvFormat.W_FP16A_FP16, s, 3);
+        int n = Math.toIntExact(s.outputElements());
+        int[] bias = ConvProblem.randomFp16(s.k(), 4), res = ConvProblem.randomFp16(n, 5);
+        double[] plain = p.reference(), fused = p.reference(bias, res, true), noRelu = p.reference(bias, null, false);
+        boolean clamped = false;
+        for (int i = 0; i < n; i++) {
+            double v = plain[i] + org.ladderae.formats.Fp16.INSTANCE.decode(bias[i % s.k()]) + org.ladderae.formats.Fp16.INSTANCE.decode(res[i]);
+            org.assertj.core.api.Assertions.assertThat(fused[i]).isCloseTo(Math.max(v, 0), org.assertj.core.api.Assertions.within(1e-12));
+            org.assertj.core.api.Assertions.assertThat(noRelu[i]).isCloseTo(plain[i] + org.ladderae.formats.Fp16.INSTANCE.decode(bias[i % s.k()]),
+                    org.assertj.core.api.Assertions.within(1e-12));
+            clamped |= v < 0;
+        }
+        org.assertj.core.api.Assertions.assertThat(clamped).as("some outputs negative before the ReLU").isTrue();
+    }
+
+    @Test
+    void fp16DeviceWeightsArePaddedToTheRowLength() {
+        ConvShape s = ConvShape.parse("1,3,9,9,5,3,3,2,1");
+        ConvProblem p = ConvProblem.random(ConvFormat.W_FP16A_FP16, s, 6);
+        org.assertj.core.api.Assertions.assertThat(p.deviceWeights()).hasSize(2 * 5 * 64);
+    }
 }

@@ -59,4 +59,34 @@ class ConvWeightLayoutTest {
             assertThat((byte) (ext >>> 24)).isEqualTo((byte) v);
         }
     }
+
+    @Test
+    void rowsArePaddedToWholeKTilesWithZeros() {
+        ConvShape stem = ConvShape.parse("1,3,224,224,64,7,7,2,3");
+        assertThat(ConvWeightLayout.rowLength(stem)).isEqualTo(192);   // 147 -> 3 K tiles
+        assertThat(ConvWeightLayout.rowLength(ConvShape.FIGURE12.get("C0"))).isEqualTo(576);
+        ConvShape s = ConvShape.parse("1,3,8,8,2,3,3,1,1");   // rows of 27 -> 64
+        int[] krsc = new int[2 * 27];
+        for (int i = 0; i < krsc.length; i++) krsc[i] = i + 1;
+        int[] padded = ConvWeightLayout.padRows(krsc, s);
+        assertThat(padded).hasSize(128);
+        assertThat(padded[0]).isEqualTo(1);
+        assertThat(padded[26]).isEqualTo(27);
+        assertThat(padded[27]).isZero();
+        assertThat(padded[63]).isZero();
+        assertThat(padded[64]).isEqualTo(28);
+    }
+
+    @Test
+    void fp16WeightsFromPytorchOrderAreKrscPaddedAndRounded() {
+        ConvShape s = ConvShape.parse("1,3,8,8,2,1,2,1,0");   // K=2, C=3, R=1, S=2: rows of 6 -> 64
+        float[] kcrs = new float[12];
+        for (int i = 0; i < kcrs.length; i++) kcrs[i] = i + 0.5f;
+        byte[] dev = ConvWeightLayout.fp16FromKcrs(kcrs, s);
+        assertThat(dev).hasSize(2 * 2 * 64);
+        // element (k=1, r=0, s=1, c=2) is KCRS index ((1*3+2)*1+0)*2+1 = 11, KRSC index 1*64 + (0*2+1)*3 + 2 = 69
+        int code = (dev[2 * 69] & 0xff) | (dev[2 * 69 + 1] & 0xff) << 8;
+        assertThat(org.ladderae.formats.Fp16.INSTANCE.decode(code)).isEqualTo(11.5);
+        assertThat(dev[2 * 70]).isZero();
+    }
 }

@@ -89,7 +89,7 @@ public final class CnnExecutor implements AutoCloseable {
     public long weightBytes() { return weightBytes; }
 
     /** Which kernel each conv runs on, by conv name, in graph order. */
-    public Map<String, String> convKernels() { return Map.copyOf(convKernels); }
+    public Map<String, String> convKernels() { return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(convKernels)); }
 
     public List<String> launchNames() { return List.copyOf(launchNames); }
 

@@ -81,7 +81,7 @@ final class BenchConvCommand implements Callable<Integer> {
         out.println("conv on " + ctx.device().describe());
         boolean allPassed = true;
         try (ConvRunner runner = new ConvRunner(ctx, KernelCache.defaultCache())) {
-            runner.buildAll(configs);
+            runner.buildAll(configs.stream().filter(c -> c.runsOn(runner.arch())).toList());   // no wgmma tiles below sm_90a
             for (Map.Entry<String, ConvShape> e : todo.entrySet()) {
                 ConvShape s = e.getValue();
                 Double nhwc = medianOf(cudnn.get("cuDNN-NHWC|" + e.getKey())), nchw = medianOf(cudnn.get("cuDNN|" + e.getKey()));

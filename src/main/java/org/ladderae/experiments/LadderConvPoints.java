@@ -107,7 +107,7 @@ final class LadderConvPoints {
 
         @Override
         public void prepare(List<Point> todo) {
-            runner.buildAll(todo.stream().flatMap(p -> ConvKernels.candidates(p.format(), p.shape()).stream()).toList());
+            runner.buildAll(todo.stream().flatMap(p -> ConvKernels.candidates(p.format(), p.shape(), runner.arch()).stream()).toList());
         }
 
         @Override

@@ -69,20 +69,24 @@ public final class ConvKernels {
     }
 
     /**
-     * The FP16 configuration picked without tuning: on sm_90a a wgmma tile of N = 64 (K <= 64) or 128, with
-     * 128 pixel rows when that still gives about a wave of blocks, else 64; small problems (under half a wave
-     * at 64 rows) fall back to 32- or 64-row mma.sync tiles. Null when the shape has no FP16 kernel.
+     * The FP16 configuration picked without tuning, from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
+     * (scripts/dev/conv_check.py, 2026-11-26): on sm_90a with about a wave of 128-pixel tiles, wgmma with pixels
+     * as M and N = 64 for K <= 64, else wgmma with pixels as N (128 pixels x 128 channels, two warpgroups); with
+     * half a wave of 64-pixel tiles, 64-pixel wgmma tiles; smaller problems (batch 1) and C = 3 stems (one-channel
+     * gathers) small mma.sync tiles (32 x 64, or 64 x 32 for K <= 32). Null when the shape has no FP16 kernel.
      */
     public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
         boolean hopper = arch.major() == 9 && arch.archSpecific();
         int bn = s.k() <= 64 ? 64 : 128;
         long m = s.gemmM(), nTiles = (s.k() + bn - 1) / bn;
+        ConvFormat f = ConvFormat.W_FP16A_FP16;
         ConvConfig c;
-        if (hopper && ((m + 127) / 128) * nTiles >= SMS) c = wgmma(s, 128, bn, bn == 64 ? 4 : 3, bn == 64 ? 2 : 1);
+        if (ConvConfig.widestGather(s.c()) == 1) c = s.k() <= 32 ? mma(f, s, 64, 32, 2, 2, 4, 4) : mma(f, s, 32, 64, 2, 2, 4, 4);
+        else if (hopper && ((m + 127) / 128) * nTiles >= SMS) c = bn == 64 ? wgmma(s, 128, 64, 4, 2) : wgmmaPixelsN(s, 128, 1, 2, 3, 2);
         else if (hopper && ((m + 63) / 64) * nTiles >= SMS / 2) c = wgmma(s, 64, bn, 4, bn == 64 ? 3 : 2);
-        else if (((m + 63) / 64) * ((s.k() + 63) / 64) >= SMS) c = mma(ConvFormat.W_FP16A_FP16, s, 64, 64, 2, 2, 4, 4);
-        else c = mma(ConvFormat.W_FP16A_FP16, s, 32, 64, 2, 2, 4, 4);
-        return c != null ? c : mma(ConvFormat.W_FP16A_FP16, s, 128, 64, 2, 2, 4, 2);
+        else if (((m + 63) / 64) * ((s.k() + 63) / 64) >= SMS) c = mma(f, s, 64, 64, 2, 2, 4, 4);
+        else c = mma(f, s, 32, 64, 2, 2, 4, 4);
+        return c != null ? c : mma(f, s, 128, 64, 2, 2, 4, 2);
     }
 
     /** The heuristic FP16 configuration for the project's GPU (sm_90a). */

@@ -15,6 +15,8 @@ import org.ladderae.checkpoints.LaunchConfig;
 import org.ladderae.checkpoints.TuningSummary;
 import org.ladderae.kernels.ConvConfig;
 import org.ladderae.kernels.ConvFormat;
+import org.ladderae.kernels.ConvKernels;
+import org.ladderae.kernels.TargetArch;
 import org.ladderae.kernels.ConvMma;
 import org.ladderae.kernels.ConvShape;
 
@@ -116,5 +118,13 @@ public final class ConvCheckpoints {
         Checkpoint cp = found.get();
         cp.readVerifiedBinary();
         return Optional.of(config(cp.manifest(), f));
+    }
+
+    /**
+     * The configuration the CNN executor launches for {@code s} (FP16) on {@code arch}: the tuned one when
+     * {@code store} has a checkpoint for it, else {@link ConvKernels#heuristic}.
+     */
+    public static ConvConfig configFor(CheckpointStore store, TargetArch arch, ConvShape s) {
+        return lookup(store, arch.smName(), ConvFormat.W_FP16A_FP16, s).orElseGet(() -> ConvKernels.heuristic(s, arch));
     }
 }

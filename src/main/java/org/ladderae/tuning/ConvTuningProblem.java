@@ -1,6 +1,8 @@
 package org.ladderae.tuning;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.ladderae.checkpoints.Checkpoint;
+import org.ladderae.checkpoints.CheckpointStore;
 import org.ladderae.checkpoints.TuningSummary;
+import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.GpuTimer;
 import org.ladderae.kernels.ConvConfig;
 import org.ladderae.kernels.ConvFormat;
@@ -44,6 +49,10 @@ public final class ConvTuningProblem {
     private final KernelCache cache;
     private final long seed;
 
+    /**
+     * {@code runner} must build through {@code cache} (the compile phase fills it, the measure phase loads from it),
+     * e.g. {@code new ConvRunner(ctx, cache)}; see {@link #tuneFromScratch}.
+     */
     public ConvTuningProblem(String name, List<ConvShape> shapes, ConvFormat format, ConvRunner runner, KernelCache cache, long seed) {
         if (shapes.isEmpty()) throw new IllegalArgumentException(name + ": no conv shapes to tune");
         this.name = name;
@@ -84,6 +93,27 @@ public final class ConvTuningProblem {
                             + "check %.1f s, total %.1f s", name, tuned, shapes.size(), distinctKernels, candidateLaunches, phases.codegen().toMillis() / 1e3,
                     phases.compile().toMillis() / 1e3, phases.measure().toMillis() / 1e3, phases.check().toMillis() / 1e3, phases.total().toMillis() / 1e3);
         }
+    }
+
+    /**
+     * Table 2's measurement: tunes {@code shapes} (FP16) from scratch, with a fresh, empty kernel cache in
+     * {@code scratchDir} (nvcc found as for the default cache) and a runner of its own, so compile time is counted in full.
+     */
+    public static Result tuneFromScratch(String name, List<ConvShape> shapes, CudaContext ctx, Path scratchDir, long seed, PrintWriter progress) {
+        KernelCache fresh = new KernelCache(scratchDir, List.of(), KernelCache.defaultCache().nvcc());
+        try (ConvRunner r = new ConvRunner(ctx, fresh)) {
+            return new ConvTuningProblem(name, shapes, ConvFormat.W_FP16A_FP16, r, fresh, seed).tune(progress);
+        }
+    }
+
+    /** Saves every tuned shape of {@code result} as a checkpoint (binaries from this problem's cache: already built). */
+    public List<Checkpoint> save(Result result, CheckpointStore store, TuningEnvironment env) throws IOException {
+        List<Checkpoint> out = new ArrayList<>();
+        for (ShapeResult r : result.shapes()) {
+            if (!r.tuned()) continue;
+            out.add(ConvCheckpoints.save(store, r.best(), ConvRunner.build(cache, r.best(), runner.arch()), result.summary(r), env, true));
+        }
+        return out;
     }
 
     public String describe() { return "conv " + format.label() + " " + name + " (" + shapes.size() + " shapes)"; }

@@ -72,7 +72,9 @@ class ConvConfigTest {
         }
         // sm_80 gets no wgmma tile
         assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, C0, TargetArch.parse("sm_80"))).noneMatch(ConvConfig::wgmma);
-        assertThat(ConvKernels.heuristic(C0).wgmma()).isTrue();
+        assertThat(ConvKernels.heuristic(C0).mma()).isEqualTo(ConvMma.WGMMA);   // the H100's winners: K = 64 pixels as M, K >= 128 pixels as N
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C2")).mma()).isEqualTo(ConvMma.WGMMA_PIXELS_N);
+        assertThat(ConvKernels.heuristic(ConvShape.parse("128,3,224,224,64,7,7,2,3")).mma()).isEqualTo(ConvMma.MMA_SYNC);
         assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C7")).bm()).isEqualTo(32);   // batch 1: the smallest pixel tile, 50 blocks
         // a channel slice at an odd offset narrows the gather
         ConvConfig c = ConvKernels.heuristic(ConvShape.parse("1,232,7,7,232,1,1,1,0"));

@@ -52,6 +52,10 @@ class ConvCheckpointsTest {
         assertThat(ConvCheckpoints.lookup(store, "sm_90a", ConvFormat.W_FP16A_FP16, s)).contains(c);
         assertThat(ConvCheckpoints.lookup(store, "sm_90a", ConvFormat.W_FP16A_FP16, ConvShape.parse("1,58,28,28,58,1,1,1,0"))).isEmpty();
         assertThat(ConvCheckpoints.lookup(store, "sm_80", ConvFormat.W_FP16A_FP16, s)).isEmpty();
+        org.ladderae.kernels.TargetArch h100 = org.ladderae.kernels.TargetArch.parse("sm_90a");
+        assertThat(ConvCheckpoints.configFor(store, h100, s)).isEqualTo(c);
+        ConvShape untuned = ConvShape.parse("1,58,28,28,58,1,1,1,0");
+        assertThat(ConvCheckpoints.configFor(store, h100, untuned)).isEqualTo(ConvKernels.heuristic(untuned, h100));
     }
 
     @Test

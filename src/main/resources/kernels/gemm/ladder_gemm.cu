@@ -29,6 +29,16 @@
 //   WARPS_M, WARPS_N warp grid in the block
 //   STAGES           cp.async pipeline depth (>= 2)
 //   GROUP_M          grouped tile order for L2 reuse (default 8)
+//   LADDER_STAGE     Figure 13 stage (org.ladderae.kernels.GemvStage ordinal; default 3, the full design):
+//                    0 = baseline: weights in the plain row-major packing (org.ladderae.formats.BitPacking: element i of a
+//                        row at bit i*bits), shared-memory tiles unswizzled (row-major), generic per-element decode
+//                        (integer -> half conversions, one bit at a time);
+//                    1 = +Transform: the Ladder weight layouts and swizzled tiles below, still the generic decode;
+//                    2, 3 = +PTX / +Holistic: lop3/prmt/imad decodes (the code below without the switch; +Holistic differs
+//                        only in the launch configuration the host picks). Stages 0 and 1 exist for FMT 0, 1, 5 and 8.
+//                        FMT 8 (MXFP8) has no faster decode for +PTX: on sm_90 ptxas runs the e5m2 mma.sync as F2FP
+//                        conversions + HMMA in every stage, and its block scales use exp2f (mx_scale), so its stages 1-3
+//                        share one code and differ by tile only; stage 0 differs by the unswizzled tiles.
 // The K tile is 64 K elements with FP16 activations (128 bytes of A per row) and 128 K elements with 8-bit or
 // INT4 activations (128 / 64 bytes of A per row): BK = 64 / 128.
 // Requirements: N % BN == 0, K % (BK * splits) == 0; M arbitrary (rows past M are zero-filled and not stored).
@@ -97,6 +107,14 @@
 #ifndef GROUP_M
 #define GROUP_M 8
 #endif
+#ifndef LADDER_STAGE
+#define LADDER_STAGE 3
+#endif
+#define PLAIN_TILES (LADDER_STAGE == 0)     // baseline: row-major shared-memory tiles, natural weight packing
+#define GENERIC_DECODE (LADDER_STAGE <= 1)  // baseline and +Transform: per-element conversions
+static_assert(LADDER_STAGE >= 0 && LADDER_STAGE <= 3, "LADDER_STAGE is 0..3");
+static_assert(LADDER_STAGE >= 2 || LADDER_FMT == 0 || LADDER_FMT == 1 || LADDER_FMT == 5 || LADDER_FMT == 8,
+              "Figure 13 stages 0/1 exist for W_FP16A_FP16, W_INT4A_FP16, W_INT1A_INT8 and W_MXFP8A_MXFP8 only");
 
 #define NTHREADS (WARPS_M * WARPS_N * 32)
 #define WTM (BM / WARPS_M)
@@ -162,8 +180,18 @@ typedef float acc_t;
 // 8 consecutive rows (the per-lane reads) fall in distinct banks. CHUNKS = 8 is swz128.
 template <int ROWB> LADDER_DEV uint32_t swz_rows(int r, int c) {
   constexpr int CH = ROWB / 16;
+#if PLAIN_TILES
+  return (uint32_t)(r * ROWB + (c << 4));
+#else
   return (uint32_t)(r * ROWB + ((c ^ ((r / (8 / CH)) & (CH - 1))) << 4));
+#endif
 }
+// The ldmatrix reads of 128-byte tile rows (A, and W of FP16/8-bit weights): swizzled, or row-major in the baseline.
+#if PLAIN_TILES
+LADDER_DEV uint32_t ldsm_off(int r, int c) { return (uint32_t)(r * 128 + (c << 4)); }
+#else
+#define ldsm_off swz128
+#endif
 LADDER_DEV uint32_t w_swz(int r, int c) { return W_ROWB >= 16 ? swz_rows<(W_ROWB >= 16 ? W_ROWB : 16)>(r, c) : (uint32_t)(r * W_ROWB); }
 LADDER_DEV uint32_t a_swz(int r, int c) { return swz_rows<A_ROWB>(r, c); }
 
@@ -232,6 +260,27 @@ LADDER_DEV void mma_k32_8bit(acc_t* c, const uint32_t* a, const uint32_t* b) {
 
 // Four 1-bit codes (bits 0..3 of x) -> four s8 bytes 0/1: the multiply places bit i at bit 8i without carries.
 LADDER_DEV uint32_t unpack_u1x4_to_s8x4(uint32_t x) { return (x * 0x00204081u) & 0x01010101u; }
+
+#if GENERIC_DECODE
+// Figure 13 baseline / +Transform decodes: one element at a time, no bit tricks.
+LADDER_DEV uint32_t generic_u4_pair_to_half2(uint32_t lo, uint32_t hi) {   // two codes 0..15 -> half2(lo, hi)
+  half2 v = __halves2half2(__uint2half_rn(lo & 15u), __uint2half_rn(hi & 15u));
+  return *reinterpret_cast<uint32_t*>(&v);
+}
+LADDER_DEV uint32_t generic_u1x4_to_s8x4(uint32_t x) {   // bits 0..3 -> bytes 0/1
+  uint32_t r = 0;
+#pragma unroll
+  for (int i = 0; i < 4; ++i) r |= ((x >> i) & 1u) << (8 * i);
+  return r;
+}
+#endif
+
+// MX block scale 2^(e - 127) of an E8M0 code, by exp2f in every stage: on the H100 it ran the MXFP8 GEMM 1.39x faster
+// than the bit-assembled e8m0_to_float (4.51 vs 6.27 ms at 4096x8192x8192, 64x128 w2x4 3 stages, same error;
+// docs/kernels/GEMM-NOTES.md "MXFP8 at large M"). A power of two for an integer argument (the checks with codes 125..129
+// matched the float64 reference; 2^-127 for e = 0 is a float subnormal, not flushed: no -ftz); e = 255 (NaN in OCP MX)
+// gives +inf, so the outputs that use it are non-finite either way.
+LADDER_DEV float mx_scale(uint32_t e) { return exp2f((float)e - 127.0f); }
 
 // h = half2 bits 0x6400 | (f << S) in each half (1024 + f * 2^S, f * 2^S < 1024) -> half2(f, f): one HFMA2
 // h * 2^-S - 1024 * 2^-S, exact (a power-of-two scale, and the exact result f is representable); S = 0 is an HSUB2.
@@ -365,7 +414,14 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
 #pragma unroll
       for (int j = 0; j < NI; ++j) {
         int r = wn * WTN + j * 8 + g;
+#if PLAIN_TILES
+        // natural packing (byte i = e(2i) | e(2i+1) << 4): bytes t, t+4 (k-step 2kp), t+8, t+12 (2kp+1) of the 16-byte
+        // chunk kp, one byte load each, gathered into the word that the decode below shifts through
+        const uint8_t* src = sW + w_swz(r, kp) + t;
+        wq[j] = (uint32_t)src[0] | (uint32_t)src[4] << 8 | (uint32_t)src[8] << 16 | (uint32_t)src[12] << 24;
+#else
         wq[j] = *reinterpret_cast<const uint32_t*>(sW + w_swz(r, kp) + t * 4);
+#endif
       }
 #endif
 #pragma unroll
@@ -389,15 +445,26 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
         for (int i = 0; i < MI; ++i) {
           int r = wm * WTM + i * 16 + (lane & 15);
           int c = ks * 2 + (lane >> 4);
-          ldmatrix_x4(af[i][0], af[i][1], af[i][2], af[i][3], sA_u + swz128(r, c));
+          ldmatrix_x4(af[i][0], af[i][1], af[i][2], af[i][3], sA_u + ldsm_off(r, c));
         }
 #endif
         uint32_t bf[NI][2];
 #if LADDER_FMT == 1
 #pragma unroll
         for (int j = 0; j < NI; ++j) {
+#if PLAIN_TILES
+          // byte 2kh = (e(2t), e(2t+1)) of k-step ks, byte 2kh+1 = (e(2t+8), e(2t+9)): low nibble first
+          const uint32_t b0 = wq[j] >> (16 * kh), b1 = wq[j] >> (16 * kh + 8);
+          bf[j][0] = generic_u4_pair_to_half2(b0, b0 >> 4);
+          bf[j][1] = generic_u4_pair_to_half2(b1, b1 >> 4);
+#elif GENERIC_DECODE
+          // the Ladder word's nibbles 2kh, 2kh+4 (b0) and 2kh+1, 2kh+5 (b1), converted one by one
+          bf[j][0] = generic_u4_pair_to_half2(wq[j] >> (8 * kh), wq[j] >> (8 * kh + 16));
+          bf[j][1] = generic_u4_pair_to_half2(wq[j] >> (8 * kh + 4), wq[j] >> (8 * kh + 20));
+#else
           // kh = 0: (n0,n4) -> k = 2t,2t+1; (n1,n5) -> k = 2t+8,2t+9.  kh = 1: n2,n6 / n3,n7, k + 16.
           decode_u4x4_to_half2x2(wq[j] >> (8 * kh), bf[j][0], bf[j][1]);
+#endif
         }
 #elif LADDER_FMT == 3
 #pragma unroll
@@ -417,9 +484,21 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
 #pragma unroll
         for (int j = 0; j < NI; ++j) {
           int r = wn * WTN + j * 8 + g;
+#if PLAIN_TILES && LADDER_FMT == 5
+          // natural bits (bit i of byte j = e(8j+i)): e(32ks+4t..) and e(32ks+16+4t..) are nibble t&1 of bytes
+          // 4ks + t/2 and 4ks + 2 + t/2 of the row's 16-byte tile
+          const uint8_t* src = sW + r * W_ROWB + 4 * ks + (t >> 1);
+          uint32_t byte = ((uint32_t)src[0] >> (4 * (t & 1)) & 0xF) | ((uint32_t)src[2] >> (4 * (t & 1)) & 0xF) << 4;
+#else
           uint32_t byte = (*reinterpret_cast<const uint32_t*>(sW + w_swz(r, 0) + t * 4) >> (8 * ks)) & 0xFF;
+#endif
+#if GENERIC_DECODE
+          bf[j][0] = generic_u1x4_to_s8x4(byte & 0xF);
+          bf[j][1] = generic_u1x4_to_s8x4(byte >> 4);
+#else
           bf[j][0] = unpack_u1x4_to_s8x4(byte & 0xF);
           bf[j][1] = unpack_u1x4_to_s8x4(byte >> 4);
+#endif
         }
 #elif LADDER_FMT == 9
 #pragma unroll
@@ -459,7 +538,7 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
         for (int j = 0; j < NI / 2; ++j) {
           int r = wn * WTN + j * 16 + (lane & 7) + ((lane >> 4) << 3);
           int c = ks * 2 + ((lane >> 3) & 1);
-          ldmatrix_x4(bf[2 * j][0], bf[2 * j][1], bf[2 * j + 1][0], bf[2 * j + 1][1], sW_u + swz128(r, c));
+          ldmatrix_x4(bf[2 * j][0], bf[2 * j][1], bf[2 * j + 1][0], bf[2 * j + 1][1], sW_u + ldsm_off(r, c));
         }
 #endif
 #if MX
@@ -467,11 +546,11 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
 #pragma unroll
         for (int i = 0; i < MI; ++i)
 #pragma unroll
-          for (int h = 0; h < 2; ++h) sa[i][h] = e8m0_to_float((ea[i][h] >> (8 * ks)) & 0xFF);
+          for (int h = 0; h < 2; ++h) sa[i][h] = mx_scale((ea[i][h] >> (8 * ks)) & 0xFF);
 #pragma unroll
         for (int j = 0; j < NI; ++j)
 #pragma unroll
-          for (int c = 0; c < 2; ++c) sw[j][c] = e8m0_to_float((ew[j][c] >> (8 * ks)) & 0xFF);
+          for (int c = 0; c < 2; ++c) sw[j][c] = mx_scale((ew[j][c] >> (8 * ks)) & 0xFF);
 #endif
 #pragma unroll
         for (int i = 0; i < MI; ++i)

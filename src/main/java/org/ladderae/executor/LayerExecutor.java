@@ -68,6 +68,8 @@ public final class LayerExecutor implements AutoCloseable {
     private final ModelGraph graph;
     private final LayerPlan plan;
     private final CudaModule ops;
+    /** The encoder models' kernels (EncoderSteps), loaded only for a plan that has their steps. */
+    private final CudaModule encoderOps;
     private final Map<String, DeviceBuffer> acts = new LinkedHashMap<>();
     private final Map<String, DeviceBuffer> params = new HashMap<>();
     /** Per-row FP32 activation scales and INT32 code sums of the integer-quantised activation buffers, by buffer name. */
@@ -94,6 +96,8 @@ public final class LayerExecutor implements AutoCloseable {
         this.plan = LayerPlan.lower(graph);
         this.usedBefore = usedBytes();
         this.ops = cache.load(context, KernelSource.fromClasspath(OPS_SOURCE), OPS_FLAGS);
+        this.encoderOps = plan.steps().stream().anyMatch(EncoderSteps::isEncoderStep)
+                ? cache.load(context, KernelSource.fromClasspath(EncoderSteps.SOURCE), OPS_FLAGS) : null;
         try {
             for (LayerPlan.BufferSpec b : plan.buffers().values()) {
                 acts.put(b.name(), alloc((b.bytes() + 3) / 4 * 4));   // whole words: the run's poisoning fills them all
@@ -103,7 +107,7 @@ public final class LayerExecutor implements AutoCloseable {
                 }
             }
             TargetArch arch = TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());
-            for (LayerPlan.Linear l : plan.linears()) choices.put(l.name(), LinearChoice.select(l, plan.rows(), stage, arch, like.get(l.name())));
+            for (LayerPlan.Linear l : plan.linears()) choices.put(l.name(), LinearChoice.select(l, plan.rows(l), stage, arch, like.get(l.name())));
             long ws = 16;
             for (LinearChoice c : choices.values()) if (c.usesGemm()) ws = Math.max(ws, c.gemm().workspaceBytes());
             DeviceBuffer workspace = alloc(ws);
@@ -149,7 +153,7 @@ public final class LayerExecutor implements AutoCloseable {
             }
             add(n.name(), kernel(kernelName), LaunchConfig.of1d(rows, 256), a);
         } else if (step instanceof LayerPlan.Quantize q) {
-            add(q.name(), kernel("quantize_rows"), LaunchConfig.of1d(rows, 256),
+            add(q.name(), kernel("quantize_rows"), LaunchConfig.of1d(plan.buffers().get(q.out()).rows(), 256),
                     quantOutput(KernelArgs.of().buffer(act(q.x())).i32(q.x().ld()).i32(q.x().colOffset()).i32(q.width()), q.out()));
         } else if (step instanceof LayerPlan.Linear l) {
             buildLinear(l, gemv, gemm, workspace, master, seed);
@@ -177,13 +181,15 @@ public final class LayerExecutor implements AutoCloseable {
             if (n % 2 != 0) throw new IllegalArgumentException(ad.name() + ": odd element count");
             add(ad.name(), kernel("add_f16"), elementwise(n / 2),
                     KernelArgs.of().buffer(act(ad.a())).buffer(act(ad.b())).buffer(acts.get(ad.out())).i64(n));
+        } else if (EncoderSteps.isEncoderStep(step)) {
+            EncoderSteps.build(step, plan, encoderHost(master, seed));
         } else {
             throw new IllegalStateException("no launch for " + step);
         }
     }
 
     private void buildLinear(LayerPlan.Linear l, GemvRunner gemv, GemmRunner gemm, DeviceBuffer workspace, Map<String, DenseTensor> master, long seed) {
-        int rows = plan.rows(), n = l.nTotal(), k = l.k();
+        int rows = plan.rows(l), n = l.nTotal(), k = l.k();
         LinearChoice c = choices.get(l.name());
         DeviceBuffer in = act(l.input()), out = acts.get(l.out());
         StackedWeights sw = stored != null ? StackedWeights.ofStored(l, stored, master) : master == null ? null : StackedWeights.of(l, master);
@@ -193,7 +199,7 @@ public final class LayerExecutor implements AutoCloseable {
         DeviceBuffer g = out;   // what the GEMV/GEMM writes: out itself, or a scratch with N padded to the GEMM tile (or INT32 sums)
         if (c.usesGemm()) {
             long wBytes = c.gemm().weightBytes();
-            DeviceBuffer w = weightBuffer(wBytes, sw == null ? null : sw.gemmWeights(c.paddedN(), l.acts(), c.gemm().path()), l.format(), amp, seed ^ l.name().hashCode());
+            DeviceBuffer w = weightBuffer(wBytes, sw == null ? null : sw.gemmWeights(c.paddedN(), l.acts(), c.gemm()), l.format(), amp, seed ^ l.name().hashCode());
             if (sw == null && l.format() == WeightFormat.MXFP8) {
                 // The elements' random E5M2 bytes also filled the exponent tail; exponents 2^0 keep the outputs finite.
                 long elements = (long) c.paddedN() * k;
@@ -262,6 +268,25 @@ public final class LayerExecutor implements AutoCloseable {
             a = bias == null ? a.i64(0) : a.buffer(bias);
             add(l.name() + ".epilogue", kernel("linear_epilogue"), elementwise((long) rows * n), a.i32(l.gelu() ? 1 : 0));
         }
+    }
+
+    /** This executor's buffers, weights and launch list as the encoder steps see them. */
+    private EncoderSteps.Host encoderHost(Map<String, DenseTensor> master, long seed) {
+        return new EncoderSteps.Host() {
+            @Override public DeviceBuffer act(LayerPlan.View v) { return LayerExecutor.this.act(v); }
+            @Override public DeviceBuffer buffer(String name) { return acts.get(name); }
+            @Override public DeviceBuffer param(String name, int n, double center, double amp) { return LayerExecutor.this.param(name, n, master, center, amp, seed); }
+            @Override public DeviceBuffer upload(float[] values) {
+                DeviceBuffer b = alloc(4L * values.length);
+                b.copyFrom(values);
+                weightBytes += b.bytes();
+                return b;
+            }
+            @Override public Map<String, DenseTensor> master() { return master; }
+            @Override public long seed() { return seed; }
+            @Override public Kernel kernel(String name) { return encoderOps.kernel(name); }
+            @Override public void add(String name, Kernel k, LaunchConfig lc, KernelArgs args) { LayerExecutor.this.add(name, k, lc, args); }
+        };
     }
 
     private void buildAttention(LayerPlan.Attention at) {
@@ -343,7 +368,7 @@ public final class LayerExecutor implements AutoCloseable {
         double[] v = new double[raw.length];
         for (int i = 0; i < v.length; i++) v[i] = Fp16.INSTANCE.decode(raw[i] & 0xffff);
         LayerPlan.BufferSpec spec = plan.buffers().get(plan.output());
-        return new DenseTensor(List.of(plan.batch(), plan.seq(), spec.width()), v);
+        return new DenseTensor(List.of(plan.batch(), spec.rows() / plan.batch(), spec.width()), v);
     }
 
     /** Times the whole layer with {@link GpuTimer} (warm-up, CUDA events per run, median); L2 flushed unless the weights exceed it twice. */
@@ -478,5 +503,6 @@ public final class LayerExecutor implements AutoCloseable {
         for (DeviceBuffer b : owned) b.close();
         owned.clear();
         if (ops != null) ops.close();
+        if (encoderOps != null) encoderOps.close();
     }
 }

@@ -97,13 +97,41 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
 
     public record Add(String name, View a, View b, String out, int width) implements Step {}
 
+    // ---- encoder-model steps (ViT, Conformer): lowered by EncoderSteps, run by kernels/encoder/encoder_ops.cu ----
+
+    /** Image rows [B][C*H*W] into patch rows [B*(H/p)*(W/p)][C*p*p] ({@link Op.Patchify}). */
+    public record Patchify(String name, View x, String out, int batch, int channels, int height, int width, int patch) implements Step {}
+
+    /** [token; x] + position for every image: x [B*N][width] into out [B*(N+1)][width]. */
+    public record ClassToken(String name, View x, String token, String position, String out, int patches, int width) implements Step {}
+
+    /** Row {@code index} of each of the B sequences of x [B*seq][width] into out [B][width]. */
+    public record TakeToken(String name, View x, String out, int seq, int index, int width) implements Step {}
+
+    /** a + scale * b. */
+    public record ScaledAdd(String name, View a, View b, String out, int width, double scale) implements Step {}
+
+    /** An elementwise activation of a whole buffer: SiLU or exact (erf) GeLU. */
+    public record Activation(String name, View x, String out, int width, boolean gelu) implements Step {}
+
+    /** GLU of x [rows][2 * width] into out [rows][width]. */
+    public record Glu(String name, View x, String out, int width) implements Step {}
+
+    /**
+     * Depthwise conv1d over the sequence of [rows = B*seq][channels]; {@code glu}: the input is x [rows][2*channels] and the
+     * conv reads its GLU (fused); {@code batchNorm}: an inference BatchNorm after the conv, folded into its weights and bias
+     * at load; {@code silu}: SiLU on the result.
+     */
+    public record DepthwiseConv(String name, View x, String out, int channels, int kernel, String weight, String bias, boolean glu,
+                                Op.BatchNorm batchNorm, boolean silu) implements Step {}
+
     /** Lowers a layer graph with concrete shapes; IllegalArgumentException naming the op it cannot run. */
     public static LayerPlan lower(ModelGraph g) {
-        Tensor hidden = g.inputs().stream().filter(t -> t.dtype().isFloat() && t.rank() == 3).findFirst()
+        Tensor hidden = g.inputs().stream().filter(t -> t.dtype().isFloat() && (t.rank() == 3 || EncoderSteps.isImage(t))).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(g.name() + ": no [B, S, hidden] float input"));
         if (!hidden.fullyKnown()) throw new IllegalArgumentException(g.name() + ": input " + hidden + " has a dynamic dimension");
         String mask = g.inputs().stream().filter(t -> t.dtype() == DType.BOOL).map(Tensor::name).findFirst().orElse(null);
-        int batch = hidden.dim(0), seq = hidden.dim(1), rows = batch * seq;
+        int batch = hidden.dim(0), seq = EncoderSteps.isImage(hidden) ? EncoderSteps.tokens(g) : hidden.dim(1), rows = batch * seq;
         Map<String, BufferSpec> buffers = new LinkedHashMap<>();
         Map<String, View> views = new HashMap<>();
         Map<String, double[]> slopes = new HashMap<>();
@@ -113,6 +141,11 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
         List<String> inputs = new ArrayList<>();
         for (Tensor t : g.inputs()) {
             if (!t.dtype().isFloat()) continue;
+            if (EncoderSteps.isImage(t) && t.dim(0) == batch) {   // an image [B, C, H, W]: one row per image, read by Patchify
+                views.put(t.name(), View.whole(buffer(buffers, t.name(), batch, t.dim(1) * t.dim(2) * t.dim(3))));
+                inputs.add(t.name());
+                continue;
+            }
             if (t.rank() != 3 || !t.fullyKnown() || t.dim(0) != batch || t.dim(1) != seq)
                 throw new IllegalArgumentException(g.name() + ": input " + t + " is not [" + batch + ", " + seq + ", width]");
             views.put(t.name(), View.whole(buffer(buffers, t.name(), rows, t.dim(2))));
@@ -133,8 +166,8 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
                         && ge.input().equals(first.output()) && ge.tanh() && readers.getOrDefault(first.output(), 0) == 1;
                 String outName = gelu ? ((Op.Gelu) ops.get(++i)).output() : String.join("+", members.stream().map(Op.Linear::output).toList());
                 int nTotal = members.stream().mapToInt(Op.Linear::n).sum();
-                BufferSpec out = buffer(buffers, outName, rows, nTotal);
                 View in = contiguous(views, first.input(), first);
+                BufferSpec out = buffer(buffers, outName, rowsOf(buffers, in), nTotal);   // as many rows as it reads (ViT's patches, pooled tokens)
                 ActivationFormat acts = quantized.getOrDefault(first.input(), ActivationFormat.FP16);
                 Linear step = new Linear(String.join("+", members.stream().map(Op.Linear::name).toList()), List.copyOf(members), in, out.name(),
                         nTotal, first.k(), first.format(), first.groupSize(), first.bias() != null, gelu, acts);
@@ -203,7 +236,8 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
                 if (x.width() % 32 != 0) throw unsupported(op, "width " + x.width() + " is not a multiple of 32 (the quantisers' block)");
                 if ((long) x.width() * ActivationFormat.INT8.maxCode() >= 1 << 24)
                     throw unsupported(op, "width " + x.width() + ": the row's code sum would not be exact in the kernels' FP32 reduction");
-                BufferSpec q = new BufferSpec(qa.output(), rows, x.width(), ActivationLayout.of(qa.format(), rows));
+                int qRows = rowsOf(buffers, x);
+                BufferSpec q = new BufferSpec(qa.output(), qRows, x.width(), ActivationLayout.of(qa.format(), qRows));
                 if (buffers.containsKey(q.name())) throw new IllegalArgumentException("tensor " + q.name() + " is written twice");
                 buffers.put(q.name(), q);
                 views.put(qa.output(), View.whole(q));
@@ -221,6 +255,8 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
                 } else {
                     steps.add(new Quantize(qa.name(), x, q.name(), x.width()));
                 }
+            } else if (EncoderSteps.handles(op)) {
+                i = EncoderSteps.lower(ops, i, g, new EncoderSteps.Lowering(buffers, views, readers, steps, batch, seq));
             } else if (op instanceof Op.Gelu ge) {
                 if (!ge.tanh()) throw unsupported(op, "exact (erf) GeLU; the kernels have BLOOM's tanh form");
                 View x = contiguous(views, ge.input(), op);
@@ -249,20 +285,26 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
         return b.name();
     }
 
-    private static BufferSpec buffer(Map<String, BufferSpec> buffers, String name, int rows, int width) {
+    static BufferSpec buffer(Map<String, BufferSpec> buffers, String name, int rows, int width) {
         if (buffers.containsKey(name)) throw new IllegalArgumentException("tensor " + name + " is written twice");
         BufferSpec b = new BufferSpec(name, rows, width);
         buffers.put(name, b);
         return b;
     }
 
-    private static View view(Map<String, View> views, String tensor, Op op) {
+    /** Rows of the buffer a view reads. */
+    static int rowsOf(Map<String, BufferSpec> buffers, View v) { return buffers.get(v.buffer()).rows(); }
+
+    /** Rows of the buffer behind a linear's input: its M. */
+    public int rows(Linear l) { return buffers.get(l.input().buffer()).rows(); }
+
+    static View view(Map<String, View> views, String tensor, Op op) {
         View v = views.get(tensor);
         if (v == null) throw unsupported(op, "reads " + tensor + ", which no earlier op or input defines");
         return v;
     }
 
-    private static View contiguous(Map<String, View> views, String tensor, Op op) {
+    static View contiguous(Map<String, View> views, String tensor, Op op) {
         View v = view(views, tensor, op);
         if (!v.contiguous()) throw unsupported(op, "reads " + tensor + " as a slice of a fused buffer; this op needs a whole buffer");
         return v;
@@ -272,7 +314,7 @@ public record LayerPlan(String name, int batch, int seq, List<String> inputs, St
         if (a.width() != b.width()) throw unsupported(op, "operands of width " + a.width() + " and " + b.width());
     }
 
-    private static IllegalArgumentException unsupported(Op op, String why) {
+    static IllegalArgumentException unsupported(Op op, String why) {
         return new IllegalArgumentException("the GPU executor cannot run " + op.kind() + " '" + op.name() + "': " + why);
     }
 

@@ -57,8 +57,6 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
             c.validateShape(n, k);
             return new LinearChoice(c, null, n);
         }
-        if (stage != GemvStage.HOLISTIC)
-            throw new IllegalArgumentException(l.name() + ": M = " + rows + " runs on the GEMM, which has no Figure 13 stages (only the holistic kernel)");
         GemmConfig.Format f = switch (w) {
             case FP16 -> GemmConfig.Format.FP16;
             case INT4 -> GemmConfig.Format.INT4;
@@ -73,7 +71,7 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
         };
         if (grouped && l.groupSize() != GroupQuantizer.WHOLE_ROW)
             throw new IllegalArgumentException(l.name() + ": the GEMM applies one scale per output row (group size -1), not groups of " + l.groupSize());
-        return gemm(f, GemmConfig.Format.FP16, rows, n, k, arch, like);
+        return gemm(l, f, GemmConfig.Format.FP16, rows, n, k, arch, like, stage);
     }
 
     /** {@link #select} for a linear reading quantised activations (see the class comment). */
@@ -102,8 +100,6 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
             c.validateShape(n, k);
             return new LinearChoice(c, null, n);
         }
-        if (stage != GemvStage.HOLISTIC)
-            throw new IllegalArgumentException(l.name() + ": M = " + rows + " runs on the GEMM, which has no Figure 13 stages (only the holistic kernel)");
         GemmConfig.Format gw = gemmWeights(w, a), ga = gemmActs(a);
         if (gw == null || ga == null || !GemmKernels.supports(gw, ga))
             throw new IllegalArgumentException(l.name() + ": no GEMM kernel takes " + pair + " (M = " + rows + " > " + GemvConfig.MAX_M
@@ -113,14 +109,19 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
                     + "overflows (65504) at K = " + k + " for per-token INT8 activations and 8-bit weight codes; it needs an INT32 output");
         if (!StackedWeights.hasGemmLayout(w, a))
             throw new IllegalArgumentException(l.name() + ": the layer executor has no GEMM weight layout for " + pair + " yet");
-        return gemm(gw, ga, rows, n, k, arch, like);
+        return gemm(l, gw, ga, rows, n, k, arch, like, stage);
     }
 
     /**
      * The GEMM for {@code rows x n x k}: the configuration of {@code like} (the full-size layer's choice, for a small
-     * check layer) at this shape where it fits, else the kernels' own choice; N padded to the tile.
+     * check layer) at this shape where it fits, else the kernels' own choice for Figure 13 stage {@code stage}
+     * ({@link GemmKernels#forStage}: below HOLISTIC only for the pairs with stage code); N padded to the tile.
      */
-    private static LinearChoice gemm(GemmConfig.Format w, GemmConfig.Format a, int rows, int n, int k, TargetArch arch, LinearChoice like) {
+    private static LinearChoice gemm(LayerPlan.Linear l, GemmConfig.Format w, GemmConfig.Format a, int rows, int n, int k, TargetArch arch,
+                                     LinearChoice like, GemvStage stage) {
+        if (stage != GemvStage.HOLISTIC && !GemmConfig.hasStageSwitches(w, a))
+            throw new IllegalArgumentException(l.name() + ": M = " + rows + " runs on the GEMM, which has Figure 13 stages for W_FP16A_FP16, "
+                    + "W_INT4A_FP16, W_INT1A_INT8 and W_MXFP8A_MXFP8 only (W_" + w + "A_" + a + ": only the holistic kernel)");
         if (like != null && like.gemm() != null) {
             int padded = roundUp(n, like.gemm().bn());
             try {
@@ -130,7 +131,7 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
             }
         }
         int padded = roundUp(n, 128);
-        return new LinearChoice(null, GemmKernels.forShape(w, a, rows, padded, k, arch), padded);
+        return new LinearChoice(null, GemmKernels.forStage(w, a, rows, padded, k, arch, stage), padded);
     }
 
     /** The GEMM's storage format for weights {@code w} beside activations {@code a}, or null when it has none. */

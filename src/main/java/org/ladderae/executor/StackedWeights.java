@@ -88,6 +88,15 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
      * W as the GEMM kernel of {@code path} beside activations {@code acts} reads it: the mma layout, reordered into the
      * wgmma fragment order for the TMA kernel's packed weights.
      */
+    public byte[] gemmWeights(int paddedN, ActivationFormat acts, org.ladderae.kernels.GemmConfig config) {
+        if (config.plainWeightLayout() && format.bits() < 8) {
+            // Figure 13's BASELINE GEMM reads the plain row-major packing (element i of a row at bit i * bits)
+            return BitPacking.pack(java.util.Arrays.copyOf(codes, paddedN * k), format.bits());
+        }
+        return gemmWeights(paddedN, acts, config.path());
+    }
+
+    /** {@link #gemmWeights(int, ActivationFormat, org.ladderae.kernels.GemmConfig)} for the full design's kernel on {@code path}. */
     public byte[] gemmWeights(int paddedN, ActivationFormat acts, org.ladderae.kernels.GemmConfig.Path path) {
         byte[] w = gemmWeights(paddedN, acts);
         if (path != org.ladderae.kernels.GemmConfig.Path.WGMMA_TMA || format == WeightFormat.FP16) return w;

@@ -19,7 +19,8 @@ import org.ladderae.results.Measurement;
 /**
  * Figure 13 measured here: one LLaMA-2-70B layer at BS1 SEQ1 and BS1 SEQ4096 in W_FP16A_FP16,
  * W_INT4A_FP16, W_MXFP8A_MXFP8 and W_INT1A_INT8, with Ladder's kernels at the stages +Transform, +PTX
- * and +Holistic Schedule, run by the {@link LadderModelRunner}; the chart normalises to +Transform as
+ * and +Holistic Schedule, run by the {@link LadderModelRunner} (SEQ1 on the GEMV's stage switches, SEQ4096 on the GEMM's:
+ * ladder_gemm.cu's LADDER_STAGE through {@code LinearChoice} and {@code GemmKernels.forStage}); the chart normalises to +Transform as
  * the paper. Welder-Roller is n/a with its detectors' reasons. The runner's records do not carry the
  * stage, so each stage gets its own {@link MeasurementLog#view} and its records are kept here as
  * system "Ladder" + the stage's series name (e.g. "Ladder+PTX").

@@ -3,6 +3,7 @@ package org.ladderae.experiments;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.ladderae.kernels.GemvStage;
 import org.ladderae.paperdata.FormatPair;
 import org.ladderae.results.Measurement;
@@ -36,15 +37,15 @@ public interface LadderModelRunner {
      */
     List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc);
 
-    /**
-     * The runner the reproductions use: each workload's executor (one entry per line below, so executors added in
-     * parallel merge), the layer executor (LLaMA and BLOOM layers) for the rest; a workload no executor runs is n/a.
-     */
+    /** The runner the reproductions use, by workload: the layer executor's LLM layers unless the map names another. */
     static LadderModelRunner installed() {
-        Map<String, LadderModelRunner> byWorkload = new LinkedHashMap<>();
-        LadderModelRunner cnn = new LadderCnnRunner();
-        byWorkload.put("resnet", cnn);
-        byWorkload.put("shufflenet", cnn);
-        return new DispatchingModelRunner(new LadderLayerRunner(), byWorkload);
+        Map<String, Supplier<LadderModelRunner>> byWorkload = new LinkedHashMap<>();
+        Supplier<LadderModelRunner> encoders = EncoderModelRunner::new;   // one runner (one GPU context) for both encoder models
+        byWorkload.put("vit", encoders);
+        byWorkload.put("conformer", encoders);
+        Supplier<LadderModelRunner> cnns = LadderCnnRunner::new;          // one runner (one GPU context) for both CNNs
+        byWorkload.put("resnet", cnns);
+        byWorkload.put("shufflenet", cnns);
+        return new ModelRunnerDispatch(byWorkload, LadderLayerRunner::new);
     }
 }

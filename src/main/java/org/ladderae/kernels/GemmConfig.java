@@ -26,9 +26,14 @@ import java.util.Locale;
  * @param warpsN     warps along N
  * @param stages     shared-memory pipeline depth
  * @param splitK     number of K slices (gridDim.z); mma path only
+ * @param stage      Figure 13 stage of the kernel code ({@link GemvStage}'s meaning, ladder_gemm.cu's LADDER_STAGE):
+ *                   BASELINE (plain row-major weight packing and shared-memory tiles, generic per-element decode) and
+ *                   TRANSFORM (Ladder layouts, generic decode) exist on the mma path for {@link #hasStageSwitches the
+ *                   Figure 13 pairs}; PTX and HOLISTIC run the same code (the fast decodes), HOLISTIC being the tuned or
+ *                   heuristic launch configuration ({@link GemmKernels#forStage})
  */
 public record GemmConfig(Format weight, Format activation, Path path, int m, int n, int k, int bm, int bn,
-                         int warpsM, int warpsN, int stages, int splitK) {
+                         int warpsM, int warpsN, int stages, int splitK, GemvStage stage) {
 
     /**
      * Storage formats the GEMM kernels take. Weights: INT4, INT2 and INT1 are unsigned codes with no scale, as in the
@@ -65,7 +70,17 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     /** Largest dynamic shared memory per block on H100/H200 (227 KiB). */
     public static final int MAX_SMEM_PER_BLOCK = 232_448;
 
+    /** The full design (stage HOLISTIC): every configuration but the Figure 13 stage variants. */
+    public GemmConfig(Format weight, Format activation, Path path, int m, int n, int k, int bm, int bn,
+                      int warpsM, int warpsN, int stages, int splitK) {
+        this(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, GemvStage.HOLISTIC);
+    }
+
     public GemmConfig {
+        if (stage == null) throw new IllegalArgumentException("stage must be given (HOLISTIC for the full design)");
+        if (!stage.fastDecode() && !(path == Path.MMA16816 || path == Path.MMA16832) || !stage.fastDecode() && !hasStageSwitches(weight, activation))
+            throw new IllegalArgumentException("no " + stage + " stage kernel for W_" + weight + "A_" + activation + " on " + path
+                    + " (Figure 13 stages exist on mma.sync for W_FP16A_FP16, W_INT4A_FP16, W_INT1A_INT8, W_MXFP8A_MXFP8)");
         if (m < 1 || n < 1 || k < 1) throw new IllegalArgumentException("shape must be positive: " + m + "x" + n + "x" + k);
         if (stages < 2 || splitK < 1 || warpsM < 1 || warpsN < 1) throw new IllegalArgumentException("bad stages/splitK/warps");
         if (!supports(weight, activation, path)) throw new IllegalArgumentException("no kernel for W_" + weight + " A_" + activation + " on " + path);
@@ -109,6 +124,18 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
                     && (weight == Format.FP16 || weight == Format.INT4 || weight == Format.NF4 || weight == Format.FP8_E5M2);
         };
     }
+
+    /**
+     * Whether ladder_gemm.cu has the BASELINE and TRANSFORM code of Figure 13 for the pair: the four formats the figure
+     * shows (W_FP16A_FP16, W_INT4A_FP16, W_INT1A_INT8, W_MXFP8A_MXFP8).
+     */
+    public static boolean hasStageSwitches(Format weight, Format activation) {
+        return weight == Format.FP16 && activation == Format.FP16 || weight == Format.INT4 && activation == Format.FP16
+                || weight == Format.INT1 && activation == Format.INT8 || weight == Format.MXFP8 && activation == Format.MXFP8;
+    }
+
+    /** Whether W is in the plain row-major packing ({@code BitPacking.pack}) rather than a Ladder layout: the BASELINE stage. */
+    public boolean plainWeightLayout() { return !stage.transformedLayout(); }
 
     /** The LADDER_FMT code of ladder_gemm.cu (mma paths). */
     int mmaFormatCode() {
@@ -189,13 +216,17 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         };
     }
 
-    /** CUTLASS-style symbol, e.g. {@code ladder_gemm_w_int4_a_fp16_mma16816_128x256x64_w2x4_4stage}. Split-K is a launch choice, not part of the name. */
+    /**
+     * CUTLASS-style symbol, e.g. {@code ladder_gemm_w_int4_a_fp16_mma16816_128x256x64_w2x4_4stage}, with {@code _base} or
+     * {@code _transform} for those Figure 13 stages (PTX and HOLISTIC build the same code under the plain name). Split-K
+     * is a launch choice, not part of the name.
+     */
     public String kernelName() {
         String w = weight.token(), a = activation.token();
         String tile = bm + "x" + bn + "x" + bk();
         return switch (path) {
             case MMA16816, MMA16832 -> "ladder_gemm_w_" + w + "_a_" + a + "_" + path.name().toLowerCase(Locale.ROOT) + "_"
-                    + tile + "_w" + warpsM + "x" + warpsN + "_" + stages + "stage";
+                    + tile + "_w" + warpsM + "x" + warpsN + "_" + stages + "stage" + (stage.fastDecode() ? "" : "_" + stage.token());
             case WGMMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x" + bn + "x16_" + tile + "_wg" + (warpsM / 4) + "_" + stages + "stage";
             case WGMMA_TMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x256x16_tma_ws_" + tile + "_" + stages + "stage";
         };
@@ -225,13 +256,19 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         } else {
             f.addAll(List.of("-DLADDER_FMT=" + mmaFormatCode(), "-DBM=" + bm, "-DBN=" + bn, "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN,
                     "-DSTAGES=" + stages));
+            if (!stage.fastDecode()) f.add("-DLADDER_STAGE=" + stage.ordinal());   // the full design keeps its flags and cache key
         }
         return f;
     }
 
     /** The same kernel and split-K at another shape (the correctness check runs the timed binary on a small one). */
     public GemmConfig withShape(int m, int n, int k) {
-        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK);
+        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, stage);
+    }
+
+    /** The same kernel and shape with the code of Figure 13 stage {@code s}. */
+    public GemmConfig withStage(GemvStage s) {
+        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, s);
     }
 
     /** "W_INT4A_FP16", the format pair as the kernels name it. */

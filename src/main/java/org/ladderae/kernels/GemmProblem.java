@@ -82,6 +82,15 @@ public record GemmProblem(Format weights, Format acts, int m, int n, int k, int[
         return GemmWeightLayout.wgmmaFragmentOrder(deviceWeights(), n, k, weights.bits());
     }
 
+    /**
+     * W as {@code config}'s kernel reads it: {@link #deviceWeights(GemmConfig.Path)}, or for the Figure 13 BASELINE stage
+     * the plain row-major packing of the codes (element i of a row at bit i * bits; FP16 and MXFP8 are the same either way).
+     */
+    public byte[] deviceWeights(GemmConfig config) {
+        if (config.plainWeightLayout() && weights.bits() < 8) return BitPacking.pack(weightCodes, weights.bits());
+        return deviceWeights(config.path());
+    }
+
     public byte[] deviceWeights() {
         return switch (weights) {
             case FP16 -> BitPacking.pack(weightCodes, 16);

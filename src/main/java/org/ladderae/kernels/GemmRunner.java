@@ -129,7 +129,7 @@ public final class GemmRunner implements AutoCloseable {
         int m = config.m(), n = config.n(), k = config.k();
         GemmProblem p = GemmProblem.random(config.weight(), config.activation(), m, n, k, seed);
         byte[] a = p.deviceActivations();
-        byte[] w = p.deviceWeights(config.path());
+        byte[] w = p.deviceWeights(config);
         short[] out = new short[m * n];
         try (DeviceBuffer dA = context.allocate(a.length); DeviceBuffer dW = context.allocate(w.length);
              DeviceBuffer dC = context.allocate(2L * out.length); DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {

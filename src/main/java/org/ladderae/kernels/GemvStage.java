@@ -18,6 +18,9 @@ public enum GemvStage {
     /** Name fragment in kernel names. */
     public String token() { return token; }
 
+    /** Whether the kernel uses the fast PTX decodes (PTX and HOLISTIC; the GEMM's LADDER_STAGE >= 2). */
+    public boolean fastDecode() { return this == PTX || this == HOLISTIC; }
+
     /** Whether the weights must be in {@link WeightLayout#transform transformed} layout. */
     public boolean transformedLayout() { return this != BASELINE; }
 }

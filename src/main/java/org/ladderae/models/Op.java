@@ -37,6 +37,14 @@ import org.ladderae.kernels.WeightFormat;
     @JsonSubTypes.Type(value = Op.Transpose.class, name = "Transpose"),
     @JsonSubTypes.Type(value = Op.Cast.class, name = "Cast"),
     @JsonSubTypes.Type(value = Op.QuantizeActivations.class, name = "QuantizeActivations"),
+    // encoder models (ViT, Conformer)
+    @JsonSubTypes.Type(value = Op.Patchify.class, name = "Patchify"),
+    @JsonSubTypes.Type(value = Op.ClassToken.class, name = "ClassToken"),
+    @JsonSubTypes.Type(value = Op.TakeToken.class, name = "TakeToken"),
+    @JsonSubTypes.Type(value = Op.ScaledAdd.class, name = "ScaledAdd"),
+    @JsonSubTypes.Type(value = Op.Glu.class, name = "Glu"),
+    @JsonSubTypes.Type(value = Op.DepthwiseConv1d.class, name = "DepthwiseConv1d"),
+    @JsonSubTypes.Type(value = Op.BatchNorm.class, name = "BatchNorm"),
     // convolutional networks (ResNet, ShuffleNet)
     @JsonSubTypes.Type(value = Op.Conv2d.class, name = "Conv2d"),
     @JsonSubTypes.Type(value = Op.MaxPool2d.class, name = "MaxPool2d"),
@@ -365,6 +373,110 @@ public sealed interface Op {
         @Override public List<Tensor> infer(Function<String, Tensor> t) { return List.of(t.apply(input).renamed(output)); }
         /** Per element: the absmax pass, a divide and a round (INT) or the block's exponent pass and a scale (MXFP8). */
         @Override public long flops(Function<String, Tensor> t) { return 3 * Shapes.elements(t.apply(input)); }
+    }
+
+    // ---- encoder models (ViT, Conformer: EncoderModels) ----
+
+    /**
+     * Non-overlapping p x p patches of an image x[B, C, H, W] as rows: [B, (H/p)*(W/p), C*p*p], patches in row-major
+     * (patch row, patch column) order and each row's elements in (c, i, j) order, so that a Linear with the weight of
+     * a Conv2d(C, E, p, stride p) flattened to [E, C*p*p] is that convolution (timm's PatchEmbed, then flatten(2).transpose(1, 2)).
+     */
+    record Patchify(String name, String input, String output, int patch) implements Op {
+        @Override public List<String> inputs() { return List.of(input); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            Shapes.require(patch >= 1, this, "patch size " + patch + " is not positive");
+            Shapes.require(x.rank() == 4 && x.dim(1) > 0 && x.dim(2) > 0 && x.dim(3) > 0, this, "input " + x + " is not [B, C, H, W] with known C, H, W");
+            Shapes.require(x.dim(2) % patch == 0 && x.dim(3) % patch == 0, this, "image " + x.dim(2) + "x" + x.dim(3) + " does not divide into " + patch + "x" + patch + " patches");
+            return List.of(Tensor.of(output, x.dtype(), x.dim(0), (x.dim(2) / patch) * (x.dim(3) / patch), x.dim(1) * patch * patch));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 0; }
+    }
+
+    /** [token; x] + position: the class token [D] put before the N rows of x[B, N, D], then the learned position embedding [N+1, D] added (timm ViT). */
+    record ClassToken(String name, String input, String token, String position, String output) implements Op {
+        @Override public List<String> inputs() { return List.of(input, token, position); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input), c = t.apply(token), p = t.apply(position);
+            Shapes.require(x.rank() == 3 && x.dim(1) > 0, this, "input " + x + " is not [B, N, D]");
+            Shapes.require(c.shape().equals(List.of(x.dim(2))), this, "class token " + c + " is not [" + x.dim(2) + "]");
+            Shapes.require(p.shape().equals(List.of(x.dim(1) + 1, x.dim(2))), this, "position embedding " + p + " is not [" + (x.dim(1) + 1) + ", " + x.dim(2) + "]");
+            return List.of(Tensor.of(output, x.dtype(), x.dim(0), x.dim(1) + 1, x.dim(2)));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return Shapes.elements(infer(t).get(0)); }
+    }
+
+    /** Row {@code index} of every sequence of x[B, S, D] as [B, 1, D] (timm's token pooling, x[:, 0]). */
+    record TakeToken(String name, String input, String output, int index) implements Op {
+        @Override public List<String> inputs() { return List.of(input); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            Shapes.require(x.rank() == 3 && (x.dim(1) == Tensor.DYNAMIC || (index >= 0 && index < x.dim(1))), this, "token " + index + " outside " + x);
+            return List.of(Tensor.of(output, x.dtype(), x.dim(0), 1, x.dim(2)));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 0; }
+    }
+
+    /** a + scale * b, same shapes (the Conformer's half-step residual, x * 0.5 + residual). */
+    record ScaledAdd(String name, String a, String b, String output, double scale) implements Op {
+        @Override public List<String> inputs() { return List.of(a, b); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(a), y = t.apply(b);
+            Shapes.require(Shapes.fits(x.shape(), y.shape()), this, "operands " + x + " and " + y + " differ");
+            return List.of(x.renamed(output));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 2 * Shapes.elements(t.apply(a)); }
+    }
+
+    /** Gated linear unit over the last axis: x[..., 2C] -> x[..., :C] * sigmoid(x[..., C:]) (torch.nn.GLU on the channel axis). */
+    record Glu(String name, String input, String output) implements Op {
+        @Override public List<String> inputs() { return List.of(input); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            Shapes.require(x.rank() >= 1 && x.dim(-1) > 0 && x.dim(-1) % 2 == 0, this, "input " + x + " does not end in an even width");
+            List<Integer> s = new ArrayList<>(x.shape());
+            s.set(s.size() - 1, x.dim(-1) / 2);
+            return List.of(new Tensor(output, s, x.dtype()));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 4 * Shapes.elements(t.apply(input)) / 2; }
+    }
+
+    /**
+     * Depthwise 1-D convolution along the sequence of a channels-last x[B, T, C]: out[b, t, c] = bias[c] +
+     * sum_j weight[c][j] * x[b, t + j - (K-1)/2, c], zeros outside the sequence (torch Conv1d(C, C, K, padding=(K-1)/2, groups=C)
+     * on x.transpose(1, 2)). K is odd.
+     */
+    record DepthwiseConv1d(String name, String input, String weight, String bias, String output, int channels, int kernel) implements Op {
+        @Override public List<String> inputs() { return bias == null ? List.of(input, weight) : List.of(input, weight, bias); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            Shapes.require(kernel >= 1 && kernel % 2 == 1, this, "kernel " + kernel + " is not odd (same padding)");
+            Shapes.require(x.rank() == 3 && Shapes.fits(x.dim(2), channels), this, "input " + x + " is not [B, T, " + channels + "]");
+            Shapes.require(t.apply(weight).shape().equals(List.of(channels, kernel)), this, "weight " + t.apply(weight) + " is not [" + channels + ", " + kernel + "]");
+            if (bias != null) Shapes.require(t.apply(bias).shape().equals(List.of(channels)), this, "bias " + t.apply(bias) + " is not [" + channels + "]");
+            return List.of(x.renamed(output));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 2L * kernel * Shapes.elements(t.apply(input)); }
+    }
+
+    /** Inference BatchNorm over the last (channel) axis: (x - mean) / sqrt(var + eps) * weight + bias, running statistics as weights. */
+    record BatchNorm(String name, String input, String weight, String bias, String mean, String var, String output, double eps) implements Op {
+        @Override public List<String> inputs() { return List.of(input, weight, bias, mean, var); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            for (String p : List.of(weight, bias, mean, var))
+                Shapes.require(x.rank() >= 1 && t.apply(p).shape().equals(List.of(x.dim(-1))), this, p + " " + t.apply(p) + " is not [" + x.dim(-1) + "]");
+            return List.of(x.renamed(output));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 2 * Shapes.elements(t.apply(input)); }
     }
 
     // ---- convolutional networks (ResNet, ShuffleNet); activations NHWC [N, H, W, C] ----

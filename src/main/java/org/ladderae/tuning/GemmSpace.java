@@ -19,7 +19,7 @@ import org.ladderae.kernels.TargetArch;
  * multiple of BK x split-K, shared memory over the arch's per-block limit, split-K at large M. Spilling
  * candidates are only known after ptxas and are dropped by {@link GemmTuningProblem#compile} ({@link CubinResources}).
  *
- * <p>The space is small on purpose (about 12 candidates at M = 32 and 20 at M = 4096 on sm_90a): compiling is cheap
+ * <p>The space is small on purpose (about 16 candidates at M = 32 and 20 at M = 4096 on sm_90a): compiling is cheap
  * (~1 s per variant, and one binary serves every shape), but each candidate costs GPU time, and the figures'
  * 40-odd GEMM points must tune in about five minutes on one H100. Order is fixed (heuristic's pick first,
  * then the enumeration order), so the same inputs always give the same list.
@@ -28,7 +28,8 @@ public final class GemmSpace {
     /** Small-M tiles: 32 rows, 4 warps along N. */
     static final int[] SMALL_BN = {128, 256};
     static final int[] SMALL_STAGES = {4, 6};
-    static final int[] SPLIT_K = {1, 2, 4};
+    /** Split-K 8 won for the sub-8-bit weights at Figure 12 M1/M4 on the H100 (16 never did; GEMM-NOTES.md "Skinny M"). */
+    static final int[] SPLIT_K = {1, 2, 4, 8};
     /** Large-M mma tiles {bm, bn, warpsM, warpsN}: the measured winners' shapes and their transposes; 64x128 has 32x32 warp tiles (FP8). */
     static final int[][] LARGE_MMA_TILES = {{128, 128, 2, 2}, {128, 256, 2, 4}, {256, 128, 4, 2}, {64, 128, 2, 4}};
     static final int[] LARGE_MMA_STAGES = {3, 4};

@@ -54,8 +54,46 @@ class LinearChoiceTest {
     void formatsWithoutAGemmAreRefusedWithTheReason() {
         assertThatThrownBy(() -> LinearChoice.select(qkv("llama", 1, 64, WeightFormat.MXFP8, false), 64, GemvStage.HOLISTIC, H100, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no GEMM kernel takes W_MXFP8");
-        assertThatThrownBy(() -> LinearChoice.select(qkv("llama", 1, 64, WeightFormat.FP16, false), 64, GemvStage.PTX, H100, null))
-                .hasMessageContaining("no Figure 13 stages");
+        assertThatThrownBy(() -> LinearChoice.select(qkv("llama", 1, 64, WeightFormat.NF4, false), 64, GemvStage.TRANSFORM, H100, null))
+                .hasMessageContaining("Figure 13 stages for W_FP16A_FP16, W_INT4A_FP16, W_INT1A_INT8 and W_MXFP8A_MXFP8 only");
+    }
+
+    @Test
+    void figure13StagesReachTheGemmForItsFourPairs() {
+        for (GemvStage s : GemvStage.values()) {
+            LayerPlan.Linear l = qkv("llama", 1, 4096, WeightFormat.FP16, true);
+            LinearChoice c = LinearChoice.select(l, 4096, s, H100, null);
+            assertThat(c.usesGemm()).isTrue();
+            assertThat(c.gemm().stage()).isEqualTo(s);
+            if (s == GemvStage.HOLISTIC) assertThat(c.gemm().path()).isEqualTo(GemmConfig.Path.WGMMA_TMA);
+            else assertThat(c.gemm().path()).as("the stages below holistic run the fixed mma.sync tile").isEqualTo(GemmConfig.Path.MMA16816);
+            // the check layer keeps the stage through the full layer's choice
+            LinearChoice like = LinearChoice.select(qkv("llama", 1, 512, WeightFormat.FP16, false), 512, s, H100, c);
+            assertThat(like.gemm().stage()).isEqualTo(s);
+        }
+        LinearChoice base = LinearChoice.select(qkv("llama", 1, 4096, WeightFormat.INT4, true), 4096, GemvStage.BASELINE, H100, null);
+        assertThat(base.gemm().kernelName()).endsWith("_base");
+        assertThat(base.gemm().defineFlags()).contains("-DLADDER_STAGE=0");
+    }
+
+    @Test
+    void figure13Seq4096HasAKernelAtEveryStage() {
+        Object[][] pairs = {{WeightFormat.FP16, org.ladderae.formats.ActivationFormat.FP16}, {WeightFormat.INT4, org.ladderae.formats.ActivationFormat.FP16},
+                {WeightFormat.MXFP8, org.ladderae.formats.ActivationFormat.MXFP8}, {WeightFormat.INT1, org.ladderae.formats.ActivationFormat.INT8}};
+        for (Object[] p : pairs)
+            for (GemvStage s : GemvStage.values())
+                assertThat(LayerBench.whyNoKernel("llama", 1, 4096, (WeightFormat) p[0], (org.ladderae.formats.ActivationFormat) p[1], s))
+                        .as("%s %s", p[0], s).isNull();
+    }
+
+    @Test
+    void theBaselineGemmReadsThePlainPacking() {
+        ModelGraph g = LayerBench.graph("llama", false, 1, 1, WeightFormat.INT4);
+        StackedWeights s = StackedWeights.of(LayerPlan.lower(g).linears().get(0), SeededWeights.masterWeights(g, 5));
+        GemmConfig base = GemmConfig.mma(GemmConfig.Format.INT4, GemmConfig.Format.FP16, 64, 256, 128, 32, 128, 1, 4, 4, 1).withStage(GemvStage.BASELINE);
+        byte[] plain = s.gemmWeights(256, org.ladderae.formats.ActivationFormat.FP16, base);
+        assertThat(plain).isEqualTo(org.ladderae.formats.BitPacking.pack(java.util.Arrays.copyOf(s.codes(), 256 * 128), 4));
+        assertThat(s.gemmWeights(256, org.ladderae.formats.ActivationFormat.FP16, base.withStage(GemvStage.TRANSFORM))).isEqualTo(s.gemmWeights(256));
     }
 
     @Test

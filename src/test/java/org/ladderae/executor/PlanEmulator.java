@@ -46,11 +46,13 @@ final class PlanEmulator {
                 norm(n, rows);
                 quantize(n.out(), rows);
             } else if (s instanceof LayerPlan.Quantize q) {
+                int qRows = plan.buffers().get(q.out()).rows();
                 double[] o = buf.get(q.out());
-                for (int r = 0; r < rows; r++) for (int j = 0; j < q.width(); j++) o[r * q.width() + j] = at(q.x(), r, j);
-                quantize(q.out(), rows);
+                for (int r = 0; r < qRows; r++) for (int j = 0; j < q.width(); j++) o[r * q.width() + j] = at(q.x(), r, j);
+                quantize(q.out(), qRows);
             }
-            else if (s instanceof LayerPlan.Linear l) linear(l, rows);
+            else if (s instanceof LayerPlan.Linear l) linear(l, plan.rows(l));
+            else if (EncoderSteps.isEncoderStep(s)) EncoderStepEmulator.run(s, plan, buf, master);
             else if (s instanceof LayerPlan.Rotary r) rotary(r, rows);
             else if (s instanceof LayerPlan.Attention a) attention(a);
             else if (s instanceof LayerPlan.SiluGate sg) {
@@ -70,7 +72,7 @@ final class PlanEmulator {
             }
         }
         LayerPlan.BufferSpec out = plan.buffers().get(plan.output());
-        return new DenseTensor(List.of(plan.batch(), plan.seq(), out.width()), buf.get(out.name()));
+        return new DenseTensor(List.of(plan.batch(), out.rows() / plan.batch(), out.width()), buf.get(out.name()));
     }
 
     /** A quantised buffer's values become what its linear multiplies (code x scale); integer codes are kept for the epilogue. */

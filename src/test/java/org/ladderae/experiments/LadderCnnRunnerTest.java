@@ -39,15 +39,6 @@ class LadderCnnRunnerTest {
     }
 
     @Test
-    void theInstalledRunnerSendsCnnsToTheCnnExecutorAndTheRestToTheLayerExecutor() {
-        DispatchingModelRunner d = (DispatchingModelRunner) LadderModelRunner.installed();
-        assertThat(d.runnerFor("resnet")).isInstanceOf(LadderCnnRunner.class);
-        assertThat(d.runnerFor("shufflenet")).isInstanceOf(LadderCnnRunner.class);
-        assertThat(d.runnerFor("llama")).isInstanceOf(LadderLayerRunner.class);
-        assertThat(d.runnerFor("vit")).isInstanceOf(LadderLayerRunner.class);
-    }
-
-    @Test
     void dispatchKeepsThePointsOrderAndAThrowingRunnerFailsOnlyItsPoints(@TempDir Path dir) {
         List<String> asked = new ArrayList<>();
         LadderModelRunner fine = (ps, rc) -> ps.stream().map(p -> {
@@ -55,7 +46,7 @@ class LadderCnnRunnerTest {
             return Measurement.notAvailable("Ladder", p.formats(), p.workload(), p.setting(), "fake");
         }).toList();
         LadderModelRunner broken = (ps, rc) -> { throw new IllegalStateException("no GPU here"); };
-        DispatchingModelRunner d = new DispatchingModelRunner(fine, Map.of("resnet", broken));
+        ModelRunnerDispatch d = new ModelRunnerDispatch(Map.of("resnet", () -> broken), () -> fine);
         ReproduceContext rc = new ReproduceContext(new PrintWriter(new StringWriter()), "python3", true, 1, "0.0",
                 MeasurementLog.fresh(dir.resolve("m.json")));
         List<Measurement> ms = d.measure(List.of(point("llama", 1, NumberFormat.FP16, NumberFormat.FP16), point("resnet", 128, NumberFormat.FP16, NumberFormat.FP16),

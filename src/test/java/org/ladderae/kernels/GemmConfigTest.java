@@ -132,7 +132,7 @@ class GemmConfigTest {
             assertThat(big.weightBytes() / 1024 / (8192 / big.bk())).isEqualTo(wRow);
             GemmConfig small = GemmKernels.forShape(w, a, 32, 1024, 8192, h100);
             assertThat(List.of(small.bm(), small.bn())).containsExactly(32, 128);
-            assertThat(small.splitK()).isEqualTo(a == Format.FP16 ? 4 : 1);
+            assertThat(small.splitK()).as("split-K 8 below 8 bits, 2 for 8 tiles of 8-bit weights").isEqualTo(w.bits() < 8 ? 8 : 2);
         }
         GemmConfig i4 = GemmKernels.forShape(Format.INT4, Format.INT4, 4096, 28672, 8192, h100);
         assertThat(i4.kernelName()).isEqualTo("ladder_gemm_w_int4_a_int4_mma16832_128x128x128_w2x2_4stage");
@@ -143,6 +143,48 @@ class GemmConfigTest {
         assertThatThrownBy(() -> GemmConfig.mma(Format.INT2, Format.INT4, 64, 512, 64 * 3, 128, 128, 2, 2, 4, 1)).hasMessageContaining("BK");
         assertThat(GemmKernels.supportedPairs()).contains("W_INT8A_FP16", "W_INT2A_FP16", "W_INT1A_FP16", "W_INT4A_INT8", "W_INT2A_INT8",
                 "W_INT4A_INT4", "W_INT2A_INT4", "W_INT1A_INT4");
+    }
+
+    @Test
+    void smallMTilesSplitKAsMeasuredAtFigure12M1AndM4() {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        GemmConfig int4 = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 14336, 57344, h100);
+        assertThat(List.of(int4.bm(), int4.bn(), int4.stages(), int4.splitK())).containsExactly(32, 128, 4, 8);
+        assertThat(GemmKernels.forShape(Format.INT1, Format.INT8, 32, 8192, 28672, h100).splitK()).isEqualTo(8);
+        GemmConfig fp16m4 = GemmKernels.forShape(Format.FP16, Format.FP16, 32, 8192, 28672, h100);
+        assertThat(List.of(fp16m4.stages(), fp16m4.splitK())).containsExactly(6, 2);
+        assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 32, 14336, 57344, h100).splitK()).as("112 tiles fill the SMs").isEqualTo(1);
+        // K = 64 * 12 takes the largest power of two that divides it
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 17, 1024, 64 * 12, h100).splitK()).isEqualTo(4);
+    }
+
+    @Test
+    void figure13StagesAreFlagsAndNamesOnTheMmaKernel() {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        Format[][] pairs = {{Format.FP16, Format.FP16}, {Format.INT4, Format.FP16}, {Format.INT1, Format.INT8}, {Format.MXFP8, Format.MXFP8}};
+        for (Format[] f : pairs) {
+            assertThat(GemmConfig.hasStageSwitches(f[0], f[1])).isTrue();
+            GemmConfig base = GemmKernels.forStage(f[0], f[1], 4096, 8192, 8192, h100, GemvStage.BASELINE);
+            GemmConfig transform = GemmKernels.forStage(f[0], f[1], 4096, 8192, 8192, h100, GemvStage.TRANSFORM);
+            GemmConfig ptx = GemmKernels.forStage(f[0], f[1], 4096, 8192, 8192, h100, GemvStage.PTX);
+            assertThat(base.kernelName()).endsWith("_base").startsWith(ptx.kernelName());
+            assertThat(transform.kernelName()).isEqualTo(ptx.kernelName() + "_transform");
+            assertThat(base.defineFlags()).contains("-DLADDER_STAGE=0");
+            assertThat(transform.defineFlags()).contains("-DLADDER_STAGE=1");
+            // +PTX is the full design's code at the fixed tile: the same flags (and cache key) as the HOLISTIC build of that tile
+            assertThat(ptx.defineFlags()).isEqualTo(ptx.withStage(GemvStage.HOLISTIC).defineFlags()).noneMatch(x -> x.startsWith("-DLADDER_STAGE"));
+            assertThat(List.of(base.path(), base.splitK())).containsExactly(f[1] == Format.FP16 ? GemmConfig.Path.MMA16816 : GemmConfig.Path.MMA16832, 1);
+            assertThat(base.plainWeightLayout()).isTrue();
+            assertThat(transform.plainWeightLayout()).isFalse();
+            assertThat(base.withShape(33, 256, 1024).stage()).isEqualTo(GemvStage.BASELINE);
+            assertThat(GemmKernels.forStage(f[0], f[1], 4096, 8192, 8192, h100, GemvStage.HOLISTIC)).isEqualTo(GemmKernels.forShape(f[0], f[1], 4096, 8192, 8192, h100));
+        }
+        assertThat(GemmKernels.forStage(Format.INT4, Format.FP16, 32, 8192, 8192, h100, GemvStage.TRANSFORM).bm()).isEqualTo(32);
+        assertThatThrownBy(() -> GemmKernels.forStage(Format.NF4, Format.FP16, 4096, 8192, 8192, h100, GemvStage.TRANSFORM))
+                .hasMessageContaining("not W_NF4A_FP16");
+        assertThatThrownBy(() -> GemmConfig.wgmmaTma(Format.FP16, 4096, 8192, 8192).withStage(GemvStage.BASELINE)).hasMessageContaining("no BASELINE stage kernel");
+        // the 12-component constructor is the full design
+        assertThat(GemmConfig.mma(Format.INT4, Format.FP16, 64, 256, 1024, 32, 128, 1, 4, 4, 1).stage()).isEqualTo(GemvStage.HOLISTIC);
     }
 
     /** GemmGpuTest builds its cases with no GPU in sight: constructing them here catches a bad shape before the GPU run does. */

@@ -63,6 +63,13 @@ class GemmGpuTest {
         // Figure 14's K (8192) with INT4 activations: the 16x-scaled INT32 sums over many k tiles, odd M
         out.add(Arguments.of(GemmKernels.forShape(Format.INT4, Format.INT4, 4096, 1024, 8192, h100).withShape(1023, 256, 8192)));
         out.add(Arguments.of(GemmKernels.forShape(Format.INT1, Format.FP16, 4096, 1024, 8192, h100).withShape(1023, 256, 8192)));
+        // Figure 13 stages BASELINE / TRANSFORM / PTX of the four pairs at their fixed tiles (large and small M, partial tiles)
+        for (Format[] f : new Format[][] {{Format.FP16, Format.FP16}, {Format.INT4, Format.FP16}, {Format.INT1, Format.INT8}, {Format.MXFP8, Format.MXFP8}})
+            for (GemvStage s : new GemvStage[] {GemvStage.BASELINE, GemvStage.TRANSFORM, GemvStage.PTX}) {
+                GemmConfig big = GemmKernels.forStage(f[0], f[1], 4096, 1024, 1024, h100, s);
+                for (int m : new int[] {33, 256, 4095}) out.add(Arguments.of(big.withShape(m, 256, 1024)));
+                out.add(Arguments.of(GemmKernels.forStage(f[0], f[1], 33, 1024, 1024, h100, s).withShape(33, 256, 1024)));
+            }
         // mma.sync FP16 with the 128x256 tile (the non-Hopper large-M choice)
         out.add(Arguments.of(GemmConfig.mma(Format.FP16, Format.FP16, 4095, 512, 1024, 128, 256, 2, 4, 3, 1)));
         return out.stream();

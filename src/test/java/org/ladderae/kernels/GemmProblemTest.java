@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.ladderae.formats.BitPacking;
 import org.ladderae.formats.Fp16;
 import org.ladderae.kernels.GemmConfig.Format;
 
@@ -91,6 +92,13 @@ class GemmProblemTest {
             assertThat(st.getMax()).isEqualTo(15);
         });
         assertThat(i4.deviceWeights()).hasSize(256 * 1024 / 2).isEqualTo(GemmWeightLayout.int4ForMma(i4.weightCodes(), 256, 1024));
+        // Figure 13's BASELINE GEMM reads the plain packing; the other stages the Ladder layout
+        GemmConfig base = GemmConfig.mma(Format.INT4, Format.FP16, 33, 256, 1024, 32, 128, 1, 4, 4, 1).withStage(GemvStage.BASELINE);
+        assertThat(i4.deviceWeights(base)).isEqualTo(BitPacking.pack(i4.weightCodes(), 4));
+        assertThat(i4.deviceWeights(base.withStage(GemvStage.TRANSFORM))).isEqualTo(i4.deviceWeights());
+        GemmProblem b1 = GemmProblem.random(Format.INT1, Format.INT8, 33, 256, 1024, 7);
+        assertThat(b1.deviceWeights(GemmConfig.mma(Format.INT1, Format.INT8, 33, 256, 1024, 32, 128, 1, 4, 4, 1).withStage(GemvStage.BASELINE)))
+                .isEqualTo(BitPacking.pack(b1.weightCodes(), 1));
         assertThat(i4.deviceActivations()).hasSize(33 * 1024 * 2);
         assertThatThrownBy(() -> GemmProblem.random(Format.NF4, Format.INT8, 1, 128, 128, 1)).hasMessageContaining("no GEMM kernel");
     }
@@ -108,7 +116,7 @@ class GemmProblemTest {
                 .isEqualTo(GemmConfig.Path.MMA16816);
         assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, a100).path()).isEqualTo(GemmConfig.Path.MMA16816);
         GemmConfig int4Small = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 28672, 8192, h100);
-        assertThat(List.of(int4Small.bm(), int4Small.bn(), int4Small.stages(), int4Small.splitK())).containsExactly(32, 128, 6, 4);
+        assertThat(List.of(int4Small.bm(), int4Small.bn(), int4Small.stages(), int4Small.splitK())).containsExactly(32, 128, 4, 8);
         GemmConfig int8 = GemmKernels.forShape(Format.INT8, Format.INT8, 16384, 16384, 16384, h100);
         assertThat(int8.kernelName()).isEqualTo("ladder_gemm_w_int8_a_int8_wgmma64x256x16_128x256x128_wg2_4stage");   // run 3: 1068 vs 684 TOPS
         // Figure 14's k_proj: N = 1024 still takes the 256-wide wgmma tile.

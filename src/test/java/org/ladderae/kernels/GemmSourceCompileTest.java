@@ -60,6 +60,29 @@ class GemmSourceCompileTest {
         for (GemmConfig c : configs) assertThat(new String(cubins.get(c.kernelName()), StandardCharsets.ISO_8859_1)).contains(c.kernelName());
     }
 
+    /** The Figure 13 BASELINE / TRANSFORM kernels (LADDER_STAGE 0 / 1) of the four pairs, at large and small M, build without spills. */
+    @Test
+    void figure13StageKernelsBuildWithoutSpills() {
+        Optional<NvccCompiler> nvcc = NvccCompiler.find();
+        Assumptions.assumeTrue(nvcc.isPresent(), () -> {
+            System.out.println("GemmSourceCompileTest skipped: no nvcc");
+            return "no nvcc";
+        });
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        List<GemmConfig> configs = new java.util.ArrayList<>();
+        for (Format[] f : new Format[][] {{Format.FP16, Format.FP16}, {Format.INT4, Format.FP16}, {Format.INT1, Format.INT8}, {Format.MXFP8, Format.MXFP8}})
+            for (GemvStage s : new GemvStage[] {GemvStage.BASELINE, GemvStage.TRANSFORM})
+                for (int m : new int[] {32, 4096}) configs.add(GemmKernels.forStage(f[0], f[1], m, 8192, 8192, h100, s));
+        java.util.Map<String, byte[]> cubins = new java.util.concurrent.ConcurrentHashMap<>();
+        KernelCache.buildInParallel(configs, c -> {
+            List<String> flags = new java.util.ArrayList<>(c.defineFlags());
+            flags.addAll(List.of("-Xptxas", "--warn-on-spills", "-Xptxas", "--warning-as-error"));
+            cubins.put(c.kernelName(), nvcc.get().compileCubin(GemmRunner.source(c), h100, flags));
+        });
+        assertThat(cubins).hasSize(16);
+        for (GemmConfig c : configs) assertThat(new String(cubins.get(c.kernelName()), StandardCharsets.ISO_8859_1)).contains(c.kernelName());
+    }
+
     private static String resource(String path) {
         try (var in = GemmSourceCompileTest.class.getClassLoader().getResourceAsStream(path)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -98,6 +98,13 @@ public final class ReferenceExecutor {
             DenseTensor x = v.get(o.input());
             return List.of(new DenseTensor(x.shape(), org.ladderae.formats.ActivationQuantizer.fakeQuantize(o.format(), x.values(), x.dim(-1))));
         }
+        if (op instanceof Op.Patchify o) return List.of(EncoderOps.patchify(o, v.get(o.input())));
+        if (op instanceof Op.ClassToken o) return List.of(EncoderOps.classToken(o, v.get(o.input()), v.get(o.token()), v.get(o.position())));
+        if (op instanceof Op.TakeToken o) return List.of(EncoderOps.takeToken(o, v.get(o.input())));
+        if (op instanceof Op.ScaledAdd o) return List.of(EncoderOps.scaledAdd(o, v.get(o.a()), v.get(o.b())));
+        if (op instanceof Op.Glu o) return List.of(EncoderOps.glu(o, v.get(o.input())));
+        if (op instanceof Op.DepthwiseConv1d o) return List.of(EncoderOps.depthwiseConv1d(o, v.get(o.input()), v.get(o.weight()), o.bias() == null ? null : v.get(o.bias())));
+        if (op instanceof Op.BatchNorm o) return List.of(EncoderOps.batchNorm(o, v.get(o.input()), v.get(o.weight()), v.get(o.bias()), v.get(o.mean()), v.get(o.var())));
         // convolutional networks
         if (op instanceof Op.Conv2d o) return List.of(ConvOps.conv2d(o, v.get(o.input()), v.get(o.weight()),
                 o.bias() == null ? null : v.get(o.bias()), o.residual() == null ? null : v.get(o.residual())));

@@ -20,8 +20,9 @@ import org.ladderae.models.Tensor;
  * written out here (not java.util's generators) so any other implementation can reproduce it bit for bit.
  *
  * <p>Values are scaled like a trained layer so a random layer stays numerically tame: linear weights
- * uniform with variance 1/K (sqrt(3/K) amplitude), norm weights 1 +- 0.1, biases and norm biases +- 0.1,
- * float inputs +- 1. All are rounded to FP16, the dtype the graph declares, so the GPU's FP16 copy is exact.
+ * uniform with variance 1/K (sqrt(3/K) amplitude; a depthwise convolution's K is its kernel), norm weights and
+ * BatchNorm running variances 1 +- 0.1, biases, norm biases and BatchNorm means +- 0.1, ViT class token and position
+ * embedding +- 0.02, float inputs +- 1. All are rounded to FP16, the dtype the graph declares, so the GPU's FP16 copy is exact.
  * These are the "master" weights; {@link #decodedWeights} turns each linear layer's into what its format stores.
  */
 public final class SeededWeights {
@@ -29,7 +30,7 @@ public final class SeededWeights {
 
     /** Master (pre-quantisation) values of every weight of {@code g}, FP16-representable. */
     public static Map<String, DenseTensor> masterWeights(ModelGraph g, long seed) {
-        Set<String> linearWeights = new HashSet<>(), biases = new HashSet<>(), normScales = new HashSet<>();
+        Set<String> linearWeights = new HashSet<>(), biases = new HashSet<>(), normScales = new HashSet<>(), small = new HashSet<>();
         Map<String, Integer> fanIn = new LinkedHashMap<>();
         for (Op op : g.ops()) {
             if (op instanceof Op.Linear l) {
@@ -41,6 +42,19 @@ public final class SeededWeights {
             } else if (op instanceof Op.LayerNorm n) {
                 normScales.add(n.weight());
                 if (n.bias() != null) biases.add(n.bias());
+            } else if (op instanceof Op.DepthwiseConv1d c) {
+                linearWeights.add(c.weight());
+                fanIn.put(c.weight(), c.kernel());
+                if (c.bias() != null) biases.add(c.bias());
+            } else if (op instanceof Op.BatchNorm n) {
+                // Running variance 1 +- 0.1 stays positive; the mean is a small offset like a bias.
+                normScales.add(n.weight());
+                normScales.add(n.var());
+                biases.add(n.bias());
+                biases.add(n.mean());
+            } else if (op instanceof Op.ClassToken c) {
+                small.add(c.token());
+                small.add(c.position());
             }
         }
         Map<String, DenseTensor> out = new LinkedHashMap<>();
@@ -49,6 +63,7 @@ public final class SeededWeights {
             if (linearWeights.contains(w.name())) amplitude = Math.sqrt(3.0 / fanIn.get(w.name()));
             else if (normScales.contains(w.name())) { center = 1; amplitude = 0.1; }
             else if (biases.contains(w.name())) amplitude = 0.1;
+            else if (small.contains(w.name())) amplitude = 0.02;   // class token and position embedding (timm initialises them at std 0.02)
             else amplitude = 1;  // constants of imported graphs: no better guess than unit scale
             out.put(w.name(), uniform(w, seed, center, amplitude));
         }

@@ -1,0 +1,123 @@
+package org.ladderae.experiments;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ladderae.executor.EncoderBench;
+import org.ladderae.executor.LayerBench;
+import org.ladderae.formats.ActivationFormat;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.kernels.GemmRunner;
+import org.ladderae.kernels.GemvRunner;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.TargetArch;
+import org.ladderae.kernels.WeightFormat;
+import org.ladderae.results.Measurement;
+
+/**
+ * {@link LadderModelRunner} for the encoder workloads on the layer executor ({@link EncoderBench}): "vit" is timm's
+ * vit_small_patch32_224 and "conformer" torchaudio's Conformer(512, 8, 512, 12, 31) on 512 frames, whole models at the
+ * point's batch. As {@link LadderLayerRunner}: each point is checked on the small model of the same structure and format
+ * against the double-precision reference, then the full model is timed (CUDA events, median) with its memory in the
+ * extras; formats the executor has no kernel for at the point's M are n/a with the executor's reason.
+ */
+final class EncoderModelRunner implements LadderModelRunner {
+    private record Located(ModelPoint point, WeightFormat weights, ActivationFormat acts) implements LadderPointLoop.Located {
+        @Override public org.ladderae.paperdata.FormatPair series() { return point.formats(); }
+        @Override public String workload() { return point.workload(); }
+        @Override public String setting() { return point.setting(); }
+    }
+
+    @Override
+    public List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc) {
+        Measurement[] out = new Measurement[points.size()];
+        List<Located> runnable = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            ModelPoint p = points.get(i);
+            String why = notRunnable(p);
+            if (why != null) {
+                out[i] = Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), why);
+                rc.measurements().record(List.of(out[i]));
+            } else {
+                runnable.add(new Located(p, LadderLayerRunner.weightFormat(p.formats().weights()), LadderLayerRunner.activationFormat(p.formats())));
+                where.add(i);
+            }
+        }
+        if (!runnable.isEmpty()) {
+            List<Measurement> ms = LadderPointLoop.run(runnable, rc, "encoder models", "model", () -> new Models(rc));
+            for (int j = 0; j < ms.size(); j++) out[where.get(j)] = ms.get(j);
+        }
+        return List.of(out);
+    }
+
+    /** Why the executor cannot run a point, or null. */
+    static String notRunnable(ModelPoint p) {
+        if (!p.workload().equals("vit") && !p.workload().equals("conformer")) return "the encoder runner runs vit and conformer, not " + p.workload();
+        if (p.stage() != GemvStage.HOLISTIC) return "the encoder models run the holistic kernels only (Figure 13 stages are for the LLM layers)";
+        WeightFormat w = LadderLayerRunner.weightFormat(p.formats().weights());
+        if (w == null) return "no Ladder kernel stores weights as " + p.formats().weights().label();
+        ActivationFormat a = LadderLayerRunner.activationFormat(p.formats());
+        if (a == null) return "the layer executor quantises activations to INT8, INT4 or MXFP8 only, not " + p.formats().activations().label()
+                + " (" + p.formats().label() + ")";
+        return EncoderBench.whyNoKernel(p.workload(), p.batch(), w, a);
+    }
+
+    /** The GPU side, opened only when some point is measured. */
+    private static final class Models implements LadderPointLoop.Family<Located> {
+        private final ReproduceContext rc;
+        private final CudaContext ctx = CudaContext.forDevice(0);
+        private final KernelCache cache = KernelCache.defaultCache();
+        private final GemvRunner gemv = new GemvRunner(ctx, cache);
+        private final GemmRunner gemm = new GemmRunner(ctx, cache);
+        private final TargetArch arch = TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
+
+        Models(ReproduceContext rc) { this.rc = rc; }
+
+        @Override
+        public void prepare(List<Located> todo) {
+            if (cache.nvcc().isEmpty()) return;   // prebuilt kernels only
+            KernelCache.buildInParallel(todo, p -> {
+                try {
+                    EncoderBench.build(cache, arch, p.point().workload(), p.point().batch(), p.weights(), p.acts());
+                } catch (IllegalArgumentException e) {
+                    // no kernel: measure() reports it n/a
+                }
+            });
+        }
+
+        @Override
+        public Measurement measure(Located l) {
+            ModelPoint p = l.point();
+            LayerBench.Result r;
+            try {
+                r = EncoderBench.measure(ctx, cache, gemv, gemm, p.workload(), p.batch(), l.weights(), l.acts(), rc.seed());
+            } catch (IllegalArgumentException e) {
+                return Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), e.getMessage());
+            }
+            rc.out().printf(Locale.ROOT, "%s %s %s: %s%s%n", p.workload(), p.setting(), p.formats().label(), r.check().describe(),
+                    r.timing() == null ? "" : String.format(Locale.ROOT, "; %.4f ms, peak %.0f MiB", r.timing().medianMs(), r.memory().peakMib()));
+            rc.out().flush();
+            if (!r.check().passed())
+                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), r.check().describe() + "; not timed");
+            if (!r.fullOutputFinite())
+                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), "the full model's output is not finite");
+            Map<String, Double> extras = new LinkedHashMap<>();
+            extras.put("peak_driver_mib", r.memory().peakMib());
+            extras.put("peak_alloc_mib", r.memory().ownMib());
+            extras.put("weights_mib", r.weightBytes() / 1048576.0);
+            extras.put("check_relative_error", r.check().error());
+            return new Measurement(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, r.timing(), null,
+                    ctx.device().name(), Map.of(), extras);
+        }
+
+        @Override
+        public void close() {
+            gemv.close();
+            gemm.close();
+        }
+    }
+}

@@ -43,6 +43,9 @@ public interface LadderModelRunner {
         Supplier<LadderModelRunner> encoders = EncoderModelRunner::new;   // one runner (one GPU context) for both encoder models
         byWorkload.put("vit", encoders);
         byWorkload.put("conformer", encoders);
+        Supplier<LadderModelRunner> cnns = LadderCnnRunner::new;          // one runner (one GPU context) for both CNNs
+        byWorkload.put("resnet", cnns);
+        byWorkload.put("shufflenet", cnns);
         return new ModelRunnerDispatch(byWorkload, LadderLayerRunner::new);
     }
 }

@@ -45,6 +45,13 @@ import org.ladderae.kernels.WeightFormat;
     @JsonSubTypes.Type(value = Op.Glu.class, name = "Glu"),
     @JsonSubTypes.Type(value = Op.DepthwiseConv1d.class, name = "DepthwiseConv1d"),
     @JsonSubTypes.Type(value = Op.BatchNorm.class, name = "BatchNorm"),
+    // convolutional networks (ResNet, ShuffleNet)
+    @JsonSubTypes.Type(value = Op.Conv2d.class, name = "Conv2d"),
+    @JsonSubTypes.Type(value = Op.MaxPool2d.class, name = "MaxPool2d"),
+    @JsonSubTypes.Type(value = Op.GlobalAvgPool.class, name = "GlobalAvgPool"),
+    @JsonSubTypes.Type(value = Op.ChannelSplit.class, name = "ChannelSplit"),
+    @JsonSubTypes.Type(value = Op.ChannelConcat.class, name = "ChannelConcat"),
+    @JsonSubTypes.Type(value = Op.ChannelShuffle.class, name = "ChannelShuffle"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Op {
@@ -470,5 +477,126 @@ public sealed interface Op {
             return List.of(x.renamed(output));
         }
         @Override public long flops(Function<String, Tensor> t) { return 2 * Shapes.elements(t.apply(input)); }
+    }
+
+    // ---- convolutional networks (ResNet, ShuffleNet); activations NHWC [N, H, W, C] ----
+
+    /**
+     * 2-D convolution on NHWC activations: y[N, P, Q, K] = act(conv(x, weight) + bias (+ residual)), weight OHWI
+     * [K, R, S, C/groups], symmetric zero padding, dilation 1. {@code bias} is the batch norm folded into the conv at
+     * load ({@code null}: none); {@code residual} [N, P, Q, K] is added before the activation (a ResNet bottleneck's
+     * shortcut; {@code null}: none); {@code relu} applies max(0, .) last. groups = C = K is a depthwise conv.
+     */
+    record Conv2d(String name, String input, String weight, String bias, String residual, String output,
+                  int outChannels, int kernelH, int kernelW, int stride, int pad, int groups, boolean relu) implements Op {
+        public Conv2d {
+            if (outChannels < 1 || kernelH < 1 || kernelW < 1 || stride < 1 || pad < 0 || groups < 1 || outChannels % groups != 0)
+                throw new IllegalArgumentException(name + ": bad conv parameters K=" + outChannels + " " + kernelH + "x" + kernelW
+                        + " stride " + stride + " pad " + pad + " groups " + groups);
+        }
+
+        public boolean depthwise(int inChannels) { return groups > 1 && groups == inChannels && groups == outChannels; }
+
+        @Override public List<String> inputs() {
+            List<String> in = new ArrayList<>(List.of(input, weight));
+            if (bias != null) in.add(bias);
+            if (residual != null) in.add(residual);
+            return in;
+        }
+        @Override public List<String> outputs() { return List.of(output); }
+
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input), w = t.apply(weight);
+            Shapes.require(x.rank() == 4, this, "input " + x + " is not NHWC [N, H, W, C]");
+            int c = x.dim(3);
+            Shapes.require(c != Tensor.DYNAMIC && c % groups == 0, this, "input channels " + c + " do not divide into " + groups + " groups");
+            Shapes.require(w.shape().equals(List.of(outChannels, kernelH, kernelW, c / groups)), this,
+                    "weight " + w + " is not OHWI [" + outChannels + "," + kernelH + "," + kernelW + "," + c / groups + "]");
+            if (bias != null) Shapes.require(t.apply(bias).shape().equals(List.of(outChannels)), this, "bias " + t.apply(bias) + " is not [" + outChannels + "]");
+            Shapes.require(x.dim(1) + 2 * pad >= kernelH && x.dim(2) + 2 * pad >= kernelW, this, "the filter is larger than the padded input " + x);
+            Tensor y = new Tensor(output, List.of(x.dim(0), outHeight(x.dim(1)), outWidth(x.dim(2)), outChannels), x.dtype());
+            if (residual != null) Shapes.require(Shapes.fits(t.apply(residual).shape(), y.shape()), this, "residual " + t.apply(residual) + " is not the output's " + y);
+            return List.of(y);
+        }
+
+        public int outHeight(int h) { return (h + 2 * pad - kernelH) / stride + 1; }
+        public int outWidth(int w) { return (w + 2 * pad - kernelW) / stride + 1; }
+
+        /** 2 * N*P*Q * K * R*S*C/groups (padding taps included, as cuDNN counts). */
+        @Override public long flops(Function<String, Tensor> t) {
+            Tensor y = infer(t).get(0);
+            return 2L * Shapes.rows(y) * outChannels * kernelH * kernelW * (t.apply(input).dim(3) / groups);
+        }
+    }
+
+    /** Max over a kernel x kernel window (NHWC), padding never selected (torch.nn.MaxPool2d). */
+    record MaxPool2d(String name, String input, String output, int kernel, int stride, int pad) implements Op {
+        public MaxPool2d {
+            if (kernel < 1 || stride < 1 || pad < 0 || 2 * pad > kernel) throw new IllegalArgumentException(name + ": bad pool " + kernel + "/" + stride + "/" + pad);
+        }
+        @Override public List<String> inputs() { return List.of(input); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            Shapes.require(x.rank() == 4 && x.dim(1) + 2 * pad >= kernel && x.dim(2) + 2 * pad >= kernel, this, "input " + x + " is not NHWC large enough");
+            return List.of(new Tensor(output, List.of(x.dim(0), (x.dim(1) + 2 * pad - kernel) / stride + 1, (x.dim(2) + 2 * pad - kernel) / stride + 1, x.dim(3)), x.dtype()));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return Shapes.elements(infer(t).get(0)) * kernel * kernel; }
+    }
+
+    /** Mean over H and W: NHWC [N, H, W, C] to [N, C] (torchvision's avgpool + flatten, ShuffleNet's mean([2, 3])). */
+    record GlobalAvgPool(String name, String input, String output) implements Op {
+        @Override public List<String> inputs() { return List.of(input); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            Shapes.require(x.rank() == 4, this, "input " + x + " is not NHWC");
+            return List.of(new Tensor(output, List.of(x.dim(0), x.dim(3)), x.dtype()));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return Shapes.elements(t.apply(input)); }
+    }
+
+    /** The last (channel) axis cut into its first and second half (torch.chunk(x, 2, dim=1) in NCHW). */
+    record ChannelSplit(String name, String input, String first, String second) implements Op {
+        @Override public List<String> inputs() { return List.of(input); }
+        @Override public List<String> outputs() { return List.of(first, second); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            Shapes.require(x.rank() >= 1 && x.dim(-1) != Tensor.DYNAMIC && x.dim(-1) % 2 == 0, this, "input " + x + " has no even channel axis");
+            List<Integer> half = new ArrayList<>(x.shape());
+            half.set(half.size() - 1, x.dim(-1) / 2);
+            return List.of(new Tensor(first, half, x.dtype()), new Tensor(second, half, x.dtype()));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 0; }
+    }
+
+    /** a and b side by side along the last (channel) axis (torch.cat(dim=1) in NCHW). */
+    record ChannelConcat(String name, String a, String b, String output) implements Op {
+        @Override public List<String> inputs() { return List.of(a, b); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(a), y = t.apply(b);
+            Shapes.require(x.rank() == y.rank() && Shapes.fits(x.shape().subList(0, x.rank() - 1), y.shape().subList(0, y.rank() - 1)), this,
+                    x + " and " + y + " differ outside the channel axis");
+            List<Integer> out = new ArrayList<>(x.shape());
+            out.set(out.size() - 1, x.dim(-1) + y.dim(-1));
+            return List.of(new Tensor(output, out, x.dtype()));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 0; }
+    }
+
+    /**
+     * ShuffleNet's channel shuffle on the last axis: with C = groups * m, output channel i * groups + g is input channel
+     * g * m + i (torchvision's view(N, groups, m, H, W).transpose(1, 2) in NCHW).
+     */
+    record ChannelShuffle(String name, String input, String output, int groups) implements Op {
+        @Override public List<String> inputs() { return List.of(input); }
+        @Override public List<String> outputs() { return List.of(output); }
+        @Override public List<Tensor> infer(Function<String, Tensor> t) {
+            Tensor x = t.apply(input);
+            Shapes.require(groups >= 1 && x.rank() >= 1 && x.dim(-1) % groups == 0, this, "channels of " + x + " do not divide into " + groups + " groups");
+            return List.of(x.renamed(output));
+        }
+        @Override public long flops(Function<String, Tensor> t) { return 0; }
     }
 }

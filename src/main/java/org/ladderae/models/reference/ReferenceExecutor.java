@@ -105,6 +105,14 @@ public final class ReferenceExecutor {
         if (op instanceof Op.Glu o) return List.of(EncoderOps.glu(o, v.get(o.input())));
         if (op instanceof Op.DepthwiseConv1d o) return List.of(EncoderOps.depthwiseConv1d(o, v.get(o.input()), v.get(o.weight()), o.bias() == null ? null : v.get(o.bias())));
         if (op instanceof Op.BatchNorm o) return List.of(EncoderOps.batchNorm(o, v.get(o.input()), v.get(o.weight()), v.get(o.bias()), v.get(o.mean()), v.get(o.var())));
+        // convolutional networks
+        if (op instanceof Op.Conv2d o) return List.of(ConvOps.conv2d(o, v.get(o.input()), v.get(o.weight()),
+                o.bias() == null ? null : v.get(o.bias()), o.residual() == null ? null : v.get(o.residual())));
+        if (op instanceof Op.MaxPool2d o) return List.of(ConvOps.maxPool(o, v.get(o.input())));
+        if (op instanceof Op.GlobalAvgPool o) return List.of(ConvOps.globalAvgPool(v.get(o.input())));
+        if (op instanceof Op.ChannelSplit o) return ConvOps.channelSplit(v.get(o.input()));
+        if (op instanceof Op.ChannelConcat o) return List.of(ConvOps.channelConcat(v.get(o.a()), v.get(o.b())));
+        if (op instanceof Op.ChannelShuffle o) return List.of(ConvOps.channelShuffle(o, v.get(o.input())));
         throw new IllegalStateException("the reference executor has no semantics for " + op.kind() + " '" + op.name() + "'");
     }
 

@@ -100,7 +100,7 @@ public final class SeededWeights {
         return out;
     }
 
-    private static DenseTensor uniform(Tensor t, long seed, double center, double amplitude) {
+    static DenseTensor uniform(Tensor t, long seed, double center, double amplitude) {
         DenseTensor d = DenseTensor.zeros(concreteShape(t));
         long state = mix(seed ^ mix(fnv1a(t.name())));
         for (int i = 0; i < d.size(); i++) {

@@ -1,0 +1,278 @@
+package org.ladderae.executor.cnn;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
+import org.ladderae.executor.LayerExecutor;
+import org.ladderae.formats.Fp16;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.gpu.CudaModule;
+import org.ladderae.gpu.DeviceBuffer;
+import org.ladderae.gpu.GpuTimer;
+import org.ladderae.gpu.HalfPrecision;
+import org.ladderae.gpu.Kernel;
+import org.ladderae.gpu.KernelArgs;
+import org.ladderae.gpu.LaunchConfig;
+import org.ladderae.kernels.ConvFormat;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.kernels.KernelSource;
+import org.ladderae.kernels.WeightFormat;
+import org.ladderae.models.CnnModels;
+import org.ladderae.models.ModelGraph;
+import org.ladderae.models.Op;
+import org.ladderae.models.Tensor;
+import org.ladderae.models.reference.DenseTensor;
+import org.ladderae.results.TimingStats;
+
+/**
+ * Runs a CNN graph ({@link CnnModels}) on the GPU as a fixed list of kernel launches on NHWC FP16 device buffers that
+ * are allocated once. Convs go to the first {@link ConvLauncher} that has a kernel for them (Ladder's tensor-core
+ * implicit-GEMM convs first, the direct kernels of {@code kernels/cnn/cnn_ops.cu} for depthwise convs and the rest);
+ * pooling, channel split / concat / shuffle and the classifier run on {@code cnn_ops.cu}. The batch norms arrive
+ * already folded into the convs' weights and biases ({@link org.ladderae.models.reference.CnnWeights#fold}).
+ *
+ * <p>Activation buffers are reused by liveness, as {@link CnnPlan} lays them out.
+ */
+public final class CnnExecutor implements AutoCloseable {
+    static final String OPS_SOURCE = "cnn/cnn_ops.cu";
+    static final List<String> OPS_FLAGS = List.of("-O3");
+
+    private final CudaContext context;
+    private final CnnModels.CnnModel model;
+    private final CudaModule ops;
+    private final List<ConvLauncher> launchers;
+    private final List<DeviceBuffer> owned = new ArrayList<>();
+    private final Map<String, DeviceBuffer> buffers = new HashMap<>();
+    private final Set<DeviceBuffer> activationBuffers = new HashSet<>();
+    private final List<Runnable> launches = new ArrayList<>();
+    private final List<String> launchNames = new ArrayList<>();
+    private final Map<String, String> convKernels = new LinkedHashMap<>();
+    private final long usedBefore, usedAfterSetup;
+    private long ownBytes, weightBytes, activationBytes;
+
+    /**
+     * @param folded the graph's weights (folded convs, fc), FP16-representable values
+     * @param tensorCoreConvs launchers tried before the direct kernels (may be empty); closed with the executor
+     */
+    public CnnExecutor(CudaContext context, KernelCache cache, CnnModels.CnnModel model, ConvFormat format, Map<String, DenseTensor> folded,
+                       List<? extends ConvLauncherFactory> tensorCoreConvs) {
+        this.context = context;
+        this.model = model;
+        this.usedBefore = usedBytes();
+        this.ops = cache.load(context, KernelSource.fromClasspath(OPS_SOURCE), OPS_FLAGS);
+        this.launchers = new ArrayList<>();
+        try {
+            for (ConvLauncherFactory f : tensorCoreConvs) launchers.add(f.open(context, cache));
+            launchers.add(new DirectConvLauncher(ops));
+            build(format, folded);
+            context.synchronize();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.usedAfterSetup = usedBytes();
+    }
+
+    /** Opens a tensor-core conv launcher on the executor's context (so the executor can own and close it). */
+    public interface ConvLauncherFactory {
+        ConvLauncher open(CudaContext context, KernelCache cache);
+    }
+
+    public CnnModels.CnnModel model() { return model; }
+
+    /** Bytes of every weight the model reads per run (conv weights and folded biases in their formats, fc). */
+    public long weightBytes() { return weightBytes; }
+
+    /** Which kernel each conv runs on, by conv name, in graph order. */
+    public Map<String, String> convKernels() { return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(convKernels)); }
+
+    public List<String> launchNames() { return List.copyOf(launchNames); }
+
+    /** {@link ConvLauncher#checkPrepared} of every launcher: the first conv kernel of this model that fails its check, or null. */
+    public ConvLauncher.KernelCheck checkConvKernels(long seed) {
+        for (ConvLauncher l : launchers) {
+            ConvLauncher.KernelCheck k = l.checkPrepared(seed);
+            if (k != null) return k;
+        }
+        return null;
+    }
+
+    // ---- building ----
+
+    private void build(ConvFormat format, Map<String, DenseTensor> w) {
+        ModelGraph g = model.graph();
+        Map<String, Tensor> t = g.tensors();
+        CnnPlan plan = CnnPlan.of(g);
+        List<DeviceBuffer> slots = new ArrayList<>();
+        for (long bytes : plan.slotBytes()) slots.add(alloc(bytes));
+        activationBuffers.addAll(slots);
+        activationBytes = plan.activationBytes();
+        plan.slotOf().forEach((tensor, slot) -> buffers.put(tensor, slots.get(slot)));
+        for (CnnPlan.Step step : plan.steps()) {
+            if (step.concatShuffle()) {
+                Op.ChannelConcat cat = (Op.ChannelConcat) step.op();
+                long rows = rows(t.get(cat.a()));
+                int half = t.get(cat.a()).dim(-1);
+                add(cat.name() + "+" + step.ops().get(1).name(), "concat_shuffle2", elementwise(rows * half),
+                        KernelArgs.of().buffer(buf(cat.a())).buffer(buf(cat.b())).buffer(buf(step.outputs().get(0))).i64(rows).i32(half));
+            } else {
+                buildOp(step.op(), t, w, format);
+            }
+        }
+    }
+
+    private void buildOp(Op op, Map<String, Tensor> t, Map<String, DenseTensor> w, ConvFormat format) {
+        if (op instanceof Op.Conv2d c) {
+            Tensor x = t.get(c.input());
+            ConvSpec spec = ConvSpec.of(c, x, format);
+            List<String> why = new ArrayList<>();
+            for (ConvLauncher l : launchers) {
+                String no = l.whyNot(spec);
+                if (no != null) { why.add(no); continue; }
+                ConvLauncher.Prepared p = l.prepare(spec, w.get(c.weight()).values(), w.get(c.bias()).values(), buf(c.input()),
+                        c.residual() == null ? null : buf(c.residual()), buf(c.output()), this::allocWeights);
+                weightBytes += p.weightBytes();
+                convKernels.put(c.name(), p.kernel());
+                launches.add(p.launch());
+                launchNames.add(c.name() + " (" + p.kernel() + ")");
+                return;
+            }
+            throw new IllegalArgumentException(c.name() + ": no conv kernel for " + spec + ": " + String.join("; ", why));
+        } else if (op instanceof Op.MaxPool2d m) {
+            Tensor x = t.get(m.input()), y = t.get(m.output());
+            add(m.name(), "maxpool_nhwc", elementwise(y.elements()), KernelArgs.of().buffer(buf(m.input())).buffer(buf(m.output()))
+                    .i32(x.dim(0)).i32(x.dim(1)).i32(x.dim(2)).i32(x.dim(3)).i32(m.kernel()).i32(m.stride()).i32(m.pad()).i32(y.dim(1)).i32(y.dim(2)));
+        } else if (op instanceof Op.GlobalAvgPool a) {
+            Tensor x = t.get(a.input());
+            add(a.name(), "global_avgpool_nhwc", new LaunchConfig((x.dim(3) + 31) / 32, x.dim(0), 1, 256, 1, 1, 0),
+                    KernelArgs.of().buffer(buf(a.input())).buffer(buf(a.output())).i32(x.dim(0)).i32(x.dim(1) * x.dim(2)).i32(x.dim(3)));
+        } else if (op instanceof Op.ChannelSplit s) {
+            Tensor x = t.get(s.input());
+            add(s.name(), "channel_split", elementwise(x.elements()),
+                    KernelArgs.of().buffer(buf(s.input())).buffer(buf(s.first())).buffer(buf(s.second())).i64(rows(x)).i32(x.dim(-1)));
+        } else if (op instanceof Op.ChannelConcat c) {
+            Tensor a = t.get(c.a()), b = t.get(c.b());
+            add(c.name(), "channel_concat", elementwise(rows(a) * (a.dim(-1) + b.dim(-1))),
+                    KernelArgs.of().buffer(buf(c.a())).buffer(buf(c.b())).buffer(buf(c.output())).i64(rows(a)).i32(a.dim(-1)).i32(b.dim(-1)));
+        } else if (op instanceof Op.ChannelShuffle s) {
+            Tensor x = t.get(s.input());
+            add(s.name(), "channel_shuffle", elementwise(x.elements()),
+                    KernelArgs.of().buffer(buf(s.input())).buffer(buf(s.output())).i64(rows(x)).i32(x.dim(-1)).i32(s.groups()));
+        } else if (op instanceof Op.Linear l) {
+            if (l.format() != WeightFormat.FP16) throw new IllegalArgumentException(l.name() + ": the classifier runs FP16 weights only");
+            int m = (int) rows(t.get(l.input()));
+            DeviceBuffer wb = uploadHalves(w.get(l.weight()).values(), this::allocWeights);
+            DeviceBuffer bb = l.bias() == null ? null : uploadHalves(w.get(l.bias()).values(), this::allocWeights);
+            weightBytes += wb.bytes() + (bb == null ? 0 : bb.bytes());
+            KernelArgs a = KernelArgs.of().buffer(buf(l.input())).buffer(wb);
+            a = bb == null ? a.i64(0) : a.buffer(bb);
+            add(l.name(), "linear_bias", new LaunchConfig((l.n() + 63) / 64, (m + 63) / 64, 1, 256, 1, 1, 0), a.buffer(buf(l.output())).i32(m).i32(l.n()).i32(l.k()));
+        } else {
+            throw new IllegalArgumentException("the CNN executor has no kernel for " + op.kind() + " '" + op.name() + "'");
+        }
+    }
+
+    private void add(String name, String kernel, LaunchConfig lc, KernelArgs args) {
+        Kernel k = ops.kernel(kernel);
+        launches.add(() -> k.launch(lc, args));
+        launchNames.add(name + " (" + kernel + ")");
+    }
+
+    private DeviceBuffer buf(String tensor) {
+        DeviceBuffer b = buffers.get(tensor);
+        if (b == null) throw new IllegalStateException("no buffer for " + tensor);
+        return b;
+    }
+
+    private DeviceBuffer alloc(long bytes) {
+        DeviceBuffer b = context.allocate(bytes);
+        owned.add(b);
+        ownBytes += bytes;
+        return b;
+    }
+
+    private DeviceBuffer allocWeights(long bytes) { return alloc(bytes); }
+
+    static DeviceBuffer uploadHalves(double[] v, LongFunction<DeviceBuffer> alloc) {
+        short[] h = new short[v.length];
+        for (int i = 0; i < v.length; i++) h[i] = (short) Fp16.INSTANCE.encode(v[i]);
+        DeviceBuffer b = alloc.apply(2L * h.length);
+        b.copyFrom(h);
+        return b;
+    }
+
+    static long rows(Tensor t) { return t.elements() / t.dim(-1); }
+
+    /** Grid-stride launch over {@code items}: at most 32 blocks of 256 per SM of an H100-class GPU. */
+    static LaunchConfig elementwise(long items) {
+        return LaunchConfig.of1d((int) Math.max(1, Math.min(132L * 32, (items + 255) / 256)), 256);
+    }
+
+    // ---- running ----
+
+    /** Queues the whole model once (no synchronisation). */
+    public void enqueue() {
+        for (Runnable r : launches) r.run();
+    }
+
+    /** Runs once on {@code image} (NHWC, FP16 values) with every activation buffer NaN-poisoned first; returns the logits. */
+    public DenseTensor run(DenseTensor image) {
+        Tensor in = model.graph().inputs().get(0);
+        if (!image.shape().equals(in.shape())) throw new IllegalArgumentException("image " + image.shape() + " is not " + in);
+        for (DeviceBuffer b : activationBuffers) b.fill16(HalfPrecision.POISON);
+        short[] h = new short[image.size()];
+        for (int i = 0; i < h.length; i++) h[i] = (short) Fp16.INSTANCE.encode(image.values()[i]);
+        buffers.get(in.name()).copyFrom(h);
+        enqueue();
+        context.synchronize();
+        return output();
+    }
+
+    /** The output buffer's current contents ([N, classes]). */
+    public DenseTensor output() {
+        Tensor out = model.graph().tensor(model.graph().outputs().get(0));
+        short[] raw = new short[(int) out.elements()];
+        DeviceBuffer b = buffers.get(out.name());
+        short[] all = new short[(int) (b.bytes() / 2)];
+        b.copyTo(all);
+        System.arraycopy(all, 0, raw, 0, raw.length);
+        double[] v = new double[raw.length];
+        for (int i = 0; i < v.length; i++) v[i] = Fp16.INSTANCE.decode(raw[i] & 0xffff);
+        return new DenseTensor(out.shape(), v);
+    }
+
+    /** Times the whole model (GpuTimer: warm-up, CUDA events per run, median); L2 flushed unless the working set exceeds it twice. */
+    public TimingStats time() {
+        try (GpuTimer timer = new GpuTimer(context)) {
+            return timer.time(i -> enqueue(), GpuTimer.Options.defaults().withTargetMs(300)
+                    .withCache(GpuTimer.cacheFor(weightBytes + activationBytes, context.device())));
+        }
+    }
+
+    /** Runs once more, synchronising after every launch to sample the driver's used memory. */
+    public LayerExecutor.Memory memory() {
+        long peak = usedBytes();
+        for (Runnable r : launches) {
+            r.run();
+            context.synchronize();
+            peak = Math.max(peak, usedBytes());
+        }
+        return new LayerExecutor.Memory(usedBefore, usedAfterSetup, peak, ownBytes);
+    }
+
+    private long usedBytes() { return context.device().totalMemoryBytes() - context.freeMemoryBytes(); }
+
+    @Override
+    public void close() {
+        for (ConvLauncher l : launchers) if (!(l instanceof DirectConvLauncher)) l.close();
+        launchers.clear();
+        for (DeviceBuffer b : owned) b.close();
+        owned.clear();
+        if (ops != null) ops.close();
+    }
+}

@@ -1,0 +1,113 @@
+package org.ladderae.experiments;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ladderae.executor.cnn.CnnBench;
+import org.ladderae.gpu.CudaContext;
+import org.ladderae.kernels.ConvFormat;
+import org.ladderae.kernels.GemvStage;
+import org.ladderae.kernels.KernelCache;
+import org.ladderae.models.CnnModels;
+import org.ladderae.paperdata.FormatPair;
+import org.ladderae.paperdata.NumberFormat;
+import org.ladderae.results.Measurement;
+
+/**
+ * {@link LadderModelRunner} on the CNN executor ({@link CnnBench}): "resnet" is torchvision's ResNet-50 and
+ * "shufflenet" ShuffleNet v2 x1.0, 3x224x224 at the point's batch, seeded weights with the batch norms folded. Each
+ * point is checked on the same model at 64x64 against the double-precision reference, then timed at full size; memory
+ * goes into the extras as {@link LadderLayerRunner} records it. Formats the executor has no conv kernel for are n/a
+ * with the reason.
+ */
+final class LadderCnnRunner implements LadderModelRunner {
+    private record Located(ModelPoint point, ConvFormat format) implements LadderPointLoop.Located {
+        @Override public FormatPair series() { return point.formats(); }
+        @Override public String workload() { return point.workload(); }
+        @Override public String setting() { return point.setting(); }
+    }
+
+    @Override
+    public List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc) {
+        Measurement[] out = new Measurement[points.size()];
+        List<Located> runnable = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            ModelPoint p = points.get(i);
+            String why = notRunnable(p);
+            if (why != null) {
+                out[i] = Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), why);
+                rc.measurements().record(List.of(out[i]));
+            } else {
+                runnable.add(new Located(p, convFormat(p.formats())));
+                where.add(i);
+            }
+        }
+        if (!runnable.isEmpty()) {
+            List<Measurement> ms = LadderPointLoop.run(runnable, rc, "cnn models", "CNN", () -> new Cnns(rc));
+            for (int j = 0; j < ms.size(); j++) out[where.get(j)] = ms.get(j);
+        }
+        return List.of(out);
+    }
+
+    /** Why the CNN executor cannot run a point, or null. */
+    static String notRunnable(ModelPoint p) {
+        if (!CnnModels.isCnn(p.workload())) return "the Ladder CNN executor runs ResNet-50 and ShuffleNet, not " + p.workload();
+        if (p.stage() != GemvStage.HOLISTIC) return "the CNN executor has no kernel stages (Figure 13 is LLaMA only)";
+        ConvFormat f = convFormat(p.formats());
+        if (f == null) return "no Ladder conv kernel computes " + p.formats().label();
+        return CnnBench.whyNoKernels(f);
+    }
+
+    /**
+     * The conv format pair of a paper series: FP16; the artifact's W_FP8A_FP8 is E5M2 weights beside FP16 activations
+     * (EXPERIMENTS.md 2.2), Ladder's W_FP8A_FP16 conv; MXFP8 both sides; null for the rest (INT1 x INT4 has no conv kernel).
+     */
+    static ConvFormat convFormat(FormatPair f) {
+        if (f.weights() == NumberFormat.FP16 && f.activations() == NumberFormat.FP16) return ConvFormat.W_FP16A_FP16;
+        if (f.weights() == NumberFormat.FP8 && (f.activations() == NumberFormat.FP8 || f.activations() == NumberFormat.FP16)) return ConvFormat.W_FP8A_FP16;
+        if (f.weights() == NumberFormat.MXFP8 && f.activations() == NumberFormat.MXFP8) return ConvFormat.W_MXFP8A_MXFP8;
+        return null;
+    }
+
+    /** The GPU side, opened only when some point is measured. */
+    private static final class Cnns implements LadderPointLoop.Family<Located> {
+        private final ReproduceContext rc;
+        private final CudaContext ctx = CudaContext.forDevice(0);
+        private final KernelCache cache = KernelCache.defaultCache();
+
+        Cnns(ReproduceContext rc) { this.rc = rc; }
+
+        @Override
+        public void prepare(List<Located> todo) {}   // kernels load (and build, where nvcc is present) as the executor needs them
+
+        @Override
+        public Measurement measure(Located l) {
+            ModelPoint p = l.point();
+            CnnBench.Result r = CnnBench.measure(ctx, cache, p.workload(), p.batch(), l.format(), CnnBench.installedConvs(), rc.seed());
+            rc.out().printf(Locale.ROOT, "%s %s %s: %s%s%n", p.workload(), p.setting(), p.formats().label(), r.check().describe(),
+                    r.timing() == null ? "" : String.format(Locale.ROOT, "; %.4f ms, peak %.0f MiB", r.timing().medianMs(), r.memory().peakMib()));
+            rc.out().flush();
+            if (!r.check().passed())
+                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), r.check().describe() + "; not timed");
+            if (!r.fullOutputFinite())
+                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), "the full-size model's output is not finite");
+            Map<String, Double> extras = new LinkedHashMap<>();
+            extras.put("peak_driver_mib", r.memory().peakMib());
+            extras.put("peak_alloc_mib", r.memory().ownMib());
+            extras.put("weights_mib", r.weightBytes() / 1048576.0);
+            extras.put("check_relative_error", r.check().error());
+            Map<String, Integer> kernels = new TreeMap<>();
+            for (String k : r.convKernels().values()) kernels.merge(k, 1, Integer::sum);
+            kernels.forEach((k, n) -> extras.put("convs_on_" + k, n.doubleValue()));
+            return new Measurement(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, r.timing(), null,
+                    ctx.device().name(), Map.of(), extras);
+        }
+
+        @Override
+        public void close() {}
+    }
+}

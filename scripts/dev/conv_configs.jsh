@@ -4,7 +4,7 @@
 import org.ladderae.kernels.*;
 var sb = new StringBuilder("[\n");
 var shapes = new java.util.ArrayList<ConvShape>();
-for (int b : new int[]{128, 1}) { shapes.addAll(ConvWorkloads.resnet50(b)); shapes.addAll(ConvWorkloads.shufflenetV2(b)); }
+for (int b : new int[]{128, 1}) { shapes.addAll(org.ladderae.models.CnnModels.denseConvShapes("resnet", b)); shapes.addAll(org.ladderae.models.CnnModels.denseConvShapes("shufflenet", b)); }
 for (var e : ConvShape.FIGURE12.entrySet()) if (!shapes.contains(e.getValue())) shapes.add(e.getValue());
 boolean first = true;
 for (ConvShape s : shapes) {

@@ -1,7 +1,12 @@
 package org.ladderae.models;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.ladderae.kernels.ConvShape;
 import org.ladderae.kernels.WeightFormat;
 
 /**
@@ -38,6 +43,23 @@ public final class CnnModels {
     }
 
     public static boolean isCnn(String workload) { return workload.equals("resnet") || workload.equals("shufflenet"); }
+
+    /**
+     * The distinct dense (groups = 1) convs of the model at {@code batch} and the full 224x224 input, in first-use order:
+     * what Ladder's implicit-GEMM conv kernels run and what a tuning of the model covers (Table 2). Depthwise convs run on
+     * a fixed direct kernel and are not here.
+     */
+    public static List<ConvShape> denseConvShapes(String workload, int batch) {
+        ModelGraph g = of(workload, batch, IMAGE).graph();
+        Map<String, Tensor> tensors = g.tensors();
+        Set<ConvShape> out = new LinkedHashSet<>();
+        for (Op op : g.ops()) {
+            if (!(op instanceof Op.Conv2d c) || c.groups() != 1) continue;
+            Tensor x = tensors.get(c.input());  // NHWC
+            out.add(new ConvShape(x.dim(0), x.dim(3), x.dim(1), x.dim(2), c.outChannels(), c.kernelH(), c.kernelW(), c.stride(), c.pad()));
+        }
+        return new ArrayList<>(out);
+    }
 
     // ---- ResNet-50 (torchvision v1.5: the stride sits on the bottleneck's 3x3 conv) ----
 

@@ -27,7 +27,7 @@ import org.ladderae.kernels.TargetArch;
 
 /**
  * Tuning the convs of one model at one batch: a list of distinct {@link ConvShape}s (e.g.
- * {@code ConvWorkloads.resnet50(128)}, or the model executor's own list), searched over
+ * {@code CnnModels.denseConvShapes("resnet", 128)}), searched over
  * {@link ConvKernels#candidates} each. Independent of the model definitions: Table 2 passes the shapes.
  *
  * <p>Phases, timed separately because tuning time is itself a result (Table 2): <b>codegen</b> (enumerating the

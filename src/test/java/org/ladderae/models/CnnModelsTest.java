@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.ladderae.kernels.ConvFormat;
+import org.ladderae.kernels.ConvKernels;
+import org.ladderae.kernels.ConvShape;
 import org.ladderae.models.reference.CnnWeights;
 import org.ladderae.models.reference.DenseTensor;
 import org.ladderae.models.reference.LayerComparison;
@@ -99,5 +103,26 @@ class CnnModelsTest {
         double s = g / Math.sqrt(v + CnnModels.BN_EPS);
         assertThat(f.get("conv1.0.weight").values()[5 * 27 + 4]).isCloseTo(p.get("conv1.0.weight").values()[5 * 27 + 4] * s, within(2e-3));
         assertThat(f.get("conv1.0.bias").values()[5]).isCloseTo(beta - mu * s, within(1e-3));
+    }
+
+    @Test
+    void resnetDenseConvsAreItsStemBottlenecksAndDownsamples() {
+        List<ConvShape> r = CnnModels.denseConvShapes("resnet", 128);
+        assertThat(r).hasSize(23).doesNotHaveDuplicates();
+        assertThat(r.get(0)).isEqualTo(ConvShape.parse("128,3,224,224,64,7,7,2,3"));
+        for (String label : List.of("C0", "C1", "C2", "C3")) assertThat(r).contains(ConvShape.FIGURE12.get(label));
+        assertThat(r).contains(ConvShape.parse("128,1024,14,14,2048,1,1,2,0"), ConvShape.parse("128,512,7,7,2048,1,1,1,0"),
+                ConvShape.parse("128,256,28,28,256,3,3,2,1"));
+        assertThat(r.stream().mapToInt(ConvShape::p).min().orElseThrow()).isEqualTo(7);
+    }
+
+    @Test
+    void shufflenetDenseConvsHaveOddChannelCountsAndNoDepthwise() {
+        List<ConvShape> s = CnnModels.denseConvShapes("shufflenet", 1);
+        assertThat(s).hasSize(9).doesNotHaveDuplicates();
+        assertThat(s.stream().map(ConvShape::c)).contains(3, 24, 58, 116, 232, 464);
+        assertThat(s.stream().map(ConvShape::k)).contains(24, 58, 116, 232, 1024);
+        assertThat(s).contains(ConvShape.parse("1,24,28,28,58,1,1,1,0"), ConvShape.parse("1,232,7,7,232,1,1,1,0"));
+        for (ConvShape c : s) assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, c)).as(c.dims()).isNotEmpty();
     }
 }

@@ -16,7 +16,7 @@ import org.ladderae.kernels.ConvConfig;
 import org.ladderae.kernels.ConvFormat;
 import org.ladderae.kernels.ConvKernels;
 import org.ladderae.kernels.ConvShape;
-import org.ladderae.kernels.ConvWorkloads;
+import org.ladderae.models.CnnModels;
 
 class ConvCheckpointsTest {
     private static final TuningEnvironment ENV = new TuningEnvironment("sm_90a", "NVIDIA H100 80GB HBM3", "13.0", "13.0");
@@ -25,7 +25,7 @@ class ConvCheckpointsTest {
     @Test
     void everyCandidateOfEveryModelShapeRoundTripsThroughItsManifest() {
         for (int batch : new int[] {1, 128})
-            for (ConvShape s : ConvWorkloads.resnet50(batch).subList(0, 6))
+            for (ConvShape s : CnnModels.denseConvShapes("resnet", batch).subList(0, 6))
                 for (ConvConfig c : ConvKernels.candidates(ConvFormat.W_FP16A_FP16, s)) {
                     CheckpointManifest m = ConvCheckpoints.manifest(c, SUMMARY, ENV);
                     assertThat(ConvCheckpoints.config(m, ConvFormat.W_FP16A_FP16)).isEqualTo(c);

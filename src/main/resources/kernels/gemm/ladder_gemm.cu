@@ -81,6 +81,7 @@
 //
 // Split-K: gridDim.z = splits. splits == 1 writes C; splits > 1 writes FP32 (INT32 for INT8 sums) partials
 // to ws[z][M][N] and ladder_gemm_splitk_reduce sums them into C.
+// INT_OUT, W_CENTRED: output variants for the layer executor (see below the format macros).
 #include "ladder_gemm_common.cuh"
 
 #ifndef KNAME
@@ -174,6 +175,30 @@ typedef int acc_t;
 #else
 typedef float acc_t;
 #endif
+
+// Output variants for the layer executor (default 0: FP16 C, unsigned weight codes):
+//   INT_OUT    C holds the INT32 sums (INT8/INT4 activations; INT4 activations' after the >> 4), C[M][N] int32, so a
+//              dequantising epilogue sees the exact sums (FP16 C overflows past 65504: INT8 x 8-bit weights, long K).
+//   W_CENTRED  unsigned weight codes with FP16 activations (FMT 1, 9, 10, 11) decode to code - 2^(bits-1): the FP16
+//              sums stay centred instead of growing with 2^(bits-1) * rowsum(A); the epilogue's zero point is then
+//              zero - 2^(bits-1). The magic-number decodes only change their subtrahend (still exact).
+#ifndef INT_OUT
+#define INT_OUT 0
+#endif
+#ifndef W_CENTRED
+#define W_CENTRED 0
+#endif
+#if INT_OUT && !INT_ACC
+#error "INT_OUT stores INT32 sums: integer-activation formats only"
+#endif
+#if W_CENTRED && !(LADDER_FMT == 1 || LADDER_FMT == 9 || LADDER_FMT == 10 || LADDER_FMT == 11)
+#error "W_CENTRED: unsigned INT8/INT4/INT2/INT1 weight codes with FP16 activations only"
+#endif
+#if W_CENTRED && GENERIC_DECODE
+#error "W_CENTRED changes the fast decodes only (LADDER_STAGE >= 2)"
+#endif
+// The FMT 9 decode's subtrahend: 1024 (+ 128 centred), in both halves.
+#define U8_DECODE_MAGIC (W_CENTRED ? 0x64806480u : 0x64006400u)
 
 // Offset of 16-byte chunk c of row r in a tile of ROWB-byte rows (ROWB = 16 * CHUNKS): chunks XOR-swizzled by
 // (r / (8 / CHUNKS)) % CHUNKS, so 8 consecutive rows' same chunk (ldmatrix) and the 4-byte word t of one chunk in
@@ -282,17 +307,23 @@ LADDER_DEV uint32_t generic_u1x4_to_s8x4(uint32_t x) {   // bits 0..3 -> bytes 0
 // gives +inf, so the outputs that use it are non-finite either way.
 LADDER_DEV float mx_scale(uint32_t e) { return exp2f((float)e - 127.0f); }
 
-// h = half2 bits 0x6400 | (f << S) in each half (1024 + f * 2^S, f * 2^S < 1024) -> half2(f, f): one HFMA2
-// h * 2^-S - 1024 * 2^-S, exact (a power-of-two scale, and the exact result f is representable); S = 0 is an HSUB2.
-template <int S> LADDER_DEV uint32_t magic_field_to_half2(uint32_t h) {
+// FP16 bits of a small positive integer v (v < 2048: exact).
+__host__ __device__ constexpr uint32_t half_bits_of_int(uint32_t v, uint32_t e = 0) {
+  return (v >> (e + 1)) ? half_bits_of_int(v, e + 1) : (((e + 15u) << 10) | ((v - (1u << e)) << (10u - e)));
+}
+
+// h = half2 bits 0x6400 | (f << S) in each half (1024 + f * 2^S, f * 2^S < 1024) -> half2(f - C, f - C): one HFMA2
+// h * 2^-S - (1024 * 2^-S + C), exact (a power-of-two scale, and the exact result f - C is representable); S = 0 is
+// an HSUB2. C = 0 unless the codes are centred (W_CENTRED: C = 2^(bits-1)).
+template <int S, int C = 0> LADDER_DEV uint32_t magic_field_to_half2(uint32_t h) {
   static_assert(S >= 0 && S <= 9, "the field must sit inside the 10-bit mantissa");
   half2 r;
   if (S == 0) {
-    const uint32_t MAGIC = 0x64006400u;
+    const uint32_t MAGIC = (0x6400u + C) * 0x00010001u;   // 1024 + C
     r = __hsub2(*reinterpret_cast<half2*>(&h), *reinterpret_cast<const half2*>(&MAGIC));
   } else {
     const uint32_t SCALE = ((15u - S) << 10) * 0x00010001u;           // half 2^-S
-    const uint32_t BIAS = (0x8000u | ((25u - S) << 10)) * 0x00010001u;  // half -2^(10-S) = -1024 * 2^-S
+    const uint32_t BIAS = (0x8000u | half_bits_of_int((1u << (10 - S)) + C)) * 0x00010001u;  // half -(1024 * 2^-S + C)
     r = __hfma2(*reinterpret_cast<half2*>(&h), *reinterpret_cast<const half2*>(&SCALE), *reinterpret_cast<const half2*>(&BIAS));
   }
   return *reinterpret_cast<uint32_t*>(&r);
@@ -301,7 +332,7 @@ template <int S> LADDER_DEV uint32_t magic_field_to_half2(uint32_t h) {
 // Field J of BITS bits of both halves of w (bits BITS*J.. and 16+BITS*J..) -> half2 of the two unsigned codes.
 template <int BITS, int J> LADDER_DEV uint32_t half_field_pair(uint32_t w) {
   constexpr uint32_t MASK = (((1u << BITS) - 1u) << (BITS * J)) * 0x00010001u;
-  return magic_field_to_half2<BITS * J>((w & MASK) | 0x64006400u);   // one LOP3
+  return magic_field_to_half2<BITS * J, W_CENTRED ? (1 << (BITS - 1)) : 0>((w & MASK) | 0x64006400u);   // one LOP3
 }
 
 // B registers (b0, b1) of k16 step KS (0..3) from a lane's INT2 word (FMT 10) or spread INT1 word (FMT 11): fields
@@ -505,7 +536,7 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
         for (int j = 0; j < NI; ++j) {
           int r = wn * WTN + j * 8 + g;
           uint32_t w = *reinterpret_cast<const uint32_t*>(sW + w_swz(r, ks) + t * 4);
-          const uint32_t MAGIC = 0x64006400u;   // byte b into the mantissa of 1024.0: 1024 + b, exact for 0..255
+          const uint32_t MAGIC = U8_DECODE_MAGIC;   // byte b into the mantissa of 1024.0: 1024 + b, exact for 0..255
           uint32_t h0 = __byte_perm(w, 0x64646464u, 0x4140), h1 = __byte_perm(w, 0x64646464u, 0x4342);
           half2 v0 = __hsub2(*reinterpret_cast<half2*>(&h0), *reinterpret_cast<const half2*>(&MAGIC));
           half2 v1 = __hsub2(*reinterpret_cast<half2*>(&h1), *reinterpret_cast<const half2*>(&MAGIC));
@@ -590,12 +621,19 @@ KNAME(const uint8_t* __restrict__ A, const uint8_t* __restrict__ W, half* __rest
           const acc_t v0 = acc[i][j][2 * h], v1 = acc[i][j][2 * h + 1];
 #endif
           if (splits == 1) {
+#if INT_OUT
+            // two 4-byte stores: the int2 store made ptxas spill the 128x128 INT2 x INT8 tile (252 registers without)
+            int* p = reinterpret_cast<int*>(C) + (size_t)row * N + col;
+            p[0] = v0;
+            p[1] = v1;
+#else
 #if INT_ACC
             half2 v = __halves2half2(__int2half_rn(v0), __int2half_rn(v1));
 #else
             half2 v = __floats2half2_rn(v0, v1);
 #endif
             *reinterpret_cast<half2*>(C + (size_t)row * N + col) = v;
+#endif
           } else {
             acc_t* p = ws + ((size_t)blockIdx.z * M + row) * N + col;
             p[0] = v0;
@@ -615,7 +653,9 @@ extern "C" __global__ void ladder_gemm_splitk_reduce(const acc_t* __restrict__ w
     s0 += ws[z * MN + i];
     s1 += ws[z * MN + i + 1];
   }
-#if INT_ACC
+#if INT_OUT
+  *reinterpret_cast<int2*>(reinterpret_cast<int*>(C) + i) = make_int2(s0, s1);
+#elif INT_ACC
   *reinterpret_cast<half2*>(C + i) = __halves2half2(__int2half_rn(s0), __int2half_rn(s1));
 #else
   *reinterpret_cast<half2*>(C + i) = __floats2half2_rn(s0, s1);

@@ -42,10 +42,18 @@ template <uint32_t B, uint32_t C> LADDER_DEV uint32_t lop3_and_or(uint32_t a) {
 // out[0] = (n0, n4), out[1] = (n1, n5), out[2] = (n2, n6), out[3] = (n3, n7).
 // Magic-number trick: OR the nibble into the mantissa of 1024.0 (0x6400) and subtract 1024;
 // for the high nibble of a byte (value*16 in the mantissa) multiply by 1/16 and subtract 64.
+// With W_CENTRED (layer executor builds) the codes come out centred, n - 8: subtrahends 1032 and 72 (still exact).
+#if defined(W_CENTRED) && W_CENTRED
+#define U4_DECODE_MAGIC 0x64086408u    // half2(1032, 1032)
+#define U4_DECODE_NEG 0xD480D480u      // half2(-72, -72)
+#else
+#define U4_DECODE_MAGIC 0x64006400u    // half2(1024, 1024)
+#define U4_DECODE_NEG 0xD400D400u      // half2(-64, -64)
+#endif
 LADDER_DEV void decode_u4x8_to_half2x4(uint32_t w, uint32_t* out) {
-  const uint32_t MAGIC = 0x64006400u;      // half2(1024, 1024)
+  const uint32_t MAGIC = U4_DECODE_MAGIC;
   const uint32_t ONE_SIXTEENTH = 0x2C002C00u; // half2(1/16, 1/16)
-  const uint32_t NEG_64 = 0xD400D400u;     // half2(-64, -64)
+  const uint32_t NEG_64 = U4_DECODE_NEG;
   uint32_t lo0 = lop3_and_or<0x000F000Fu, 0x64006400u>(w);
   uint32_t hi0 = lop3_and_or<0x00F000F0u, 0x64006400u>(w);
   uint32_t w2 = w >> 8;
@@ -65,7 +73,7 @@ LADDER_DEV void decode_u4x8_to_half2x4(uint32_t w, uint32_t* out) {
 
 // Half of the above: nibbles n0,n1,n4,n5 of w -> b0 = (n0, n4), b1 = (n1, n5). Call with w >> 8 for n2,n3,n6,n7.
 LADDER_DEV void decode_u4x4_to_half2x2(uint32_t w, uint32_t& b0, uint32_t& b1) {
-  const uint32_t MAGIC = 0x64006400u, ONE_SIXTEENTH = 0x2C002C00u, NEG_64 = 0xD400D400u;
+  const uint32_t MAGIC = U4_DECODE_MAGIC, ONE_SIXTEENTH = 0x2C002C00u, NEG_64 = U4_DECODE_NEG;
   uint32_t lo = lop3_and_or<0x000F000Fu, 0x64006400u>(w);
   uint32_t hi = lop3_and_or<0x00F000F0u, 0x64006400u>(w);
   half2 r0 = __hsub2(*reinterpret_cast<half2*>(&lo), *reinterpret_cast<const half2*>(&MAGIC));

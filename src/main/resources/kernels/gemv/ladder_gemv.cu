@@ -20,8 +20,8 @@
 //   UNROLL  16-byte chunks per lane and row issued before the first use (loads in flight)
 //   GROUP   (default 0) per-group scales and zero points: 0 none; G > 0 one (scale, zero) per G elements
 //           of K; -1 one per row. Weight value = (decode(code) - zero) * scale. FP16 activations, INTx or
-//           NF4 weights, STAGE >= 2, CUDA-core path only; G is a multiple of the elements in 16 bytes,
-//           so a 16-byte chunk never straddles two groups.
+//           NF4 weights, STAGE >= 2; G is a multiple of the elements in 16 bytes, so a 16-byte chunk never
+//           straddles two groups (tensor-core path: of its K block, 4 x the elements in 16 bytes).
 //   INT_OUT (default 0) integer activations only: C receives the exact INT32 sums instead of their FP16 rounding.
 //           A layer with quantised activations scales them afterwards (per-token activation scale, per-row weight
 //           scale and zero point); FP16 would overflow past 65504 and lose the low bits the zero-point term cancels.
@@ -86,8 +86,8 @@ static_assert(kThreads % 32 == 0 && kWarps % kSplitK == 0, "THREADS/32 must be a
 static_assert(kM >= 1 && kM <= 16, "GEMV_M must be 1..16");
 static_assert(!kIntAct || kIsInt, "integer activations need integer weights");
 static_assert(kAFmt != A_INT4 || kBits <= 4, "INT4 activations pair with INT4/2/1 weights");
-static_assert(kGroup == 0 || (kAFmt == A_FP16 && (kIsInt || kWFmt == W_NF4) && kStage >= 2 && !MMA),
-              "group scales: FP16 activations, INTx/NF4 weights, stage >= 2, CUDA-core path");
+static_assert(kGroup == 0 || (kAFmt == A_FP16 && (kIsInt || kWFmt == W_NF4) && kStage >= 2),
+              "group scales: FP16 activations, INTx/NF4 weights, stage >= 2");
 static_assert(kGroup <= 0 || kGroup % kElemsPerChunk == 0, "a group holds whole 16-byte chunks");
 static_assert(!INT_OUT || (kIntAct && !MMA), "INT32 output: integer activations (CUDA-core kernel)");
 
@@ -514,12 +514,19 @@ __device__ __forceinline__ unsigned ld_act2(const __half* p) { return __ldg(rein
 __device__ __forceinline__ unsigned h2u(half2 h) { return *reinterpret_cast<unsigned*>(&h); }
 }  // namespace
 
-extern "C" __global__ void __launch_bounds__(THREADS)
+// Grouped builds name 2 resident blocks: without it ptxas held the INT4 M = 8 kernel to 128 registers and spilled.
+#if GROUP != 0
+#define MMA_BOUNDS __launch_bounds__(THREADS, 2)
+#else
+#define MMA_BOUNDS __launch_bounds__(THREADS)
+#endif
+extern "C" __global__ void MMA_BOUNDS
 LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const uint8_t* __restrict__ aux,
                    __half* __restrict__ C, int N, int K) {
   static_assert(kAFmt == A_FP16 && kWFmt != W_MXFP8, "the tensor-core GEMV takes FP16 activations and non-MX weights");
   constexpr int kSteps = kElemsPerChunk / 4;   // k16 steps per 16-byte load
   constexpr int kKBlk = 16 * kSteps;
+  static_assert(kGroup <= 0 || kGroup % kKBlk == 0, "tensor-core GEMV: a group holds whole K blocks");
   constexpr int kNT = kRpw;
   constexpr int kPairsPerWord = kElemsPerWord / 2;
   __shared__ float red[kSplitK > 1 ? kSplitK * kGroups * kNT * 32 * 4 : 1];
@@ -572,13 +579,46 @@ LADDER_KERNEL_NAME(const void* __restrict__ A, const void* __restrict__ W, const
               bp[j][wi * kPairsPerWord + decltype(t)::value] = fast_pair<decltype(t)::value>(w, nf4_lut, lane);
             });
           }
+        if constexpr (kGroup != 0) {
+          // GROUP: the K block lies in one group. B fragment rows (this lane's weight row g of each tile) take the
+          // group's zero before the MMA, as the CUDA-core kernel does (half2 code - zero); the block's sums go to
+          // FP32 partials that take the scale of their output columns (2q, 2q+1) when added to d. Rows past N (the
+          // tile padding: zero codes, outputs dropped) read the last row's parameters.
+          const int groups = kGroup > 0 ? K / kGroup : 1;
+          const int gi = kGroup > 0 ? kb * kKBlk / kGroup : 0;
+          const half2* gp = reinterpret_cast<const half2*>(aux);
+          float sc[kNT][2];
+          float dk[kNT][4];
 #pragma unroll
-        for (int t = 0; t < kSteps; ++t) {
-          const int k = kb * kKBlk + 16 * t;
-          const unsigned a0 = has0 ? ld_act2(arow0 + k) : 0u, a2 = has0 ? ld_act2(arow0 + k + 8) : 0u;
-          const unsigned a1 = has1 ? ld_act2(arow1 + k) : 0u, a3 = has1 ? ld_act2(arow1 + k + 8) : 0u;
+          for (int j = 0; j < kNT; ++j) {
+            const half2 zero = __high2half2(__ldg(gp + (size_t)min(t8[j] * 8 + g, N - 1) * groups + gi));
 #pragma unroll
-          for (int j = 0; j < kNT; ++j) mma_16816(d[j], a0, a1, a2, a3, h2u(bp[j][2 * t]), h2u(bp[j][2 * t + 1]));
+            for (int p = 0; p < kSteps * 2; ++p) bp[j][p] = __hsub2(bp[j][p], zero);
+#pragma unroll
+            for (int c = 0; c < 2; ++c) sc[j][c] = __low2float(__ldg(gp + (size_t)min(t8[j] * 8 + 2 * q + c, N - 1) * groups + gi));
+            dk[j][0] = dk[j][1] = dk[j][2] = dk[j][3] = 0.f;
+          }
+#pragma unroll
+          for (int t = 0; t < kSteps; ++t) {
+            const int k = kb * kKBlk + 16 * t;
+            const unsigned a0 = has0 ? ld_act2(arow0 + k) : 0u, a2 = has0 ? ld_act2(arow0 + k + 8) : 0u;
+            const unsigned a1 = has1 ? ld_act2(arow1 + k) : 0u, a3 = has1 ? ld_act2(arow1 + k + 8) : 0u;
+#pragma unroll
+            for (int j = 0; j < kNT; ++j) mma_16816(dk[j], a0, a1, a2, a3, h2u(bp[j][2 * t]), h2u(bp[j][2 * t + 1]));
+          }
+#pragma unroll
+          for (int j = 0; j < kNT; ++j)
+#pragma unroll
+            for (int i = 0; i < 4; ++i) d[j][i] = fmaf(dk[j][i], sc[j][i & 1], d[j][i]);
+        } else {
+#pragma unroll
+          for (int t = 0; t < kSteps; ++t) {
+            const int k = kb * kKBlk + 16 * t;
+            const unsigned a0 = has0 ? ld_act2(arow0 + k) : 0u, a2 = has0 ? ld_act2(arow0 + k + 8) : 0u;
+            const unsigned a1 = has1 ? ld_act2(arow1 + k) : 0u, a3 = has1 ? ld_act2(arow1 + k + 8) : 0u;
+#pragma unroll
+            for (int j = 0; j < kNT; ++j) mma_16816(d[j], a0, a1, a2, a3, h2u(bp[j][2 * t]), h2u(bp[j][2 * t + 1]));
+          }
         }
       }
     }

@@ -133,18 +133,19 @@ extern "C" __global__ void add_f16(const half* __restrict__ a, const half* __res
 // BLOOM's bloom_gelu_forward: x * 0.5 * (1 + tanh(0.79788456 * x * (1 + 0.044715 x^2))).
 __device__ __forceinline__ float gelu_tanh(float x) { return x * 0.5f * (1.f + tanhf(0.79788456f * x * (1.f + 0.044715f * x * x))); }
 
-// Linear epilogue: out[r][n] = act((G[r][n] - zero[n] * rowsum[r]) * scale[n] + bias[n]) for n < N. Scale/zero
-// turn a GEMM over raw weight codes into one over (code - zero) * scale (one scale and zero per output row of W);
+// Linear epilogue: out[r][n] = act((G[r][n] - (zero[n] - zshift) * rowsum[r]) * scale[n] + bias[n]) for n < N.
+// Scale/zero turn a GEMM over raw weight codes into one over (code - zero) * scale (one scale and zero per output row
+// of W); zshift is the constant the GEMM already took off every code (2^(bits-1) for its centred codes, else 0).
 // G may be a wider (N padded to the GEMM tile) scratch, or out itself. act: 0 none, 1 GeLU (tanh form).
 extern "C" __global__ void linear_epilogue(const half* G, int ldg, half* out, int ldo, int rows, int n_cols,
                                            const half* __restrict__ scale, const half* __restrict__ zero,
-                                           const float* __restrict__ rowsum, const half* __restrict__ bias, int act) {
+                                           const float* __restrict__ rowsum, const half* __restrict__ bias, int act, float zshift) {
     size_t total = (size_t)rows * n_cols;
     for (size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x; idx < total; idx += (size_t)gridDim.x * blockDim.x) {
         size_t r = idx / n_cols;
         int n = (int)(idx % n_cols);
         float v = __half2float(G[r * ldg + n]);
-        if (scale) v = (v - (zero ? __half2float(zero[n]) * rowsum[r] : 0.f)) * __half2float(scale[n]);
+        if (scale) v = (v - (zero ? (__half2float(zero[n]) - zshift) * rowsum[r] : 0.f)) * __half2float(scale[n]);
         if (bias) v += __half2float(bias[n]);
         if (act == 1) v = gelu_tanh(v);
         out[r * ldo + n] = __float2half(v);
@@ -281,15 +282,17 @@ extern "C" __global__ void silu_gate_quant(const half* __restrict__ g, int ldg, 
     quantize_row([&](int i) { return as_stored(silu_mul(__half2float(gr[i]), __half2float(ur[i]))); }, f, q, scale, codesum, fmt, red);
 }
 
-// Dequantising epilogue of an integer-activation linear: out[r][n] = act((G[r][n] - zero[n] * codesum[r]) * wscale[n]
-// * ascale[r] + bias[n]) for n < N. G holds the GEMV's exact INT32 sums of codes (dequant_epilogue_i32) or the GEMM's
-// FP16 rounding of them (dequant_epilogue_f16). The zero-point term is formed in double: G and zero * codesum are large
-// and nearly cancel, and zero (FP16) times an integer below 2^24 is exact there. act: 0 none, 1 GeLU (tanh form).
+// Dequantising epilogue of an integer-activation linear: out[r][n] = act((G[r][n] - (zero[n] - zshift) * codesum[r])
+// * wscale[n] * ascale[r] + bias[n]) for n < N. G holds the integer GEMV's or GEMM's exact INT32 sums of codes
+// (dequant_epilogue_i32), or the FP16 rounding of them that the Figure 13 BASELINE/TRANSFORM GEMMs write
+// (dequant_epilogue_f16); zshift is what the kernel's weights already had taken off their codes (128 for the GEMM's INT8
+// weights, stored as signed code - 128), else 0. The zero-point term is formed in double: G and zero * codesum are large
+// and nearly cancel, and zero (FP16) minus an integer, times an integer below 2^24, is exact there. act: 0 none, 1 GeLU.
 template <typename T>
 __device__ __forceinline__ void dequant_epilogue(const T* G, int ldg, half* out, int ldo, int rows, int n_cols,
                                                  const half* __restrict__ wscale, const half* __restrict__ wzero,
                                                  const float* __restrict__ ascale, const int* __restrict__ codesum,
-                                                 const half* __restrict__ bias, int act) {
+                                                 const half* __restrict__ bias, int act, float zshift) {
     size_t total = (size_t)rows * n_cols;
     for (size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x; idx < total; idx += (size_t)gridDim.x * blockDim.x) {
         size_t r = idx / n_cols;
@@ -297,7 +300,7 @@ __device__ __forceinline__ void dequant_epilogue(const T* G, int ldg, half* out,
         double g;
         if constexpr (sizeof(T) == 4) g = (double)G[r * ldg + n];
         else g = (double)__half2float(G[r * ldg + n]);
-        if (wzero) g -= (double)__half2float(wzero[n]) * (double)codesum[r];
+        if (wzero) g -= ((double)__half2float(wzero[n]) - (double)zshift) * (double)codesum[r];
         float v = (float)(g * (double)__half2float(wscale[n]) * (double)ascale[r]);
         if (bias) v += __half2float(bias[n]);
         if (act == 1) v = gelu_tanh(v);
@@ -306,14 +309,17 @@ __device__ __forceinline__ void dequant_epilogue(const T* G, int ldg, half* out,
 }
 
 extern "C" __global__ void dequant_epilogue_i32(const int* G, int ldg, half* out, int ldo, int rows, int n_cols, const half* wscale,
-                                                const half* wzero, const float* ascale, const int* codesum, const half* bias, int act) {
-    dequant_epilogue(G, ldg, out, ldo, rows, n_cols, wscale, wzero, ascale, codesum, bias, act);
+                                                const half* wzero, const float* ascale, const int* codesum, const half* bias, int act,
+                                                float zshift) {
+    dequant_epilogue(G, ldg, out, ldo, rows, n_cols, wscale, wzero, ascale, codesum, bias, act, zshift);
 }
 
 extern "C" __global__ void dequant_epilogue_f16(const half* G, int ldg, half* out, int ldo, int rows, int n_cols, const half* wscale,
-                                                const half* wzero, const float* ascale, const int* codesum, const half* bias, int act) {
-    dequant_epilogue(G, ldg, out, ldo, rows, n_cols, wscale, wzero, ascale, codesum, bias, act);
+                                                const half* wzero, const float* ascale, const int* codesum, const half* bias, int act,
+                                                float zshift) {
+    dequant_epilogue(G, ldg, out, ldo, rows, n_cols, wscale, wzero, ascale, codesum, bias, act, zshift);
 }
+
 
 // ---- attention ----
 // q head h: columns q0 + h * qhs of rows b*seq + i (stride ldq); k and v heads likewise. Query head h reads kv head

@@ -50,6 +50,9 @@ public final class BenchLayerCommand implements Callable<Integer> {
             description = "Only compile every kernel these points load for ARCH (e.g. sm_90a) into the kernel cache; needs nvcc, no GPU.")
     String buildOnlyArch;
 
+    @Option(names = "--per-op", description = "Also profile the full-size layer op by op (events between launches; median of 20 runs): op, ms, share.")
+    boolean perOp;
+
     @Option(names = "--device", defaultValue = "0") int device;
 
     @Option(names = "--seed", defaultValue = "20261125") long seed;
@@ -83,8 +86,8 @@ public final class BenchLayerCommand implements Callable<Integer> {
         CudaContext ctx = BenchCommand.openDevice(device);
         KernelCache cache = KernelCache.defaultCache();
         out.println("layer " + model + " BS" + batch + " SEQ" + seq + ", stage " + st.token() + ", on " + ctx.device().describe());
-        out.printf(Locale.ROOT, "%-14s %-7s %10s %8s %12s %12s %10s %9s %9s  %s%n", "formats", "check", "median ms", "cv %", "weights MiB",
-                "peak MiB", "own MiB", "GB/s", "vs FP16", "check detail");
+        out.printf(Locale.ROOT, "%-14s %-7s %10s %11s %8s %12s %12s %10s %9s %9s  %s%n", "formats", "check", "median ms", "launched ms", "cv %",
+                "weights MiB", "peak MiB", "own MiB", "GB/s", "vs FP16", "check detail");
         boolean allOk = true;
         Double fp16Ms = null;
         GemvRunner gemv = new GemvRunner(ctx, cache);
@@ -109,18 +112,30 @@ public final class BenchLayerCommand implements Callable<Integer> {
                 }
                 double ms = r.timing().medianMs();
                 if (w == WeightFormat.FP16 && layer.acts() == ActivationFormat.FP16) fp16Ms = ms;
-                out.printf(Locale.ROOT, "%-14s %-7s %10.4f %8.1f %12.1f %12.1f %10.1f %9.0f %9s  %s%n", label, "pass", ms, 100 * r.timing().cv(),
-                        r.weightBytes() / 1048576.0, r.memory().peakMib(), r.memory().ownMib(), r.weightBytes() / (ms * 1e-3) / 1e9,
-                        fp16Ms == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", fp16Ms / ms), r.check().describe());
+                out.printf(Locale.ROOT, "%-14s %-7s %10.4f %11.4f %8.1f %12.1f %12.1f %10.1f %9.0f %9s  %s%n", label, "pass", ms,
+                        r.launchTiming().medianMs(), 100 * r.timing().cv(), r.weightBytes() / 1048576.0, r.memory().peakMib(), r.memory().ownMib(),
+                        r.weightBytes() / (ms * 1e-3) / 1e9, fp16Ms == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", fp16Ms / ms), r.check().describe());
+                if (r.graphFailure() != null) out.println("  median ms is kernel by kernel: " + r.graphFailure());
                 out.println("  launches: " + String.join(", ", r.launches()));
+                if (perOp) printPerOp(out, LayerBench.profile(ctx, cache, gemv, gemm, model, batch, seq, w, layer.acts(), st, seed, 20));
                 out.flush();
             }
         } finally {
             gemv.close();
         }
-        out.println("peak MiB: device memory in use (cuMemGetInfo) sampled after every launch of one run, the CUDA context included; own MiB: the executor's allocations. "
+        out.println("median ms: the layer replayed as one CUDA graph (cuGraphLaunch); launched ms: the same launches queued one by one (cuLaunchKernel). "
+                + "peak MiB: device memory in use (cuMemGetInfo) sampled after every launch of one run, the CUDA context included; own MiB: the executor's allocations. "
                 + "GB/s: weight bytes per median time. vs FP16: FP16 layer time / this time, same run.");
         return allOk ? 0 : UserError.RUN_FAILURE;
+    }
+
+    /** The per-op table of {@code --per-op}: op, median ms, share of the summed medians. */
+    private static void printPerOp(PrintWriter out, List<org.ladderae.executor.LayerExecutor.OpTime> ops) {
+        double total = 0;
+        for (var o : ops) total += o.medianMs();
+        out.printf(Locale.ROOT, "  %-60s %10s %8s%n", "op", "ms", "share");
+        for (var o : ops) out.printf(Locale.ROOT, "  %-60s %10.4f %7.1f%%%n", o.name(), o.medianMs(), 100 * o.share());
+        out.printf(Locale.ROOT, "  %-60s %10.4f %7.1f%%%n", "sum (events between launches, no L2 flush)", total, 100.0);
     }
 
     /** One layer format of the run. */

@@ -44,10 +44,26 @@ public final class LayerBench {
         }
     }
 
-    /** A measured point; timing and memory are null when the check failed (the layer is not timed). */
-    public record Result(String model, int batch, int seq, WeightFormat weights, ActivationFormat acts, GemvStage stage, Check check, TimingStats timing,
-                         LayerExecutor.Memory memory, long weightBytes, boolean fullOutputFinite, List<String> launches) {
-        public boolean ok() { return check.passed() && timing != null && fullOutputFinite; }
+    /**
+     * A measured point; timings and memory are null when the check failed (the layer is not timed).
+     *
+     * @param graphTiming   the layer replayed as one CUDA graph launch (what an inference engine's decode step does); null
+     *                      when the capture failed ({@code graphFailure} says why)
+     * @param launchTiming  the same layer launched kernel by kernel (cuLaunchKernel per op), for comparison
+     */
+    public record Result(String model, int batch, int seq, WeightFormat weights, ActivationFormat acts, GemvStage stage, Check check,
+                         TimingStats graphTiming, TimingStats launchTiming, String graphFailure, LayerExecutor.Memory memory, long weightBytes,
+                         boolean fullOutputFinite, List<String> launches) {
+        /** A point timed kernel by kernel only (no CUDA graph): the encoder models' measurement. */
+        public Result(String model, int batch, int seq, WeightFormat weights, ActivationFormat acts, GemvStage stage, Check check, TimingStats timing,
+                      LayerExecutor.Memory memory, long weightBytes, boolean fullOutputFinite, List<String> launches) {
+            this(model, batch, seq, weights, acts, stage, check, null, timing, null, memory, weightBytes, fullOutputFinite, launches);
+        }
+
+        /** The layer's time: the CUDA graph replay, or kernel by kernel where the capture failed. */
+        public TimingStats timing() { return graphTiming != null ? graphTiming : launchTiming; }
+
+        public boolean ok() { return check.passed() && timing() != null && fullOutputFinite; }
     }
 
     /** The layer graph of a model name ("llama" or "bloom"), full size or small, with linears in {@code w} (whole-row scales where the format has scales). */
@@ -91,11 +107,30 @@ public final class LayerBench {
         try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, full, stage, new LayerExecutor.Weights.DeviceRandom(seed), Map.of())) {
             ModelGraph small = graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w, a);
             Check check = check(ctx, cache, gemv, gemm, small, stage, ex.choices(), seed);
-            if (!check.passed()) return new Result(model, batch, seq, w, a, stage, check, null, null, ex.weightBytes(), false, ex.launchNames());
-            TimingStats t = ex.time();
-            LayerExecutor.Memory mem = ex.memory();
+            if (!check.passed())
+                return new Result(model, batch, seq, w, a, stage, check, null, null, null, null, ex.weightBytes(), false, ex.launchNames());
+            TimingStats launched = ex.time(false);
             boolean finite = ex.output().allFinite();
-            return new Result(model, batch, seq, w, a, stage, check, t, mem, ex.weightBytes(), finite, ex.launchNames());
+            TimingStats graphed = null;
+            String graphFailure = null;
+            try {
+                graphed = ex.time(true);
+                finite &= ex.output().allFinite();   // the graph's own output
+            } catch (org.ladderae.gpu.CudaException e) {
+                graphFailure = "CUDA graph capture or replay failed: " + e.getMessage();
+                ctx.synchronize();
+            }
+            LayerExecutor.Memory mem = ex.memory();
+            return new Result(model, batch, seq, w, a, stage, check, graphed, launched, graphFailure, mem, ex.weightBytes(), finite, ex.launchNames());
+        }
+    }
+
+    /** The full-size layer's per-op profile ({@link LayerExecutor#timePerOp}) on random weights, {@code runs} runs. */
+    public static List<LayerExecutor.OpTime> profile(CudaContext ctx, KernelCache cache, GemvRunner gemv, GemmRunner gemm, String model, int batch,
+                                                     int seq, WeightFormat w, ActivationFormat a, GemvStage stage, long seed, int runs) {
+        try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, graph(model, true, batch, seq, w, a), stage,
+                new LayerExecutor.Weights.DeviceRandom(seed), Map.of())) {
+            return ex.timePerOp(runs);
         }
     }
 

@@ -81,6 +81,8 @@ public final class LayerExecutor implements AutoCloseable {
     private final Map<String, LinearChoice> choices = new LinkedHashMap<>();
     /** Linear weights stored in their format (a compiled model), or null when they are quantised here from master weights. */
     private Map<String, org.ladderae.models.reference.StoredLinearWeight> stored;
+    /** The launches captured into a CUDA graph, at first use (null before). */
+    private CapturedLayer captured;
     private final long usedBefore;
     private final long usedAfterSetup;
     private long ownBytes;
@@ -175,7 +177,7 @@ public final class LayerExecutor implements AutoCloseable {
         } else if (step instanceof LayerPlan.Gelu ge) {
             add(ge.name(), kernel("linear_epilogue"), elementwise((long) rows * ge.width()),
                     KernelArgs.of().buffer(act(ge.x())).i32(ge.x().ld()).buffer(acts.get(ge.out())).i32(ge.width()).i32(rows).i32(ge.width())
-                            .i64(0).i64(0).i64(0).i64(0).i32(1));
+                            .i64(0).i64(0).i64(0).i64(0).i32(1).f32(0));
         } else if (step instanceof LayerPlan.Add ad) {
             long n = (long) rows * ad.width();
             if (n % 2 != 0) throw new IllegalArgumentException(ad.name() + ": odd element count");
@@ -205,7 +207,7 @@ public final class LayerExecutor implements AutoCloseable {
                 long elements = (long) c.paddedN() * k;
                 launchFill("fill_u8", w, KernelArgs.of().buffer(w).i64(elements).i64(wBytes - elements).i32(127), wBytes - elements);
             }
-            if (c.paddedN() != n || intActs) g = alloc(2L * rows * c.paddedN());
+            if (c.paddedN() != n || intActs) g = alloc((long) c.gemm().outputElementBytes() * rows * c.paddedN());
             if (Op.Linear.hasGroupScales(l.format())) {
                 scale = upload(sw != null ? sw.rowScales() : constant(n, randomScale(l.format(), amp)));
                 if (l.format().isUnsignedInt()) {
@@ -252,21 +254,24 @@ public final class LayerExecutor implements AutoCloseable {
             bias = upload(sw != null ? sw.biasFp16() : randomHalves(n, 0, 0.1, seed ^ 0xb1a5));
             weightBytes += 2L * n;
         }
+        float zeroShift = (float) c.zeroShift(l);   // what the GEMM's codes already had taken off (centred / signed storage)
         if (intActs) {
-            // (sum of codes - zero * sum of activation codes) * weight scale * activation scale (+ bias) (+ GeLU).
+            // (INT32 sum of codes - (zero - shift) * sum of activation codes) * weight scale * activation scale (+ bias) (+ GeLU).
             int ldg = c.usesGemm() ? c.paddedN() : n;
             KernelArgs a = KernelArgs.of().buffer(g).i32(ldg).buffer(out).i32(n).i32(rows).i32(n).buffer(scale).buffer(zero)
                     .buffer(rowScales.get(l.input().buffer())).buffer(codeSums.get(l.input().buffer()));
             a = bias == null ? a.i64(0) : a.buffer(bias);
-            add(l.name() + ".dequantize", kernel(c.usesGemm() ? "dequant_epilogue_f16" : "dequant_epilogue_i32"), elementwise((long) rows * n),
-                    a.i32(l.gelu() ? 1 : 0));
+            // INT32 sums from the GEMV and the full-design GEMM; FP16 ones from Figure 13's BASELINE/TRANSFORM GEMM stages
+            boolean fp16Sums = c.usesGemm() && c.gemm().outputElementBytes() == 2;
+            add(l.name() + ".dequantize", kernel(fp16Sums ? "dequant_epilogue_f16" : "dequant_epilogue_i32"), elementwise((long) rows * n),
+                    a.i32(l.gelu() ? 1 : 0).f32(zeroShift));
         } else if (c.needsEpilogue(l)) {
             KernelArgs a = KernelArgs.of().buffer(g).i32(c.paddedN()).buffer(out).i32(n).i32(rows).i32(n);
             a = scale == null ? a.i64(0) : a.buffer(scale);
             a = zero == null ? a.i64(0) : a.buffer(zero);
             a = rowSum == null ? a.i64(0) : a.buffer(rowSum);
             a = bias == null ? a.i64(0) : a.buffer(bias);
-            add(l.name() + ".epilogue", kernel("linear_epilogue"), elementwise((long) rows * n), a.i32(l.gelu() ? 1 : 0));
+            add(l.name() + ".epilogue", kernel("linear_epilogue"), elementwise((long) rows * n), a.i32(l.gelu() ? 1 : 0).f32(zeroShift));
         }
     }
 
@@ -337,11 +342,23 @@ public final class LayerExecutor implements AutoCloseable {
         for (Runnable r : launches) r.run();
     }
 
+    /** The layer's launches captured into a CUDA graph (once, at first use). */
+    private CapturedLayer captured() {
+        if (captured == null) captured = new CapturedLayer(context, this::enqueue);
+        return captured;
+    }
+
+    /** Queues one replay of the layer's CUDA graph (the same launches as {@link #enqueue}, one cuGraphLaunch). */
+    public void enqueueGraph() { captured().launch(); }
+
     /**
      * Runs the layer once on the given inputs (activation buffers NaN-poisoned first) and returns its output; the mask
      * input, if the graph has one, must be all ones (the kernels take no padding).
      */
-    public DenseTensor run(Map<String, DenseTensor> inputs) {
+    public DenseTensor run(Map<String, DenseTensor> inputs) { return run(inputs, false); }
+
+    /** {@link #run(Map)}, replaying the captured CUDA graph instead of launching kernel by kernel when {@code graph}. */
+    public DenseTensor run(Map<String, DenseTensor> inputs, boolean graph) {
         if (plan.maskInput() != null) {
             DenseTensor m = inputs.get(plan.maskInput());
             if (m != null) for (double v : m.values()) if (v != 1) throw new IllegalArgumentException("attention mask with padding: the GPU executor takes all-ones masks only");
@@ -355,7 +372,8 @@ public final class LayerExecutor implements AutoCloseable {
             if (x == null) throw new IllegalArgumentException("no value for input " + in);
             acts.get(in).copyFrom(StackedWeights.fp16(x.values()));
         }
-        enqueue();
+        if (graph) enqueueGraph();
+        else enqueue();
         context.synchronize();
         return output();
     }
@@ -371,12 +389,68 @@ public final class LayerExecutor implements AutoCloseable {
         return new DenseTensor(List.of(plan.batch(), spec.rows() / plan.batch(), spec.width()), v);
     }
 
-    /** Times the whole layer with {@link GpuTimer} (warm-up, CUDA events per run, median); L2 flushed unless the weights exceed it twice. */
-    public TimingStats time() {
+    /**
+     * Times the whole layer launched kernel by kernel with {@link GpuTimer} (warm-up, CUDA events per run, median); L2
+     * flushed unless the weights exceed it twice.
+     */
+    public TimingStats time() { return time(false); }
+
+    /** {@link #time()} of the layer replayed as one CUDA graph launch ({@code graph}) or launched kernel by kernel. */
+    public TimingStats time(boolean graph) {
+        if (graph) captured();   // capture before the timer's warm-up
         try (GpuTimer timer = new GpuTimer(context)) {
-            return timer.time(i -> enqueue(), GpuTimer.Options.defaults().withTargetMs(200)
+            return timer.time(i -> { if (graph) enqueueGraph(); else enqueue(); }, GpuTimer.Options.defaults().withTargetMs(200)
                     .withCache(GpuTimer.cacheFor(weightBytes + plan.activationBytes(), context.device())));
         }
+    }
+
+    /** One launch's share of the layer: its median time over the timed runs (events around it, launches back to back). */
+    public record OpTime(String name, double medianMs, double share) {}
+
+    /**
+     * Per-op profile: {@code runs} runs of the layer (after 3 warm-up runs) with an event between every two launches (no
+     * L2 flush inside a run, as in the layer itself); each launch's median and its share of the sum of medians. The
+     * events add a little time per launch, so their sum exceeds {@link #time()}'s median slightly.
+     */
+    public List<OpTime> timePerOp(int runs) {
+        if (runs < 1) throw new IllegalArgumentException("runs must be positive");
+        int n = launches.size();
+        double[][] ms = new double[n][runs];
+        jcuda.driver.CUevent[] ev = new jcuda.driver.CUevent[n + 1];
+        context.bind();
+        try {
+            for (int i = 0; i <= n; i++) {
+                ev[i] = new jcuda.driver.CUevent();
+                org.ladderae.gpu.CudaDriver.check("cuEventCreate", jcuda.driver.JCudaDriver.cuEventCreate(ev[i], jcuda.driver.CUevent_flags.CU_EVENT_DEFAULT));
+            }
+            for (int w = 0; w < 3; w++) enqueue();
+            for (int r = 0; r < runs; r++) {
+                for (int i = 0; i < n; i++) {
+                    org.ladderae.gpu.CudaDriver.check("cuEventRecord", jcuda.driver.JCudaDriver.cuEventRecord(ev[i], null));
+                    launches.get(i).run();
+                }
+                org.ladderae.gpu.CudaDriver.check("cuEventRecord", jcuda.driver.JCudaDriver.cuEventRecord(ev[n], null));
+                org.ladderae.gpu.CudaDriver.check("cuEventSynchronize", jcuda.driver.JCudaDriver.cuEventSynchronize(ev[n]));
+                float[] t = new float[1];
+                for (int i = 0; i < n; i++) {
+                    org.ladderae.gpu.CudaDriver.check("cuEventElapsedTime", jcuda.driver.JCudaDriver.cuEventElapsedTime(t, ev[i], ev[i + 1]));
+                    ms[i][r] = t[0];
+                }
+            }
+        } finally {
+            for (jcuda.driver.CUevent e : ev) if (e != null) jcuda.driver.JCudaDriver.cuEventDestroy(e);
+        }
+        double[] med = new double[n];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double[] s = ms[i].clone();
+            java.util.Arrays.sort(s);
+            med[i] = s[s.length / 2];
+            total += med[i];
+        }
+        List<OpTime> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(new OpTime(launchNames.get(i), med[i], total > 0 ? med[i] / total : 0));
+        return out;
     }
 
     /** Runs once more, synchronising after every launch to sample the driver's used memory; returns the memory record. */
@@ -500,6 +574,8 @@ public final class LayerExecutor implements AutoCloseable {
 
     @Override
     public void close() {
+        if (captured != null) captured.close();
+        captured = null;
         for (DeviceBuffer b : owned) b.close();
         owned.clear();
         if (ops != null) ops.close();

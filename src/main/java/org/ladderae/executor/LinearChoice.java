@@ -18,8 +18,8 @@ import org.ladderae.models.Op;
  * artifact's kernels do); a format with scales (INT4, NF4) is then only possible with one scale and zero point per
  * output row, which {@code linear_epilogue} applies as (G - zero * rowsum(A)) * scale. Exactly one of gemv/gemm is set.
  * <p>Quantised activations ({@link LayerPlan.Linear#acts}): INT8/INT4 run the integer GEMV (INTx weights; INT32
- * output) or the INT8 GEMM where {@link GemmKernels#supports} has the pair, both over raw codes with whole-row weight
- * scales, dequantised by {@code dequant_epilogue_*}; MXFP8 runs the W_MXFP8 GEMV on the decoded FP16 values
+ * output) or the integer GEMM (mma.sync m16n8k32, INT32 output; INT8 weights stored as signed code - 128), both over raw
+ * codes with whole-row weight scales, dequantised by {@code dequant_epilogue_i32}; MXFP8 runs the W_MXFP8 GEMV on the decoded FP16 values
  * ({@link ActivationLayout#MXFP8_AS_FP16}) or the MXFP8 x MXFP8 GEMM.
  *
  * @param paddedN N rounded up to the GEMM tile (the extra weight rows are zero codes and their outputs are dropped)
@@ -62,8 +62,8 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
             case INT4 -> GemmConfig.Format.INT4;
             case NF4 -> GemmConfig.Format.NF4;
             case FP8_E5M2 -> GemmConfig.Format.FP8_E5M2;
-            // INT2/INT1 codes (0..3, 0..1) keep the FP16 sums the GEMM writes small; unsigned INT8 codes (0..255) would not:
-            // the zero-point correction after the GEMM subtracts ~127 x sum(a) from sums that FP16 already rounded.
+            // Unsigned INTx codes run the centred-code kernels (code - 2^(bits-1), see centredCodes below).
+            case INT8 -> GemmConfig.Format.INT8;
             case INT2 -> GemmConfig.Format.INT2;
             case INT1 -> GemmConfig.Format.INT1;
             default -> throw new IllegalArgumentException(l.name() + ": no GEMM kernel takes W_" + w + " with FP16 activations (M = " + rows
@@ -71,7 +71,45 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
         };
         if (grouped && l.groupSize() != GroupQuantizer.WHOLE_ROW)
             throw new IllegalArgumentException(l.name() + ": the GEMM applies one scale per output row (group size -1), not groups of " + l.groupSize());
-        return gemm(l, f, GemmConfig.Format.FP16, rows, n, k, arch, like, stage);
+        LinearChoice c = gemm(l, f, GemmConfig.Format.FP16, rows, n, k, arch, like, stage);
+        return w.isUnsignedInt() && c.gemm().stage().fastDecode() ? centredCodes(c) : c;   // Figure 13's slower stages: raw codes
+    }
+
+    /**
+     * Unsigned INTx weights with FP16 activations on the GEMM decode code - 2^(bits-1): the FP16 sums the GEMM writes
+     * stay centred (a sum of unsigned codes grows with 2^(bits-1) x rowsum(A) and overflowed FP16 in BLOOM's layers at
+     * M > 16); the epilogue's zero point is then zero - 2^(bits-1) ({@link #zeroShift}).
+     */
+    private static LinearChoice centredCodes(LinearChoice c) {
+        GemmConfig g = c.gemm();
+        if (g.variant() == GemmConfig.Variant.CENTRED_CODES) return c;
+        if (!GemmConfig.supportsVariant(g.weight(), g.activation(), g.path(), GemmConfig.Variant.CENTRED_CODES))
+            g = GemmConfig.mma(g.weight(), g.activation(), g.m(), g.n(), g.k(), 128, 128, 2, 2, 5, 1);   // FP16-decode tiles
+        return new LinearChoice(null, g.withVariant(GemmConfig.Variant.CENTRED_CODES), c.paddedN());
+    }
+
+    /**
+     * Integer activations on the GEMM write the exact INT32 sums (mma.sync m16n8k32; the wgmma s8 kernel writes FP16,
+     * which overflows): the dequantising epilogue reads them as the integer GEMV's.
+     */
+    private static LinearChoice int32Sums(LinearChoice c, int rows) {
+        GemmConfig g = c.gemm();
+        if (g.variant() == GemmConfig.Variant.INT32_OUT) return c;
+        if (g.path() != GemmConfig.Path.MMA16832)   // GemmKernels' own mma.sync tiles for integer activations
+            g = rows <= GemmKernels.SMALL_M ? GemmConfig.mma(g.weight(), g.activation(), g.m(), g.n(), g.k(), 32, 128, 1, 4, 4, 1)
+                    : GemmConfig.mma(g.weight(), g.activation(), g.m(), g.n(), g.k(), 128, 128, 2, 2, 3, 1);
+        return new LinearChoice(null, g.withVariant(GemmConfig.Variant.INT32_OUT), c.paddedN());
+    }
+
+    /**
+     * What the epilogue subtracts from the zero point: 2^(bits-1) for centred codes; 128 for INT8 weights beside INT8
+     * activations on the GEMM (stored as signed code - 128 for the s8 MMA); else 0.
+     */
+    public double zeroShift(LayerPlan.Linear l) {
+        if (!usesGemm()) return 0;
+        if (gemm.variant() == GemmConfig.Variant.CENTRED_CODES) return 1 << (l.format().bits() - 1);
+        if (integerActivations(l) && l.format() == WeightFormat.INT8) return 128;
+        return 0;
     }
 
     /** {@link #select} for a linear reading quantised activations (see the class comment). */
@@ -104,12 +142,10 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
         if (gw == null || ga == null || !GemmKernels.supports(gw, ga))
             throw new IllegalArgumentException(l.name() + ": no GEMM kernel takes " + pair + " (M = " + rows + " > " + GemvConfig.MAX_M
                     + " needs the GEMM); GEMM pairs: " + GemmKernels.supportedPairs());
-        if (w == WeightFormat.INT8)
-            throw new IllegalArgumentException(l.name() + ": " + pair + " on the GEMM: its INT8 x INT8 kernel writes the INT32 sums as FP16, which "
-                    + "overflows (65504) at K = " + k + " for per-token INT8 activations and 8-bit weight codes; it needs an INT32 output");
         if (!StackedWeights.hasGemmLayout(w, a))
             throw new IllegalArgumentException(l.name() + ": the layer executor has no GEMM weight layout for " + pair + " yet");
-        return gemm(l, gw, ga, rows, n, k, arch, like, stage);
+        LinearChoice c = gemm(l, gw, ga, rows, n, k, arch, like, stage);
+        return a.isInt() && c.gemm().stage().fastDecode() ? int32Sums(c, rows) : c;   // Figure 13's slower stages: FP16 sums
     }
 
     /**
@@ -122,7 +158,7 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
         if (stage != GemvStage.HOLISTIC && !GemmConfig.hasStageSwitches(w, a))
             throw new IllegalArgumentException(l.name() + ": M = " + rows + " runs on the GEMM, which has Figure 13 stages for W_FP16A_FP16, "
                     + "W_INT4A_FP16, W_INT1A_INT8 and W_MXFP8A_MXFP8 only (W_" + w + "A_" + a + ": only the holistic kernel)");
-        if (like != null && like.gemm() != null) {
+        if (like != null && like.gemm() != null && like.gemm().weight() == w && like.gemm().activation() == a) {
             int padded = roundUp(n, like.gemm().bn());
             try {
                 return new LinearChoice(null, like.gemm().withShape(rows, padded, k), padded);
@@ -139,16 +175,18 @@ public record LinearChoice(GemvConfig gemv, GemmConfig gemm, int paddedN) {
         return switch (w) {
             case INT8 -> GemmConfig.Format.INT8;
             case INT4 -> GemmConfig.Format.INT4;
+            case INT2 -> GemmConfig.Format.INT2;
             case INT1 -> GemmConfig.Format.INT1;
             case MXFP8 -> GemmConfig.Format.MXFP8;
             default -> null;
         };
     }
 
-    /** The GEMM's activation format for quantised activations; null for INT4 (no INT4-activation GEMM format here). */
+    /** The GEMM's activation format for quantised activations (INT4: signed, packed two per byte, as the quantiser writes them). */
     private static GemmConfig.Format gemmActs(ActivationFormat a) {
         return switch (a) {
             case INT8 -> GemmConfig.Format.INT8;
+            case INT4 -> GemmConfig.Format.INT4;
             case MXFP8 -> GemmConfig.Format.MXFP8;
             default -> null;
         };

@@ -110,10 +110,10 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
     public static boolean hasGemmLayout(WeightFormat w, ActivationFormat a) {
         return switch (a) {
             case FP16 -> w == WeightFormat.FP16 || w == WeightFormat.INT4 || w == WeightFormat.NF4 || w == WeightFormat.FP8_E5M2
-                    || w == WeightFormat.INT2 || w == WeightFormat.INT1;
-            case INT8 -> w == WeightFormat.INT1;
+                    || w == WeightFormat.INT8 || w == WeightFormat.INT2 || w == WeightFormat.INT1;
+            case INT8 -> w == WeightFormat.INT8 || w == WeightFormat.INT4 || w == WeightFormat.INT2 || w == WeightFormat.INT1;
             case MXFP8 -> w == WeightFormat.MXFP8;
-            case INT4 -> false;
+            case INT4 -> w == WeightFormat.INT4 || w == WeightFormat.INT2 || w == WeightFormat.INT1;
         };
     }
 
@@ -133,10 +133,21 @@ public record StackedWeights(WeightFormat format, int nTotal, int k, int groups,
             for (int i = 0; i < mxExponents.length; i++) out[paddedN * k + i] = (byte) mxExponents[i];
             return out;
         }
-        if (acts == ActivationFormat.FP16 && (format == WeightFormat.INT2 || format == WeightFormat.INT1)) {
-            // ladder_gemm.cu's FP16-activation INT2/INT1 kernels (LADDER_FMT 10, 11); the INT1 case below is the INT8-activation one
+        if (acts == ActivationFormat.FP16 && (format == WeightFormat.INT8 || format == WeightFormat.INT2 || format == WeightFormat.INT1)) {
+            // ladder_gemm.cu's FP16-activation INT8/INT2/INT1 kernels (LADDER_FMT 9, 10, 11)
             return GemmWeightLayout.forMma(org.ladderae.kernels.GemmConfig.Format.valueOf(format.name()),
                     org.ladderae.kernels.GemmConfig.Format.FP16, padded, paddedN, k);
+        }
+        if (acts.isInt()) {
+            org.ladderae.kernels.GemmConfig.Format a = acts == ActivationFormat.INT8 ? org.ladderae.kernels.GemmConfig.Format.INT8
+                    : org.ladderae.kernels.GemmConfig.Format.INT4;
+            if (format == WeightFormat.INT8) {
+                // The s8 x s8 MMA: unsigned codes stored as code - 128 (the epilogue's zero point is zero - 128)
+                byte[] out = new byte[padded.length];
+                for (int i = 0; i < out.length; i++) out[i] = (byte) (padded[i] - 128);
+                return out;
+            }
+            return GemmWeightLayout.forMma(org.ladderae.kernels.GemmConfig.Format.valueOf(format.name()), a, padded, paddedN, k);
         }
         return switch (format) {
             case FP16 -> BitPacking.pack(padded, 16);

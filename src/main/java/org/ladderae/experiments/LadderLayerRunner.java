@@ -128,6 +128,9 @@ final class LadderLayerRunner implements LadderModelRunner {
             extras.put("peak_alloc_mib", r.memory().ownMib());
             extras.put("weights_mib", r.weightBytes() / 1048576.0);
             extras.put("check_relative_error", r.check().error());
+            // The timing is the CUDA graph replay of the layer; the kernel-by-kernel time of the same launches beside it.
+            extras.put("cuda_graph", r.graphTiming() != null ? 1.0 : 0.0);
+            extras.put("launched_median_ms", r.launchTiming().medianMs());
             return new Measurement(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, r.timing(), null,
                     ctx.device().name(), Map.of(), extras);
         }

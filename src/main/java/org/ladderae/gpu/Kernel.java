@@ -1,11 +1,29 @@
 package org.ladderae.gpu;
 
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUstream;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.JCudaDriver;
 
-/** One kernel of a loaded {@link CudaModule}. Launches go to the default stream, in order. */
+/**
+ * One kernel of a loaded {@link CudaModule}. Launches go to the default stream, in order, unless this thread has set a
+ * launch stream ({@link #onStream}: the layer executor captures its launches into a CUDA graph that way).
+ */
 public final class Kernel {
+    /** The stream this thread's launches go to; unset (null) is the legacy default stream. */
+    private static final ThreadLocal<CUstream> LAUNCH_STREAM = new ThreadLocal<>();
+
+    /** Runs {@code r} with this thread's launches going to {@code stream} (e.g. a stream being captured), then restores the previous one. */
+    public static void onStream(CUstream stream, Runnable r) {
+        CUstream previous = LAUNCH_STREAM.get();
+        LAUNCH_STREAM.set(stream);
+        try {
+            r.run();
+        } finally {
+            LAUNCH_STREAM.set(previous);
+        }
+    }
+
     private final CudaContext context;
     private final CUfunction function;
     private final String name;
@@ -26,7 +44,7 @@ public final class Kernel {
         context.bind();
         CudaDriver.check("cuLaunchKernel(" + name + ", " + c + ", " + args + ")",
                 JCudaDriver.cuLaunchKernel(function, c.gridX(), c.gridY(), c.gridZ(), c.blockX(), c.blockY(), c.blockZ(),
-                        c.sharedBytes(), null, args.toKernelParams(), null));
+                        c.sharedBytes(), LAUNCH_STREAM.get(), args.toKernelParams(), null));
     }
 
     /** Launches and waits, so a fault is reported against this kernel (correctness checks use this). */

@@ -31,9 +31,33 @@ import java.util.Locale;
  *                   TRANSFORM (Ladder layouts, generic decode) exist on the mma path for {@link #hasStageSwitches the
  *                   Figure 13 pairs}; PTX and HOLISTIC run the same code (the fast decodes), HOLISTIC being the tuned or
  *                   heuristic launch configuration ({@link GemmKernels#forStage})
+ * @param variant    what the kernel writes ({@link Variant}: PLAIN everywhere but the layer executor's linears)
  */
 public record GemmConfig(Format weight, Format activation, Path path, int m, int n, int k, int bm, int bn,
-                         int warpsM, int warpsN, int stages, int splitK, GemvStage stage) {
+                         int warpsM, int warpsN, int stages, int splitK, GemvStage stage, Variant variant) {
+
+    /**
+     * What the kernel writes, for the layer executor (ladder_gemm.cu's INT_OUT / W_CENTRED): {@link #PLAIN} FP16 C of
+     * the raw codes; {@link #INT32_OUT} the exact INT32 sums (integer activations on mma.sync; C is M x N int32);
+     * {@link #CENTRED_CODES} FP16 C of (code - 2^(bits-1)) x A for unsigned INT8/INT4/INT2/INT1 weights with FP16
+     * activations (mma.sync, and INT4 on the TMA kernel), so sums stay centred and a zero point becomes zero - 2^(bits-1).
+     */
+    public enum Variant {
+        PLAIN(""), INT32_OUT("_i32out"), CENTRED_CODES("_centred");
+
+        private final String suffix;
+
+        Variant(String suffix) { this.suffix = suffix; }
+
+        /** The kernel name's suffix ("" for the plain kernel, so its name and cache key stay what they were). */
+        public String suffix() { return suffix; }
+    }
+
+    /** The plain variant (FP16 C of the raw codes) of a Figure 13 stage: every configuration outside the layer executor. */
+    public GemmConfig(Format weight, Format activation, Path path, int m, int n, int k, int bm, int bn,
+                      int warpsM, int warpsN, int stages, int splitK, GemvStage stage) {
+        this(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, stage, Variant.PLAIN);
+    }
 
     /**
      * Storage formats the GEMM kernels take. Weights: INT4, INT2 and INT1 are unsigned codes with no scale, as in the
@@ -86,6 +110,11 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         if (m < 1 || n < 1 || k < 1) throw new IllegalArgumentException("shape must be positive: " + m + "x" + n + "x" + k);
         if (stages < 2 || splitK < 1 || warpsM < 1 || warpsN < 1) throw new IllegalArgumentException("bad stages/splitK/warps");
         if (!supports(weight, activation, path)) throw new IllegalArgumentException("no kernel for W_" + weight + " A_" + activation + " on " + path);
+        if (variant == null) throw new IllegalArgumentException("variant must not be null");
+        if (variant != Variant.PLAIN && !stage.fastDecode())
+            throw new IllegalArgumentException("the " + variant + " variant is built on the full design only, not stage " + stage);
+        if (!supportsVariant(weight, activation, path, variant))
+            throw new IllegalArgumentException("no " + variant + " variant of W_" + weight + " A_" + activation + " on " + path);
         if (path == Path.WGMMA_TMA) {
             boolean shared = tmaSharedOperands(weight, activation);
             if (warpsM * warpsN * 32 != TMA_THREADS || bm != (shared ? 128 : 256) || bn != (shared ? 256 : 128) || stages < 2 || splitK != 1)
@@ -153,6 +182,30 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     public static boolean tmaSharedOperands(Format weight, Format activation) {
         return weight == activation && (weight == Format.FP16 || weight == Format.FP8_E4M3 || weight == Format.FP8_E5M2 || weight == Format.INT8);
     }
+
+    /**
+     * Whether the kernel has {@code variant}: INT32 output on mma.sync m16n8k32 with INT8 or INT4 activations; centred
+     * codes for unsigned INT8/INT4/INT2/INT1 weights with FP16 activations on mma.sync, and INT4 on the TMA kernel.
+     */
+    public static boolean supportsVariant(Format weight, Format activation, Path path, Variant variant) {
+        return switch (variant) {
+            case PLAIN -> true;
+            case INT32_OUT -> path == Path.MMA16832 && (activation == Format.INT8 || activation == Format.INT4);
+            case CENTRED_CODES -> activation == Format.FP16 && switch (path) {
+                case MMA16816 -> weight == Format.INT8 || weight == Format.INT4 || weight == Format.INT2 || weight == Format.INT1;
+                case WGMMA_TMA -> weight == Format.INT4;
+                default -> false;
+            };
+        };
+    }
+
+    /** The same kernel writing {@code v} instead (IllegalArgumentException where it has no such variant). */
+    public GemmConfig withVariant(Variant v) {
+        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, stage, v);
+    }
+
+    /** Bytes of one output element: 4 for {@link Variant#INT32_OUT}, else 2 (FP16). */
+    public int outputElementBytes() { return variant == Variant.INT32_OUT ? 4 : 2; }
 
     /** The LADDER_FMT code of ladder_gemm.cu (mma paths). */
     int mmaFormatCode() {
@@ -277,7 +330,7 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
             // k16 for FP16 activations, k32 for 8-bit ones
             case WGMMA_TMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x256x" + (activation == Format.FP16 ? 16 : 32) + "_tma_ws_" + tile + "_"
                     + stages + "stage";
-        };
+        } + variant.suffix();
     }
 
     /** nvcc flags for a standalone build: cubin, the sm_90a target and {@link #defineFlags()}. */
@@ -306,17 +359,19 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
                     "-DSTAGES=" + stages));
             if (!stage.fastDecode()) f.add("-DLADDER_STAGE=" + stage.ordinal());   // the full design keeps its flags and cache key
         }
+        if (variant == Variant.INT32_OUT) f.add("-DINT_OUT=1");
+        if (variant == Variant.CENTRED_CODES) f.add("-DW_CENTRED=1");
         return f;
     }
 
     /** The same kernel and split-K at another shape (the correctness check runs the timed binary on a small one). */
     public GemmConfig withShape(int m, int n, int k) {
-        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, stage);
+        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, stage, variant);
     }
 
     /** The same kernel and shape with the code of Figure 13 stage {@code s}. */
     public GemmConfig withStage(GemvStage s) {
-        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, s);
+        return new GemmConfig(weight, activation, path, m, n, k, bm, bn, warpsM, warpsN, stages, splitK, s, variant);
     }
 
     /** "W_INT4A_FP16", the format pair as the kernels name it. */

@@ -133,24 +133,53 @@ public final class GemmRunner implements AutoCloseable {
         byte[] a = p.deviceActivations();
         byte[] w = p.deviceWeights(config);
         short[] out = new short[m * n];
+        int[] out32 = config.variant() == GemmConfig.Variant.INT32_OUT ? new int[m * n] : null;
         try (DeviceBuffer dA = context.allocate(a.length); DeviceBuffer dW = context.allocate(w.length);
-             DeviceBuffer dC = context.allocate(2L * out.length); DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {
+             DeviceBuffer dC = context.allocate((long) config.outputElementBytes() * m * n);
+             DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {
             dA.copyFrom(a);
             dW.copyFrom(w);
-            dC.fill16(HalfPrecision.POISON);
+            if (out32 != null) dC.fill32(WORKSPACE_POISON);
+            else dC.fill16(HalfPrecision.POISON);
             dWs.fill32(WORKSPACE_POISON);
             Launches l = launches(config, dA, dW, dC, dWs);
             l.queue();
             context.synchronize();
-            dC.copyTo(out);
+            if (out32 != null) dC.copyTo(out32);
+            else dC.copyTo(out);
+        }
+        if (out32 != null) {
+            // INT32 sums: exact, so every output must equal the exact sum (the poison is far above any sum of the check shapes)
+            long[] exact = p.exactReference();
+            boolean written = true;
+            int wrong = 0;
+            for (int i = 0; i < out32.length; i++) {
+                if (out32[i] == WORKSPACE_POISON) written = false;
+                if (out32[i] != exact[i]) wrong++;
+            }
+            return new Check(config, (double) wrong / out32.length, 0.0, written);
         }
         boolean written = true;
         for (short s : out) if (s == HalfPrecision.POISON) written = false;
         if (!GemmProblem.integerActivations(config.activation())) {
-            GemvReference.Fp16Comparison cmp = GemvReference.compare(out, p.reference());
+            double[] ref = p.reference();
+            if (config.variant() == GemmConfig.Variant.CENTRED_CODES) ref = centred(ref, p);
+            GemvReference.Fp16Comparison cmp = GemvReference.compare(out, ref);
             return new Check(config, cmp.relativeError(), tolerance(config), written && cmp.allFinite());
         }
         return new Check(config, GemvReference.fractionInexact(out, p.exactReference()), 0.0, written);
+    }
+
+    /** The reference of centred codes: sum_k (w - 2^(bits-1)) a = ref - 2^(bits-1) * rowsum(A) (FP16 activations). */
+    static double[] centred(double[] ref, GemmProblem p) {
+        double centre = 1 << (p.weights().bits() - 1);
+        double[] out = ref.clone();
+        for (int r = 0; r < p.m(); r++) {
+            double rowSum = 0;
+            for (int i = 0; i < p.k(); i++) rowSum += org.ladderae.formats.Fp16.INSTANCE.decode(p.actCodes()[r * p.k() + i]);
+            for (int c = 0; c < p.n(); c++) out[r * p.n() + c] -= centre * rowSum;
+        }
+        return out;
     }
 
     /**
@@ -176,7 +205,7 @@ public final class GemmRunner implements AutoCloseable {
         DeviceBuffer dA = context.allocate(aBytes), dW = null, dC = null;
         try {
             dW = context.allocate(wBytes);
-            dC = context.allocate(2L * shape.m() * shape.n());
+            dC = context.allocate((long) shape.outputElementBytes() * shape.m() * shape.n());
             GemvRunner.fillRandomValid(dA, fillFormat(shape.activation()), aBytes, seed);
             GemvRunner.fillRandomValid(dW, fillFormat(shape.weight()), wBytes, seed + 1);
             return new Operands(shape, dA, dW, dC);
@@ -200,7 +229,7 @@ public final class GemmRunner implements AutoCloseable {
 
         void requireFits(GemmConfig config) {
             if (config.weight() != shape.weight() || config.activation() != shape.activation() || config.m() != shape.m()
-                    || config.n() != shape.n() || config.k() != shape.k())
+                    || config.n() != shape.n() || config.k() != shape.k() || config.outputElementBytes() > shape.outputElementBytes())
                 throw new IllegalArgumentException("operands of " + shape.formatLabel() + " " + shape.m() + "x" + shape.n() + "x" + shape.k()
                         + " cannot time " + config.formatLabel() + " " + config.m() + "x" + config.n() + "x" + config.k());
         }

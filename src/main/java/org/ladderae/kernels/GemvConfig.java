@@ -25,9 +25,11 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
         if (groupSize != NO_GROUPS) {
             if (acts != ActFormat.FP16 || !(weights.isUnsignedInt() || weights == WeightFormat.NF4))
                 throw new IllegalArgumentException("group scales take FP16 activations and INTx or NF4 weights, not W_" + weights + "A_" + acts);
-            if (stage.ordinal() < GemvStage.PTX.ordinal() || launch.tensorCores())
-                throw new IllegalArgumentException("group scales run on the +PTX/holistic CUDA-core kernels, not stage " + stage.token()
-                        + (launch.tensorCores() ? " with tensor cores" : ""));
+            if (stage.ordinal() < GemvStage.PTX.ordinal())
+                throw new IllegalArgumentException("group scales run on the +PTX/holistic kernels, not stage " + stage.token());
+            if (launch.tensorCores() && !tensorCoreGroupsFit(weights, groupSize))
+                throw new IllegalArgumentException("the tensor-core GEMV takes groups of whole K blocks (" + WeightLayout.mmaKBlock(weights)
+                        + " elements of W_" + weights + ") or whole rows, not " + groupSize);
             if (groupSize != WHOLE_ROW && (groupSize <= 0 || groupSize % weights.kUnit() != 0))
                 throw new IllegalArgumentException("group size " + groupSize + " is not a positive multiple of " + weights.kUnit()
                         + " (the elements of W_" + weights + " in one 16-byte load), nor whole row");
@@ -47,6 +49,11 @@ public record GemvConfig(WeightFormat weights, ActFormat acts, int m, GemvStage 
         java.util.List<FormatPair> out = new java.util.ArrayList<>();
         for (ActFormat a : ActFormat.values()) for (WeightFormat w : WeightFormat.values()) if (a.accepts(w)) out.add(new FormatPair(w, a));
         return java.util.List.copyOf(out);
+    }
+
+    /** Whether the tensor-core GEMV takes groups of {@code groupSize}: whole rows, or whole K blocks of its tile. */
+    public static boolean tensorCoreGroupsFit(WeightFormat weights, int groupSize) {
+        return groupSize == WHOLE_ROW || (groupSize > 0 && groupSize % WeightLayout.mmaKBlock(weights) == 0);
     }
 
     /** This configuration with per-group scales and zero points ({@link #NO_GROUPS} removes them). */

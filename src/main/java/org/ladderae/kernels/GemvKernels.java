@@ -54,11 +54,13 @@ public final class GemvKernels {
 
     /**
      * The holistic choice with per-group scales and zero points ({@link GemvConfig#groupSize}): the same
-     * launch, except that M > 1 stays on the CUDA-core kernel (the tensor-core variant takes no groups).
+     * launch; M > 1 keeps the tensor-core kernel where the groups hold whole K blocks of its tile (INT4/NF4/INT8
+     * with groups of 128), else runs the CUDA-core kernel.
      */
     public static GemvConfig holisticGrouped(WeightFormat w, ActFormat a, int m, int n, int k, int groupSize) {
         GemvConfig c = holistic(w, a, m, n, k);
-        GemvLaunch l = c.launch().tensorCores() ? new GemvLaunch(128, 2, 1, 1, w == WeightFormat.NF4 ? 4 : 0) : c.launch();
+        GemvLaunch l = c.launch().tensorCores() && !GemvConfig.tensorCoreGroupsFit(w, groupSize)
+                ? new GemvLaunch(128, 2, 1, 1, w == WeightFormat.NF4 ? 4 : 0) : c.launch();
         GemvConfig g = new GemvConfig(w, a, m, GemvStage.HOLISTIC, l, groupSize);
         g.validateShape(n, k);
         return g;

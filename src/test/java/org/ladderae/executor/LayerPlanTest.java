@@ -76,7 +76,8 @@ class LayerPlanTest {
     /** The lowered plan, run with the kernels' indexing on the CPU, is the reference layer (so views, offsets and fusions are right). */
     @ParameterizedTest
     @CsvSource({"llama,1,1,FP16,false", "llama,2,5,FP16,false", "llama,1,6,INT4,true", "llama,2,3,NF4,true", "llama,1,2,MXFP8,false",
-            "bloom,1,1,FP16,false", "bloom,2,5,INT4,true", "bloom,1,7,FP8_E5M2,false", "bloom,1,3,INT1,false"})
+            "bloom,1,1,FP16,false", "bloom,2,5,INT4,true", "bloom,1,7,FP8_E5M2,false", "bloom,1,3,INT1,false",
+            "bloom,1,3,INT1,true", "bloom,2,2,INT2,true", "llama,1,3,INT8,true"})
     void loweredPlanMatchesTheReference(String model, int batch, int seq, WeightFormat w, boolean gemmEpilogue) {
         ModelGraph g = LayerBench.graph(model, false, batch, seq, w);
         long seed = 7;
@@ -92,14 +93,15 @@ class LayerPlanTest {
      * integer linears' dequantising epilogue on codes) computes the reference layer with its quantisation steps.
      */
     @ParameterizedTest
-    @CsvSource({"llama,1,1,INT1,INT8", "llama,2,3,INT4,INT4", "llama,1,2,MXFP8,MXFP8", "llama,4,8,MXFP8,MXFP8", "llama,1,5,INT8,INT8",
-            "bloom,1,1,INT2,INT8", "bloom,2,3,INT1,INT4", "bloom,1,20,MXFP8,MXFP8"})
-    void quantizedActivationPlanMatchesTheReference(String model, int batch, int seq, WeightFormat w, ActivationFormat a) {
+    @CsvSource({"llama,1,1,INT1,INT8,false", "llama,2,3,INT4,INT4,false", "llama,1,2,MXFP8,MXFP8,false", "llama,4,8,MXFP8,MXFP8,false",
+            "llama,1,5,INT8,INT8,false", "bloom,1,1,INT2,INT8,false", "bloom,2,3,INT1,INT4,false", "bloom,1,20,MXFP8,MXFP8,false",
+            "llama,1,5,INT8,INT8,true", "bloom,2,3,INT1,INT8,true", "llama,2,3,INT4,INT4,true"})
+    void quantizedActivationPlanMatchesTheReference(String model, int batch, int seq, WeightFormat w, ActivationFormat a, boolean gemmEpilogue) {
         ModelGraph g = LayerBench.graph(model, false, batch, seq, w, a);
         long seed = 9;
         Map<String, DenseTensor> inputs = SeededWeights.inputs(g, seed);
         DenseTensor ref = ReferenceExecutor.run(g, inputs, SeededWeights.decodedWeights(g, seed)).get("output");
-        DenseTensor emulated = new PlanEmulator(g, SeededWeights.masterWeights(g, seed), false).run(inputs);
+        DenseTensor emulated = new PlanEmulator(g, SeededWeights.masterWeights(g, seed), gemmEpilogue).run(inputs);
         assertThat(LayerComparison.relativeFrobeniusError(ref, emulated)).isLessThan(1e-9);
         assertThat(ref.allFinite()).isTrue();
         // The quantisation is really there: the same layer with FP16 activations differs.
@@ -134,12 +136,47 @@ class LayerPlanTest {
         }
         LayerPlan mx = LayerPlan.lower(LayerBench.graph("llama", false, 1, 1, WeightFormat.MXFP8, ActivationFormat.MXFP8));
         assertThat(LinearChoice.select(mx.linears().get(0), 1, GemvStage.HOLISTIC, h100, null).gemv().acts()).isEqualTo(ActFormat.FP16);
-        LayerPlan gemm = LayerPlan.lower(LayerBench.graph("llama", false, 32, 1, WeightFormat.INT1, ActivationFormat.INT8));
-        assertThat(LinearChoice.select(gemm.linears().get(0), 32, GemvStage.HOLISTIC, h100, null).gemm().activation()).isEqualTo(GemmConfig.Format.INT8);
-        LayerPlan int4Gemm = LayerPlan.lower(LayerBench.graph("llama", false, 32, 1, WeightFormat.INT4, ActivationFormat.INT4));
-        assertThatThrownBy(() -> LinearChoice.select(int4Gemm.linears().get(0), 32, GemvStage.HOLISTIC, h100, null)).hasMessageContaining("no GEMM kernel takes W_INT4A_INT4");
-        LayerPlan int8Gemm = LayerPlan.lower(LayerBench.graph("llama", false, 32, 1, WeightFormat.INT8, ActivationFormat.INT8));
-        assertThatThrownBy(() -> LinearChoice.select(int8Gemm.linears().get(0), 32, GemvStage.HOLISTIC, h100, null)).hasMessageContaining("overflows");
+        // M > 16: every INTx x INT8 / INT4 pair runs the mma.sync integer GEMM writing INT32 sums (wgmma's s8 kernel writes FP16)
+        for (WeightFormat w : List.of(WeightFormat.INT8, WeightFormat.INT4, WeightFormat.INT2, WeightFormat.INT1))
+            for (ActivationFormat a : List.of(ActivationFormat.INT8, ActivationFormat.INT4)) {
+                if (w == WeightFormat.INT8 && a == ActivationFormat.INT4) continue;   // no kernel takes it (the GEMV neither)
+                for (int rows : new int[] {32, 4096}) {
+                    LayerPlan p = LayerPlan.lower(LayerBench.graph("llama", false, 1, rows, w, a));
+                    for (LayerPlan.Linear l : p.linears()) {
+                        LinearChoice c = LinearChoice.select(l, rows, GemvStage.HOLISTIC, h100, null);
+                        assertThat(c.gemm().path()).as("%s %s M=%d", w, a, rows).isEqualTo(GemmConfig.Path.MMA16832);
+                        assertThat(c.gemm().variant()).isEqualTo(GemmConfig.Variant.INT32_OUT);
+                        assertThat(c.gemm().kernelName()).endsWith("_i32out");
+                        assertThat(c.zeroShift(l)).isEqualTo(w == WeightFormat.INT8 ? 128.0 : 0.0);   // signed storage of INT8 codes
+                    }
+                }
+            }
+        LayerPlan int8Int4 = LayerPlan.lower(LayerBench.graph("llama", false, 32, 1, WeightFormat.INT8, ActivationFormat.INT4));
+        assertThatThrownBy(() -> LinearChoice.select(int8Int4.linears().get(0), 32, GemvStage.HOLISTIC, h100, null)).hasMessageContaining("W_INT8A_INT4");
+    }
+
+    @Test
+    void unsignedCodesWithFp16ActivationsRunTheCentredGemm() {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        for (WeightFormat w : List.of(WeightFormat.INT8, WeightFormat.INT4, WeightFormat.INT2, WeightFormat.INT1))
+            for (int rows : new int[] {32, 4096}) {
+                LayerPlan p = LayerPlan.lower(LayerBench.graph("bloom", false, 1, rows, w));
+                for (LayerPlan.Linear l : p.linears()) {
+                    LinearChoice c = LinearChoice.select(l, rows, GemvStage.HOLISTIC, h100, null);
+                    assertThat(c.gemm().variant()).as("%s M=%d", w, rows).isEqualTo(GemmConfig.Variant.CENTRED_CODES);
+                    assertThat(c.gemm().defineFlags()).contains("-DW_CENTRED=1");
+                    assertThat(c.zeroShift(l)).isEqualTo(1 << (w.bits() - 1));
+                    assertThat(c.needsEpilogue(l)).isTrue();
+                }
+            }
+        // INT4 at M = 4096 keeps the TMA kernel (its INT4 decode is centred too)
+        LayerPlan big = LayerPlan.lower(LayerBench.graph("llama", false, 1, 4096, WeightFormat.INT4));
+        assertThat(LinearChoice.select(big.linears().get(0), 4096, GemvStage.HOLISTIC, h100, null).gemm().path()).isEqualTo(GemmConfig.Path.WGMMA_TMA);
+        // FP16 and NF4 (symmetric codes) stay plain
+        LayerPlan fp16 = LayerPlan.lower(LayerBench.graph("llama", false, 1, 4096, WeightFormat.FP16));
+        LinearChoice f = LinearChoice.select(fp16.linears().get(0), 4096, GemvStage.HOLISTIC, h100, null);
+        assertThat(f.gemm().variant()).isEqualTo(GemmConfig.Variant.PLAIN);
+        assertThat(f.zeroShift(fp16.linears().get(0))).isZero();
     }
 
     @Test

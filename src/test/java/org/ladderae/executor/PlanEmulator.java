@@ -117,6 +117,11 @@ final class PlanEmulator {
         int n = l.nTotal(), k = l.k();
         double[] o = buf.get(l.out());
         org.ladderae.formats.ScalarCodec codec = l.format().elementCodec();
+        // The GEMM path's code shift (LinearChoice.zeroShift): centred unsigned codes with FP16 activations, signed storage
+        // of INT8 codes beside integer activations; the kernels sum shifted codes and the epilogues shift the zero point back.
+        boolean intActs = intRows.containsKey(l.input().buffer());
+        double shift = !gemmEpilogue || !l.format().isUnsignedInt() ? 0
+                : intActs ? (l.format() == org.ladderae.kernels.WeightFormat.INT8 ? 128 : 0) : 1 << (l.format().bits() - 1);
         for (int r = 0; r < rows; r++) {
             double rowSum = 0;
             for (int c = 0; c < k; c++) rowSum += at(l.input(), r, c);
@@ -124,7 +129,7 @@ final class PlanEmulator {
                 double acc = 0, raw = 0;
                 for (int c = 0; c < k; c++) {
                     double code = codec.decode(sw.codes()[j * k + c]), a = at(l.input(), r, c);
-                    raw += a * code;
+                    raw += a * (code - shift);
                     double wv = code;
                     if (sw.scales() != null) {
                         int g = j * sw.groups() + c / (k / sw.groups());
@@ -139,9 +144,9 @@ final class PlanEmulator {
                 if (q != null) {
                     // dequant_epilogue: INT32 sum of codes, minus the zero point times the code sum, times both scales
                     long exact = 0;
-                    for (int c = 0; c < k; c++) exact += (long) q[r].codes()[c] * sw.codes()[j * k + c];
-                    v = (exact - sw.zeros()[j] * q[r].codeSum()) * sw.scales()[j] * q[r].scale();
-                } else if (gemmEpilogue && sw.scales() != null) v = (raw - sw.zeros()[j] * rowSum) * sw.scales()[j];   // linear_epilogue
+                    for (int c = 0; c < k; c++) exact += (long) q[r].codes()[c] * (sw.codes()[j * k + c] - (long) shift);
+                    v = (exact - (sw.zeros()[j] - shift) * q[r].codeSum()) * sw.scales()[j] * q[r].scale();
+                } else if (gemmEpilogue && sw.scales() != null) v = (raw - (sw.zeros()[j] - shift) * rowSum) * sw.scales()[j];   // linear_epilogue
                 if (sw.bias() != null) v += sw.bias()[j];
                 if (l.gelu()) v = gelu(v);
                 o[r * n + j] = v;

@@ -27,7 +27,8 @@ class EncoderModelRunnerTest {
         assertThat(EncoderModelRunner.notRunnable(point("resnet", 1, NumberFormat.FP16, NumberFormat.FP16))).contains("not resnet");
         assertThat(EncoderModelRunner.notRunnable(point("vit", 1, NumberFormat.FP16, NumberFormat.FP8_E4M3))).contains("INT8, INT4 or MXFP8 only");
         assertThat(EncoderModelRunner.notRunnable(new LadderModelRunner.ModelPoint("vit", 1, 1, FormatPair.FP16, GemvStage.BASELINE))).contains("holistic");
-        // At M = 50 and more the integer-activation linears need a GEMM the executor does not have for INT4 weights (yet): the reason names it.
-        assertThat(EncoderModelRunner.notRunnable(point("conformer", 1, NumberFormat.INT4, NumberFormat.INT8))).contains("GEMM");
+        // At M = 50 and more the integer-activation linears run the mma.sync integer GEMM (INT32 sums); a pair without any kernel says so.
+        assertThat(EncoderModelRunner.notRunnable(point("conformer", 1, NumberFormat.INT4, NumberFormat.INT8))).isNull();
+        assertThat(EncoderModelRunner.notRunnable(point("conformer", 1, NumberFormat.INT8, NumberFormat.INT4))).contains("W_INT8A_INT4");
     }
 }

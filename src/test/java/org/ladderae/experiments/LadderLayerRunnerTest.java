@@ -30,7 +30,9 @@ class LadderLayerRunnerTest {
         assertThat(LadderLayerRunner.notRunnable(point("bloom", NumberFormat.MXFP8, NumberFormat.MXFP8))).isNull();
         assertThat(LadderLayerRunner.notRunnable(point("llama", NumberFormat.INT8, NumberFormat.INT4))).contains("no Ladder kernel takes W_INT8A_INT4");
         assertThat(LadderLayerRunner.notRunnable(new LadderModelRunner.ModelPoint("llama", 1, 4096, new FormatPair(NumberFormat.INT4, NumberFormat.INT4),
-                GemvStage.HOLISTIC))).contains("no GEMM kernel takes W_INT4A_INT4");
+                GemvStage.HOLISTIC))).isNull();   // the INT4 x INT4 GEMM, INT32 sums
+        assertThat(LadderLayerRunner.notRunnable(new LadderModelRunner.ModelPoint("llama", 1, 4096, new FormatPair(NumberFormat.INT8, NumberFormat.INT8),
+                GemvStage.HOLISTIC))).isNull();   // the INT8 x INT8 mma.sync GEMM, INT32 sums
         assertThat(LadderLayerRunner.notRunnable(new LadderModelRunner.ModelPoint("llama", 1, 4096, new FormatPair(NumberFormat.INT1, NumberFormat.INT8),
                 GemvStage.HOLISTIC))).isNull();   // the INT8 x INT1 GEMM
         assertThat(LadderLayerRunner.notRunnable(point("llama", NumberFormat.FP16, NumberFormat.FP8_E4M3))).contains("INT8, INT4 or MXFP8 only");

@@ -267,4 +267,28 @@ class GemmConfigTest {
                 .isEqualTo(GemmRunner.FP16_TOLERANCE);
         assertThat(GemmRunner.tolerance(GemmConfig.wgmma(64, 512, 1024, 1, 256, 4))).isEqualTo(GemmRunner.FP16_TOLERANCE);
     }
+
+    @Test
+    void layerExecutorVariantsHaveTheirOwnNamesFlagsAndOutputs() {
+        GemmConfig plain = GemmConfig.mma(Format.INT4, Format.INT8, 64, 512, 1024, 128, 128, 2, 2, 3, 1);
+        GemmConfig i32 = plain.withVariant(GemmConfig.Variant.INT32_OUT);
+        assertThat(plain.variant()).isEqualTo(GemmConfig.Variant.PLAIN);
+        assertThat(plain.defineFlags()).noneMatch(f -> f.contains("INT_OUT") || f.contains("W_CENTRED"));
+        assertThat(i32.kernelName()).isEqualTo(plain.kernelName() + "_i32out");
+        assertThat(i32.defineFlags()).contains("-DINT_OUT=1");
+        assertThat(i32.outputElementBytes()).isEqualTo(4);
+        assertThat(i32.withShape(33, 256, 2048).variant()).isEqualTo(GemmConfig.Variant.INT32_OUT);
+        GemmConfig c = GemmConfig.mma(Format.INT2, Format.FP16, 64, 512, 1024, 128, 128, 2, 2, 5, 1).withVariant(GemmConfig.Variant.CENTRED_CODES);
+        assertThat(c.kernelName()).endsWith("_centred");
+        assertThat(c.defineFlags()).contains("-DW_CENTRED=1");
+        assertThat(c.outputElementBytes()).isEqualTo(2);
+        assertThat(GemmConfig.wgmmaTma(Format.INT4, 4096, 1024, 1024).withVariant(GemmConfig.Variant.CENTRED_CODES).defineFlags()).contains("-DW_CENTRED=1");
+        // variants exist only where the kernel has them
+        assertThatThrownBy(() -> GemmConfig.mma(Format.FP16, Format.FP16, 64, 512, 1024, 128, 128, 2, 2, 3, 1).withVariant(GemmConfig.Variant.INT32_OUT))
+                .hasMessageContaining("no INT32_OUT variant");
+        assertThatThrownBy(() -> GemmConfig.mma(Format.NF4, Format.FP16, 64, 512, 1024, 128, 128, 2, 2, 3, 1).withVariant(GemmConfig.Variant.CENTRED_CODES))
+                .hasMessageContaining("no CENTRED_CODES variant");
+        assertThatThrownBy(() -> GemmConfig.wgmma(Format.INT8, 256, 512, 1024, 2, 256, 4).withVariant(GemmConfig.Variant.INT32_OUT))
+                .hasMessageContaining("no INT32_OUT variant");
+    }
 }

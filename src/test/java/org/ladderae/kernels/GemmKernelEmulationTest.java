@@ -48,16 +48,58 @@ class GemmKernelEmulationTest {
         }
     }
 
+    /**
+     * The centred-code builds (W_CENTRED) of the FP16-activation formats: the same lanes with the kernel's centred
+     * subtrahends must give the reference of code - 2^(bits-1) ({@link GemmRunner#centred}).
+     */
+    @ParameterizedTest(name = "centred W_{0}A_{1} (LADDER_FMT {2})")
+    @MethodSource("pairs")
+    void centredCodesEmulationEqualsTheCentredReference(Format w, Format a, int fmt) {
+        if (a != Format.FP16) return;   // the integer-activation formats have no centred build
+        int m = 19, n = 16, k = 256;
+        GemmConfig c = GemmConfig.mma(w, a, 128, 128, 1024, 128, 128, 2, 2, 3, 1).withVariant(GemmConfig.Variant.CENTRED_CODES);
+        assertThat(c.defineFlags()).contains("-DW_CENTRED=1");
+        GemmProblem p = GemmProblem.random(w, a, m, n, k, 31 + fmt);
+        double[] ref = GemmRunner.centred(p.reference(), p);
+        double[] got = new Emulated(p, fmt, 1 << (w.bits() - 1)).floatResult();
+        for (int i = 0; i < ref.length; i++) assertThat(got[i]).as("C[%d][%d]", i / n, i % n).isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(ref[i]))));
+    }
+
+    /** decode_u4x4_to_half2x2 with W_CENTRED (FMT 1 and the TMA kernel's INT4): subtrahends 1032 and 72 give n - 8 exactly. */
+    @org.junit.jupiter.api.Test
+    void centredInt4DecodeConstantsGiveCodeMinusEight() {
+        for (int nib = 0; nib < 16; nib++) {
+            int lo = 0x6400 | nib, hi = 0x6400 | nib << 4;   // lop3: the nibble in the mantissa of 1024, low or high in its byte
+            assertThat(half(lo) - half(0x6408)).isEqualTo(nib - 8.0);
+            assertThat(half(hi) * half(0x2C00) + half(0xD480)).isEqualTo(nib - 8.0);
+            // and the plain build's constants still give the code
+            assertThat(half(lo) - half(0x6400)).isEqualTo(nib);
+            assertThat(half(hi) * half(0x2C00) + half(0xD400)).isEqualTo(nib);
+        }
+        assertThat(half(0x6480)).isEqualTo(1024 + 128.0);   // FMT 9's centred subtrahend
+    }
+
+    /** ladder_gemm.cu's half_bits_of_int: the FP16 bits of a small integer, for every value the centred biases use. */
+    @org.junit.jupiter.api.Test
+    void halfBitsOfIntEncodesSmallIntegers() {
+        for (int v = 1; v < 2048; v++) assertThat(halfBitsOfInt(v)).as("%d", v).isEqualTo(Fp16.INSTANCE.encode(v));
+    }
+
     /** One run of the emulated kernel over the whole problem. */
     private static final class Emulated {
         private final GemmProblem p;
         private final int fmt, bk, aRowBytes, wRowBytes, wTileBytes;
+        /** 0, or 2^(bits-1) for the centred build (W_CENTRED). */
+        private final int centre;
         private final byte[] a, w;
         private final boolean fp16Acts, int4Acts;
 
-        Emulated(GemmProblem p, int fmt) {
+        Emulated(GemmProblem p, int fmt) { this(p, fmt, 0); }
+
+        Emulated(GemmProblem p, int fmt, int centre) {
             this.p = p;
             this.fmt = fmt;
+            this.centre = centre;
             this.a = p.deviceActivations();
             this.w = p.deviceWeights();
             this.fp16Acts = p.acts() == Format.FP16;
@@ -199,18 +241,19 @@ class GemmKernelEmulationTest {
             return switch (fmt) {
                 case 9 -> {
                     int x = wWord(col, kt, ks * 16 + 4 * t);
-                    yield new int[] {hsub2(bytePerm(x, 0x64646464, 0x4140), 0x64006400), hsub2(bytePerm(x, 0x64646464, 0x4342), 0x64006400)};
+                    int magic = centre == 0 ? 0x64006400 : 0x64806480;   // U8_DECODE_MAGIC
+                    yield new int[] {hsub2(bytePerm(x, 0x64646464, 0x4140), magic), hsub2(bytePerm(x, 0x64646464, 0x4342), magic)};
                 }
                 case 10 -> {
                     int x = wWord(col, kt, 4 * t);
                     int xs = ks >= 2 ? x >>> 8 : x;
-                    yield new int[] {halfFieldPair(xs, 2, 2 * (ks & 1)), halfFieldPair(xs, 2, 2 * (ks & 1) + 1)};
+                    yield new int[] {halfFieldPair(xs, 2, 2 * (ks & 1), centre), halfFieldPair(xs, 2, 2 * (ks & 1) + 1, centre)};
                 }
                 case 11 -> {
                     int off = col * wRowBytes + kt * wTileBytes + 2 * t;
                     int h16 = (w[off] & 0xff) | (w[off + 1] & 0xff) << 8;
                     int x = bytePerm(h16, 0, 0x4140);
-                    yield new int[] {halfFieldPair(x, 1, 2 * ks), halfFieldPair(x, 1, 2 * ks + 1)};
+                    yield new int[] {halfFieldPair(x, 1, 2 * ks, centre), halfFieldPair(x, 1, 2 * ks + 1, centre)};
                 }
                 default -> throw new IllegalStateException("LADDER_FMT " + fmt);
             };
@@ -219,17 +262,23 @@ class GemmKernelEmulationTest {
 
     // ---- the kernel's bit operations ----
 
-    /** half_field_pair<BITS, J>: (x & mask) | 0x64006400, then magic_field_to_half2<BITS*J>. */
-    private static int halfFieldPair(int x, int bits, int j) {
+    /** half_field_pair<BITS, J>: (x & mask) | 0x64006400, then magic_field_to_half2<BITS*J, C> (C = the centre, 0 if plain). */
+    private static int halfFieldPair(int x, int bits, int j, int c) {
         int mask = (((1 << bits) - 1) << (bits * j)) * 0x00010001;
         int h = (x & mask) | 0x64006400;
         int s = bits * j;
         assertThat(s).isBetween(0, 9);
-        if (s == 0) return hsub2(h, 0x64006400);
-        int scale = ((15 - s) << 10) * 0x00010001, bias = (0x8000 | ((25 - s) << 10)) * 0x00010001;
+        if (s == 0) return hsub2(h, (0x6400 + c) * 0x00010001);
+        int scale = ((15 - s) << 10) * 0x00010001, bias = (0x8000 | halfBitsOfInt((1 << (10 - s)) + c)) * 0x00010001;
         assertThat(half(scale & 0xffff)).isEqualTo(Math.scalb(1.0, -s));
-        assertThat(half(bias & 0xffff)).isEqualTo(-1024 * Math.scalb(1.0, -s));
+        assertThat(half(bias & 0xffff)).isEqualTo(-1024 * Math.scalb(1.0, -s) - c);
         return hfma2(h, scale, bias);
+    }
+
+    /** ladder_gemm.cu's half_bits_of_int(v): exponent floor(log2 v), the bits below the leading one as the mantissa. */
+    private static int halfBitsOfInt(int v) {
+        int e = 31 - Integer.numberOfLeadingZeros(v);
+        return ((e + 15) << 10) | ((v - (1 << e)) << (10 - e));
     }
 
     /** CUDA's __byte_perm(x, y, s): result byte i = byte (s >> 4i) & 7 of the 8 bytes y:x. */

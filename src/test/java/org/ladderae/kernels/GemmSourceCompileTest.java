@@ -83,6 +83,34 @@ class GemmSourceCompileTest {
         for (GemmConfig c : configs) assertThat(new String(cubins.get(c.kernelName()), StandardCharsets.ISO_8859_1)).contains(c.kernelName());
     }
 
+    /** The layer executor's variants (INT32 sums, centred codes) build without spills on the tiles LinearChoice gives them. */
+    @Test
+    void layerExecutorVariantsBuildWithoutSpills() {
+        Optional<NvccCompiler> nvcc = NvccCompiler.find();
+        Assumptions.assumeTrue(nvcc.isPresent(), () -> {
+            System.out.println("GemmSourceCompileTest skipped: no nvcc");
+            return "no nvcc";
+        });
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
+        List<GemmConfig> configs = new java.util.ArrayList<>();
+        for (Format[] f : new Format[][] {{Format.INT8, Format.INT8}, {Format.INT4, Format.INT8}, {Format.INT2, Format.INT8}, {Format.INT1, Format.INT8},
+                {Format.INT4, Format.INT4}, {Format.INT2, Format.INT4}, {Format.INT1, Format.INT4}}) {
+            configs.add(GemmConfig.mma(f[0], f[1], 4096, 28672, 8192, 128, 128, 2, 2, 3, 1).withVariant(GemmConfig.Variant.INT32_OUT));
+            configs.add(GemmConfig.mma(f[0], f[1], 32, 28672, 8192, 32, 128, 1, 4, 4, 1).withVariant(GemmConfig.Variant.INT32_OUT));
+        }
+        for (Format w : new Format[] {Format.INT8, Format.INT4, Format.INT2, Format.INT1})
+            configs.add(GemmKernels.forShape(w, Format.FP16, 32, 28672, 8192, h100).withVariant(GemmConfig.Variant.CENTRED_CODES));
+        configs.add(GemmConfig.wgmmaTma(Format.INT4, 4096, 28672, 8192).withVariant(GemmConfig.Variant.CENTRED_CODES));
+        java.util.Map<String, byte[]> cubins = new java.util.concurrent.ConcurrentHashMap<>();
+        KernelCache.buildInParallel(configs, c -> {
+            List<String> flags = new java.util.ArrayList<>(c.defineFlags());
+            flags.addAll(List.of("-Xptxas", "--warn-on-spills", "-Xptxas", "--warning-as-error"));
+            cubins.put(c.kernelName(), nvcc.get().compileCubin(GemmRunner.source(c), h100, flags));
+        });
+        assertThat(cubins).hasSize(configs.size());
+        for (GemmConfig c : configs) assertThat(new String(cubins.get(c.kernelName()), StandardCharsets.ISO_8859_1)).contains(c.kernelName());
+    }
+
     private static String resource(String path) {
         try (var in = GemmSourceCompileTest.class.getClassLoader().getResourceAsStream(path)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

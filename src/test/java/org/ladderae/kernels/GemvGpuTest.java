@@ -44,6 +44,14 @@ class GemvGpuTest {
                 if (w == WeightFormat.INT4 || w == WeightFormat.NF4) out.add(Arguments.of(GemvKernels.holisticGrouped(w, ActFormat.FP16, m, 1000, 11008, GemvConfig.WHOLE_ROW)));
             }
         out.add(Arguments.of(GemvKernels.holisticGrouped(WeightFormat.INT4, ActFormat.FP16, 1, 1000, 11008, 32)));
+        // the tensor-core GEMV with group scales (groups of whole K blocks): M = 8 and 16, N not a multiple of 8
+        for (WeightFormat w : List.of(WeightFormat.INT8, WeightFormat.INT4, WeightFormat.NF4))
+            for (int m : new int[] {8, 16}) {
+                GemvConfig c = GemvKernels.holisticGrouped(w, ActFormat.FP16, m, 1000, 11008 / 128 * 128, 128);
+                if (!c.launch().tensorCores()) throw new IllegalStateException("expected the tensor-core kernel: " + c);
+                out.add(Arguments.of(c));
+            }
+        out.add(Arguments.of(GemvKernels.holisticGrouped(WeightFormat.INT4, ActFormat.FP16, 8, 1000, 11008 / 128 * 128, GemvConfig.WHOLE_ROW)));
         return out.stream();
     }
 

@@ -36,9 +36,14 @@ class GemvGroupsTest {
         assertThat(GemvKernels.spec(row).kernelName()).endsWith("_grow");
         assertThat(GemvKernels.spec(g).nvccDefines()).containsEntry("GROUP", "128");
         assertThat(GemvKernels.spec(plain).nvccDefines()).doesNotContainKey("GROUP");
-        // M > 1 leaves the tensor-core kernel, which takes no groups
+        // M > 1 keeps the tensor-core kernel where groups hold whole K blocks of its tile (INT4: 128), else leaves it
         assertThat(GemvKernels.holistic(WeightFormat.INT4, ActFormat.FP16, 4, 28672, 8192).launch().tensorCores()).isTrue();
-        assertThat(GemvKernels.holisticGrouped(WeightFormat.INT4, ActFormat.FP16, 4, 28672, 8192, 128).launch().tensorCores()).isFalse();
+        assertThat(GemvKernels.holisticGrouped(WeightFormat.INT4, ActFormat.FP16, 4, 28672, 8192, 128).launch().tensorCores()).isTrue();
+        assertThat(GemvKernels.holisticGrouped(WeightFormat.NF4, ActFormat.FP16, 8, 28672, 8192, GemvConfig.WHOLE_ROW).launch().tensorCores()).isTrue();
+        assertThat(GemvKernels.holisticGrouped(WeightFormat.INT2, ActFormat.FP16, 4, 28672, 8192, 128).launch().tensorCores()).isFalse();   // K block 256
+        assertThat(GemvKernels.holisticGrouped(WeightFormat.INT4, ActFormat.FP16, 8, 28672, 8192, 64).launch().tensorCores()).isFalse();
+        assertThatThrownBy(() -> new GemvConfig(WeightFormat.INT4, ActFormat.FP16, 8, GemvStage.HOLISTIC, new GemvLaunch(128, 4, 1, 1, 0, true), 64))
+                .hasMessageContaining("whole K blocks");
         assertThat(g.groups(8192)).isEqualTo(64);
         assertThat(row.groups(8192)).isEqualTo(1);
         assertThat(GemvKernelSpec.weightBytes(g, 28672, 8192)).isEqualTo(28672L * 8192 / 2 + 4L * 28672 * 64);

@@ -58,35 +58,48 @@ def worker(a):
     torch.zeros(1, device="cuda"); torch.cuda.synchronize()
     excluded = set(x for x in (a.exclude or "").split(",") if x)
     cfgs = [c for c in json.load(open(os.path.join(a.cubins, "conv_configs.json"))) if c["name"] not in excluded]
-    missing = sorted(set(c["name"] for c in cfgs if not os.path.exists(os.path.join(a.cubins, c["name"] + ".cubin"))))
+    for c in cfgs: c.setdefault("sym", c["name"]); c.setdefault("splits", 1)
+    missing = sorted(set(c["sym"] for c in cfgs if not os.path.exists(os.path.join(a.cubins, c["sym"] + ".cubin"))))
     if missing: print("MISSING CUBINS (not built):", ", ".join(missing))
-    cfgs = [c for c in cfgs if c["name"] not in missing]
+    cfgs = [c for c in cfgs if c["sym"] not in missing]
     if a.only: cfgs = [c for c in cfgs if a.only in c["dims"]]
     fns = {}
 
-    def fn_of(c):
-        if c["name"] not in fns:
+    def fn_of(c, reduce=False):
+        if c["sym"] not in fns:
             mod = ctypes.c_void_p()
-            ck(cuda.cuModuleLoadData(ctypes.byref(mod), open(os.path.join(a.cubins, c["name"] + ".cubin"), "rb").read()), "load " + c["name"])
+            ck(cuda.cuModuleLoadData(ctypes.byref(mod), open(os.path.join(a.cubins, c["sym"] + ".cubin"), "rb").read()), "load " + c["sym"])
             f = ctypes.c_void_p()
-            ck(cuda.cuModuleGetFunction(ctypes.byref(f), mod, c["name"].encode()), "getfn")
+            ck(cuda.cuModuleGetFunction(ctypes.byref(f), mod, c["sym"].encode()), "getfn")
             ck(cuda.cuFuncSetAttribute(f, 8, c["smem"]), "smem attr")
-            fns[c["name"]] = (mod, f)
-        return fns[c["name"]][1]
+            fr = ctypes.c_void_p()
+            if cuda.cuModuleGetFunction(ctypes.byref(fr), mod, b"ladder_conv_splitk_reduce") != 0: fr = None
+            fns[c["sym"]] = (mod, f, fr)
+        return fns[c["sym"]][2 if reduce else 1]
 
     def launcher(c, dims, x, w, y, bias=None, res=None, relu=0, ldx=None, ldy=None, xoff=0, yoff=0):
         N, C, H, W, K, R, S, st, pad = dims
         P, Q = (H + 2 * pad - R) // st + 1, (W + 2 * pad - S) // st + 1
         ldx = ldx or C; ldy = ldy or K
         ptr = lambda t, off=0: ctypes.c_uint64(0 if t is None else t.data_ptr() + 2 * off)
-        args = [ptr(x, xoff), ptr(w), ctypes.c_uint64(0), ctypes.c_uint64(0), ptr(y, yoff), ptr(bias), ptr(res, yoff)]
+        sk = c["splits"]
+        M = N * P * Q
+        wsp = torch.empty(sk * M * K if sk > 1 else 1, dtype=torch.float32, device="cuda")   # split-K FP32 partials
+        args = [ptr(x, xoff), ptr(w), ctypes.c_uint64(wsp.data_ptr() if sk > 1 else 0), ctypes.c_uint64(0), ptr(y, yoff), ptr(bias), ptr(res, yoff)]
         args += [ctypes.c_int(v) for v in (N, C, H, W, K, R, S, st, pad, P, Q, ldx, ldy, c["ldw"], relu)]
         params = (ctypes.c_void_p * len(args))(*[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in args])
         f = fn_of(c)
+        rargs = [ctypes.c_uint64(wsp.data_ptr()), ctypes.c_int(sk), ctypes.c_int(M), ctypes.c_int(K), ptr(y, yoff), ptr(bias), ptr(res, yoff),
+                 ctypes.c_int(ldy), ctypes.c_int(relu)]
+        rparams = (ctypes.c_void_p * len(rargs))(*[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in rargs])
+        fr = fn_of(c, reduce=True) if sk > 1 else None
+        rgrid = (M * ((K + 3) // 4) + 255) // 256
         def go():   # on torch's current stream, so that CUDA-graph capture records it
             stream = ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
-            ck(cuda.cuLaunchKernel(f, c["grid"], 1, 1, c["threads"], 1, 1, c["smem"], stream, params, None), "launch " + c["name"])
-        go.keep = (args, params)
+            ck(cuda.cuLaunchKernel(f, c["grid"], sk, 1, c["threads"], 1, 1, c["smem"], stream, params, None), "launch " + c["name"])
+            if sk > 1:
+                ck(cuda.cuLaunchKernel(fr, rgrid, 1, 1, 256, 1, 1, 0, stream, rparams, None), "launch reduce " + c["name"])
+        go.keep = (args, params, rargs, rparams, wsp)
         return go
 
     gen = torch.Generator(device="cuda").manual_seed(1234)
@@ -172,7 +185,10 @@ def worker(a):
     for c in cfgs: by_shape.setdefault(c["dims"], []).append(c)
     rows = []
     t_start = time.time()
-    order = sorted(by_shape, key=lambda d: (d not in FIG12.values(), 0))
+    def deep_batch1(d):   # the split-K targets: batch 1 with a K loop of >= 16 tiles
+        v = [int(t) for t in d.split(",")]
+        return v[0] == 1 and v[1] * v[5] * v[6] >= 1024
+    order = sorted(by_shape, key=lambda d: (d not in FIG12.values(), not deep_batch1(d)))
     for dims_s in order:
         cs = by_shape[dims_s]
         if time.time() - t_start > a.budget_s:
@@ -197,10 +213,11 @@ def worker(a):
             go = launcher(c, dims, x, wd, y)
             reps = 20 if flops > 2e9 else 50
             ms = time_ms([go], 3, reps)[0]
+            print(f"TIMED {dims_s} {c['name']} {ms:.4f}", flush=True)   # every candidate, for the notes
             results.append((c, ms, err))
         if N > 1:
             checked = []
-            for r in sorted([r for r in results if r[1] is not None], key=lambda r: r[1]):
+            for r in sorted([r for r in results if r[1] is not None and not r[0]["name"].endswith("_old")], key=lambda r: r[1]):
                 c = r[0]
                 print("RUNNING", c["name"], flush=True)
                 ok, err, mx = check(c, dims, False)
@@ -211,6 +228,8 @@ def worker(a):
             results = checked
         else:
             timed_all = results
+        olds = [r[1] for r in timed_all if r[0]["name"].endswith("_old") and r[1] is not None]
+        prev = min(olds) if olds else None   # the previous session's kernels (--baseline-src), timed only
         heur = next((r for r in timed_all if r[0]["rank"] == 0), None)   # timed; checked at batch 1 (and by the epilogue check)
         c0 = next((c for c in cs if c["rank"] == 0), cs[0])
         print("RUNNING", c0["name"], flush=True)
@@ -221,6 +240,12 @@ def worker(a):
         if not passed:
             rows.append((dims_s, None)); continue
         best = min(passed, key=lambda r: r[1])
+        if best[0]["name"] != c0["name"]:   # the winner also with the fused epilogue on channel slices
+            print("RUNNING", best[0]["name"], flush=True)
+            bok, berr, _ = check(best[0], dims, True)
+            if not bok:
+                print(f"FAIL {dims_s} {best[0]['name']} fused epilogue on channel slices err {berr:.2e}", flush=True)
+            eok, eerr = eok and bok, max(eerr, berr)
         wd = device_weights(wk, best[0]["ldw"])
         go = launcher(best[0], dims, x, wd, y)
         xt = x.permute(0, 3, 1, 2)   # NCHW view of NHWC memory = channels_last
@@ -230,19 +255,20 @@ def worker(a):
         ours, theirs = time_ms([go, cudnn], 7, reps)
         maxerr = max([r[2] for r in passed] + [eerr])
         rows.append((dims_s, dict(ms=ours, cudnn=theirs, tflops=flops / ours / 1e9, ratio=theirs / ours, err=maxerr, epi=eok,
-                                   best=best[0]["name"], heur_ms=heur[1] if heur else None, ncand=len(cs), npass=len(passed))))
+                                   best=best[0]["name"], heur_ms=heur[1] if heur else None, ncand=len(cs), npass=len(passed), prev=prev)))
         print(f"DONE {dims_s} best {best[0]['name']} {ours:.4f} ms cudnn {theirs:.4f} ms", flush=True)
     torch.cuda.synchronize()
     dev = torch.cuda.get_device_name()
     if graph_note: print("NOTE:", graph_note[0])
     print(f"\n== {dev}, torch {torch.__version__}, cuDNN {torch.backends.cudnn.version()}: Ladder FP16 conv (best passing candidate) vs cuDNN channels_last FP16 (CUDA-graph timing, median of rounds)")
-    print(f"{'N,C,H,W,K,R,S,str,pad':28s} {'ms':>8s} {'TFLOP/s':>8s} {'cuDNN ms':>9s} {'ratio':>6s} {'heur ms':>8s} {'relerr':>8s} checked/cands best")
+    print(f"{'N,C,H,W,K,R,S,str,pad':28s} {'ms':>8s} {'TFLOP/s':>8s} {'cuDNN ms':>9s} {'ratio':>6s} {'heur ms':>8s} {'prev ms':>8s} {'relerr':>8s} checked/cands best")
     names = {v: k for k, v in FIG12.items()}
     for dims_s, r in rows:
         if not isinstance(r, dict):
             print(f"{names.get(dims_s, ''):3s}{dims_s:25s} {r or 'NO CANDIDATE PASSED'}"); continue
         h = f"{r['heur_ms']:.4f}" if r["heur_ms"] else "fail"
-        print(f"{names.get(dims_s, ''):3s}{dims_s:25s} {r['ms']:8.4f} {r['tflops']:8.1f} {r['cudnn']:9.4f} {r['ratio']:6.2f} {h:>8s} {r['err']:8.1e} "
+        pv = f"{r['prev']:.4f}" if r.get("prev") else "-"
+        print(f"{names.get(dims_s, ''):3s}{dims_s:25s} {r['ms']:8.4f} {r['tflops']:8.1f} {r['cudnn']:9.4f} {r['ratio']:6.2f} {h:>8s} {pv:>8s} {r['err']:8.1e} "
               f"{'' if r['epi'] else 'EPILOGUE-FAIL '}{r['npass']}/{r['ncand']} {r['best'].replace('ladder_conv_w_fp16_a_fp16_nhwc_', '')}")
     json.dump(rows, open(os.path.join(os.environ.get("OUT", "."), "conv_results.json"), "w"), indent=1)
 

@@ -12,7 +12,7 @@ for (ConvShape s : shapes) {
   for (int i = 0; i < cs.size(); i++) {
     var c = cs.get(i);
     sb.append(first ? "" : ",\n"); first = false;
-    sb.append("{\"dims\":\"" + s.dims() + "\",\"rank\":" + i + ",\"name\":\"" + c.kernelName() + "\",\"flags\":\"" + String.join(" ", c.defineFlags()) + "\",\"grid\":" + c.grid()[0] + ",\"threads\":" + c.threads() + ",\"smem\":" + c.sharedMemoryBytes() + ",\"ldw\":" + ConvWeightLayout.rowLength(s) + "}");
+    sb.append("{\"dims\":\"" + s.dims() + "\",\"rank\":" + i + ",\"name\":\"" + c.label() + "\",\"sym\":\"" + c.kernelName() + "\",\"splits\":" + c.splitK() + ",\"flags\":\"" + String.join(" ", c.defineFlags()) + "\",\"grid\":" + c.grid()[0] + ",\"threads\":" + c.threads() + ",\"smem\":" + c.sharedMemoryBytes() + ",\"ldw\":" + ConvWeightLayout.rowLength(s) + "}");
   }
 }
 sb.append("\n]\n");

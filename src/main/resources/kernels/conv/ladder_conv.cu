@@ -77,8 +77,13 @@
 #ifndef A_VEC
 #define A_VEC 8
 #endif
+#ifndef CONV_WS
+#define CONV_WS 0
+#endif
 
 #define NTHREADS (WARPS_M * WARPS_N * 32)
+// Threads of a block: the MMA warps, plus one producer warpgroup with CONV_WS.
+#define NT_ALL (NTHREADS + (CONV_WS ? 128 : 0))
 #define WTM (BM / WARPS_M)
 #define WTN (BN / WARPS_N)
 #define MI (WTM / 16)
@@ -117,6 +122,7 @@ static_assert(WARPS_N == 1 && BM == 16 * WARPS_M && WARPS_M % 4 == 0, "wgmma: on
 static_assert(BN == 64 || BN == 128 || BN == 256, "wgmma: BN in {64, 128, 256}");
 static_assert(STAGES >= 3, "wgmma pipeline needs >= 3 stages");
 #define WG_N BN
+#define EP_LD (BN + 8)
 #elif CONV_WGMMA == 2
 // Pixels as the wgmma N: each warpgroup computes 64 output channels (the weights are wgmma's A, m64) x WG_PX
 // pixels (wgmma's B, n = WG_PX), so a wgmma reads 2 KB of weights + WG_PX * 32 B of pixels from shared memory
@@ -128,9 +134,16 @@ static_assert(WARPS_M % 4 == 0 && BN == 64 * WARPS_N, "pixel-N wgmma: 64 channel
 static_assert(WG_PX == 64 || WG_PX == 128 || WG_PX == 256, "pixel-N wgmma: 64, 128 or 256 pixels per warpgroup");
 static_assert(STAGES >= 3, "wgmma pipeline needs >= 3 stages");
 #define WG_N WG_PX
+#define EP_LD (BN + 4)
 #else
 static_assert(WTM % 16 == 0 && WTN % 16 == 0, "warp tile must be a multiple of 16x16");
 static_assert(STAGES >= 2, "need >= 2 stages");
+#endif
+#if CONV_WS
+static_assert(CONV_WGMMA != 0 && A_VEC >= 2, "warp specialisation: wgmma paths, cp.async gathers (A_VEC >= 2)");
+#endif
+#if CONV_WGMMA
+static_assert(BM * EP_LD * 4 <= STAGES * STAGE_BYTES, "wgmma: the FP32 output tile must fit in the pipeline stages");
 #endif
 static_assert(A_VEC == 8 || A_VEC == 4 || A_VEC == 2 || A_VEC == 1, "A_VEC in {8, 4, 2, 1}");
 static_assert(NTHREADS % (BK / A_VEC) == 0, "each thread gathers one fixed column of the A tile");
@@ -178,8 +191,9 @@ struct RowInfo { int pix; int hb; int wb; int pad_; };
 
 #if CONV_FMT == 0
 // FP16: any C (A_VEC | C, A_VEC | ldx); the thread's column, hence its tap, is the same for every row it copies.
-LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* Xb, const uint8_t* Wb, const uint8_t*, const uint8_t*,
-                           const ConvParams& p, int n0, int tid, const RowInfo* rows) {
+template <int NT>
+LADDER_DEV void load_stage_t(uint8_t* stage_ptr, int kt, const uint8_t* Xb, const uint8_t* Wb, const ConvParams& p, int n0, int tid,
+                             const RowInfo* rows) {
   const half* X = reinterpret_cast<const half*>(Xb);
   const half* Wt = reinterpret_cast<const half*>(Wb);
   const uint32_t sA = smem_u32(stage_ptr), sW = sA + A_STAGE;
@@ -191,7 +205,7 @@ LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* Xb, const 
   const int r = rs / p.S, s = rs - r * p.S;
   const int chunk = (col * A_VEC) >> 3, inchunk = ((col * A_VEC) & 7) * 2;
 #pragma unroll 4
-  for (int row = tid / COLS; row < BM; row += NTHREADS / COLS) {
+  for (int row = tid / COLS; row < BM; row += NT / COLS) {
     const RowInfo ri = rows[row];
     const int h = ri.hb + r, w = ri.wb + s;
     const bool ok = kok && ri.pix >= 0 && (unsigned)h < (unsigned)p.H && (unsigned)w < (unsigned)p.W;
@@ -210,11 +224,16 @@ LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* Xb, const 
   }
   const int wc = tid & 7;
 #pragma unroll
-  for (int row = tid >> 3; row < BN; row += NTHREADS / 8) {
+  for (int row = tid >> 3; row < BN; row += NT / 8) {
     const bool ok = n0 + row < p.K;
     const half* src = Wt + (ok ? (size_t)(n0 + row) * p.ldw + kt * BK + wc * 8 : 0);
     cp_async16(sW + swz<8>(row, wc), src, ok ? 16 : 0);
   }
+}
+// Every thread of the block gathers (all but the warp-specialised kernel).
+LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* Xb, const uint8_t* Wb, const uint8_t*, const uint8_t*,
+                           const ConvParams& p, int n0, int tid, const RowInfo* rows) {
+  load_stage_t<NTHREADS>(stage_ptr, kt, Xb, Wb, p, n0, tid, rows);
 }
 #else
 // Byte formats: C % 64 == 0, so a K tile lies inside one filter tap.
@@ -299,6 +318,94 @@ LADDER_DEV void store_one(half* __restrict__ Y, const half* __restrict__ bias, c
   Y[o] = __float2half_rn(v);
 }
 
+// Split-K (FP16 only; chosen at launch time, same cubin): gridDim.y > 1 splits the K tiles into gridDim.y
+// contiguous ranges; split z writes its raw FP32 partial sums to WS_F32[z][M][K] (the XS pointer slot, unused by
+// FP16) and ladder_conv_splitk_reduce sums the splits in a fixed order and applies the fused epilogue. For batch-1
+// layers whose output tiles cannot fill the SMs (stage 3-4 convs: 2-16 tiles for 132 SMs, K loops up to 72 tiles).
+LADDER_DEV void store_partial(float* __restrict__ ws, int M, int K, int row, int col, float v) {
+  if (row < M && col < K) ws[((size_t)blockIdx.y * M + row) * K + col] = v;
+}
+
+// The epilogue of four adjacent channels col..col+3 of pixel row (vec4: col + 3 < K, Y / residual 8-byte aligned).
+LADDER_DEV void store_quad(half* __restrict__ Y, const half* __restrict__ bias, const half* __restrict__ res, const ConvParams& p,
+                           int relu, bool vec4, int row, int col, float4 v) {
+  float a[4] = {v.x, v.y, v.z, v.w};
+  const size_t o = (size_t)row * p.ldy + col;
+  if (vec4 && col + 3 < p.K) {
+    if (bias != nullptr) {
+      const uint2 b = __ldg(reinterpret_cast<const uint2*>(bias + col));
+      const float2 b0 = __half22float2(*reinterpret_cast<const half2*>(&b.x)), b1 = __half22float2(*reinterpret_cast<const half2*>(&b.y));
+      a[0] += b0.x; a[1] += b0.y; a[2] += b1.x; a[3] += b1.y;
+    }
+    if (res != nullptr) {
+      const uint2 r = *reinterpret_cast<const uint2*>(res + o);
+      const float2 r0 = __half22float2(*reinterpret_cast<const half2*>(&r.x)), r1 = __half22float2(*reinterpret_cast<const half2*>(&r.y));
+      a[0] += r0.x; a[1] += r0.y; a[2] += r1.x; a[3] += r1.y;
+    }
+    if (relu) {
+#pragma unroll
+      for (int i = 0; i < 4; ++i) a[i] = fmaxf(a[i], 0.f);
+    }
+    half2 h0 = __floats2half2_rn(a[0], a[1]), h1 = __floats2half2_rn(a[2], a[3]);
+    uint2 out;
+    out.x = *reinterpret_cast<uint32_t*>(&h0);
+    out.y = *reinterpret_cast<uint32_t*>(&h1);
+    *reinterpret_cast<uint2*>(Y + o) = out;
+  } else {
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+      if (col + i >= p.K) break;
+      float x = a[i];
+      if (bias != nullptr) x += __half2float(bias[col + i]);
+      if (res != nullptr) x += __half2float(res[o + i]);
+      if (relu) x = fmaxf(x, 0.f);
+      Y[o + i] = __float2half_rn(x);
+    }
+  }
+}
+
+// Sums the split-K partials WS_F32[splits][M][K] in split order and applies the epilogue; four channels per thread.
+extern "C" __global__ void __launch_bounds__(256)
+ladder_conv_splitk_reduce(const float* __restrict__ ws, int splits, int M, int K, half* __restrict__ Y, const half* __restrict__ bias,
+                          const half* __restrict__ residual, int ldy, int relu) {
+  const int kq = (K + 3) / 4;
+  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= (long long)M * kq) return;
+  const int row = (int)(i / kq), col = (int)(i - (long long)row * kq) * 4;
+  const bool aligned = (K & 3) == 0;
+  float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+  for (int z = 0; z < splits; ++z) {
+    const float* src = ws + ((size_t)z * M + row) * K + col;
+    if (aligned) {
+      const float4 t = __ldg(reinterpret_cast<const float4*>(src));
+      v.x += t.x; v.y += t.y; v.z += t.z; v.w += t.w;
+    } else {
+      v.x += src[0];
+      if (col + 1 < K) v.y += src[1];
+      if (col + 2 < K) v.z += src[2];
+      if (col + 3 < K) v.w += src[3];
+    }
+  }
+  ConvParams p{};
+  p.K = K;
+  p.ldy = ldy;
+  const bool vec4 = (ldy & 3) == 0 && (reinterpret_cast<uintptr_t>(Y) & 7) == 0 && (residual == nullptr || (reinterpret_cast<uintptr_t>(residual) & 7) == 0) &&
+                    (bias == nullptr || (reinterpret_cast<uintptr_t>(bias) & 7) == 0);
+  store_quad(Y, bias, residual, p, relu, vec4, row, col, v);
+}
+
+LADDER_DEV void mbar_init(uint32_t bar, uint32_t count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
+}
+LADDER_DEV void mbar_arrive(uint32_t bar) { asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory"); }
+LADDER_DEV void mbar_wait(uint32_t bar, uint32_t parity) {
+  uint32_t done;
+  do {
+    asm volatile("{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n"
+                 : "=r"(done) : "r"(bar), "r"(parity) : "memory");
+  } while (!done);
+}
+
 #if CONV_WGMMA
 #define WG_D4(i) "+f"(d[i]), "+f"(d[(i) + 1]), "+f"(d[(i) + 2]), "+f"(d[(i) + 3])
 #define WG_D16(i) WG_D4(i), WG_D4((i) + 4), WG_D4((i) + 8), WG_D4((i) + 12)
@@ -326,7 +433,7 @@ LADDER_DEV void wgmma_tile(float* d, uint64_t da, uint64_t db) {
 #endif
 
 // Dynamic shared memory: 1024 (alignment) + STAGES * STAGE_BYTES + BM * 16 (row table); ConvConfig.sharedMemoryBytes.
-extern "C" __global__ void __launch_bounds__(NTHREADS, MIN_BLOCKS)
+extern "C" __global__ void __launch_bounds__(NT_ALL, MIN_BLOCKS)
 KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8_t* __restrict__ XS,
       const uint8_t* __restrict__ WS, half* __restrict__ Y, const half* __restrict__ bias, const half* __restrict__ residual,
       int N, int C, int H, int W, int K, int R, int S, int stride, int pad, int P, int Q, int ldx, int ldy, int ldw, int relu) {
@@ -340,11 +447,21 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
   int bm, bn;
   tile_coords(blockIdx.x, num_m, num_n, GROUP_M, bm, bn);
   const int m0 = bm * BM, n0 = bn * BN;
-  const int ktiles = (p.gemmK + BK - 1) / BK;
+  const int ktiles_all = (p.gemmK + BK - 1) / BK;
+#if CONV_FMT == 0
+  // Split-K: this block's K tiles are kbeg .. kbeg + ktiles - 1 (all of them without a split).
+  float* const ws = gridDim.y > 1 ? reinterpret_cast<float*>(const_cast<uint8_t*>(XS)) : nullptr;
+  const int kper = (ktiles_all + (int)gridDim.y - 1) / (int)gridDim.y;
+  const int kbeg = min(ktiles_all, (int)blockIdx.y * kper);
+  const int ktiles = min(kper, ktiles_all - kbeg);
+#else
+  float* const ws = nullptr;
+  const int kbeg = 0, ktiles = ktiles_all;
+#endif
   const bool vec2 = (p.ldy & 1) == 0 && (reinterpret_cast<uintptr_t>(Y) & 3) == 0;
 
   RowInfo* rows = reinterpret_cast<RowInfo*>(sbase + STAGES * STAGE_BYTES);
-  for (int i = tid; i < BM; i += NTHREADS) {
+  for (int i = tid; i < BM; i += NT_ALL) {
     int m = m0 + i;
     RowInfo ri{-1, 0, 0, 0};
     if (m < M) {
@@ -367,9 +484,54 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
   float d[WG_N / 2];
 #pragma unroll
   for (int i = 0; i < WG_N / 2; ++i) d[i] = 0.f;
+#if CONV_WS
+  // Warp specialisation: the last warpgroup gathers stage after stage (cp.async, each thread arriving on the
+  // stage's "full" mbarrier when its copies land: cp.async.mbarrier.arrive.noinc), the MMA warpgroups wait on
+  // "full", run the stage's wgmma and, once it has retired (wgmma_wait<1> one tile later), arrive on "empty"
+  // (one arrive per MMA warp), which the producer waits for before refilling the stage. No block-wide barrier
+  // in the main loop: the gather of tiles kt+1 .. kt+STAGES-1 overlaps the wgmma of tile kt.
+  __shared__ __align__(8) uint64_t bars[2 * STAGES];
+  const uint32_t full0 = smem_u32(bars), empty0 = full0 + 8 * STAGES;
+  if (tid == 0) {
+#pragma unroll
+    for (int s = 0; s < STAGES; ++s) {
+      mbar_init(full0 + 8 * s, 128);
+      mbar_init(empty0 + 8 * s, NTHREADS / 32);
+    }
+    asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+  }
+  __syncthreads();
+  if (tid >= NTHREADS) {
+    const int ptid = tid - NTHREADS;
+    for (int kt = 0; kt < ktiles; ++kt) {
+      const int s = kt % STAGES;
+      if (kt >= STAGES) mbar_wait(empty0 + 8 * s, ((kt / STAGES) - 1) & 1);
+      load_stage_t<128>(sbase + s * STAGE_BYTES, kbeg + kt, X, Wt, p, n0, ptid, rows);
+      asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(full0 + 8 * s) : "memory");
+    }
+  } else {
+    for (int kt = 0; kt < ktiles; ++kt) {
+      const int s = kt % STAGES;
+      mbar_wait(full0 + 8 * s, (kt / STAGES) & 1);
+      fence_proxy_async();  // the producer's cp.async writes (generic proxy), acquired through the mbarrier -> wgmma
+      const uint32_t st = smem_u32(sbase + s * STAGE_BYTES);
+#if CONV_WGMMA == 1
+      const uint64_t da = wgmma_desc_sw128(st + wg * 64 * 128), db = wgmma_desc_sw128(st + A_STAGE);
+#else
+      const uint64_t da = wgmma_desc_sw128(st + A_STAGE + wgn * 64 * 128), db = wgmma_desc_sw128(st + wgm * WG_PX * 128);
+#endif
+      wgmma_fence();
+#pragma unroll
+      for (int ks = 0; ks < 4; ++ks) wgmma_tile(d, da + 2 * ks, db + 2 * ks);
+      wgmma_commit();
+      wgmma_wait<1>();
+      if (kt > 0 && lane == 0) mbar_arrive(empty0 + 8 * ((kt - 1) % STAGES));
+    }
+  }
+#else
 #pragma unroll
   for (int s = 0; s < STAGES - 2; ++s) {
-    if (s < ktiles) load_stage(sbase + s * STAGE_BYTES, s, X, Wt, XS, WS, p, n0, tid, rows);
+    if (s < ktiles) load_stage(sbase + s * STAGE_BYTES, kbeg + s, X, Wt, XS, WS, p, n0, tid, rows);
     cp_async_commit();
   }
   for (int kt = 0; kt < ktiles; ++kt) {
@@ -378,7 +540,7 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
     __syncthreads();      // ... of every thread; and every warpgroup finished the wgmma of tile kt - 2
     {
       int nk = kt + STAGES - 2;  // its stage was read by tile kt - 2, complete (wgmma_wait<1> below) before the barrier
-      if (nk < ktiles) load_stage(sbase + (nk % STAGES) * STAGE_BYTES, nk, X, Wt, XS, WS, p, n0, tid, rows);
+      if (nk < ktiles) load_stage(sbase + (nk % STAGES) * STAGE_BYTES, kbeg + nk, X, Wt, XS, WS, p, n0, tid, rows);
       cp_async_commit();
     }
     const uint32_t st = smem_u32(sbase + (kt % STAGES) * STAGE_BYTES);
@@ -393,27 +555,60 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
     wgmma_commit();
     wgmma_wait<1>();
   }
+#endif
   wgmma_wait<0>();
   cp_async_wait<0>();
+  // Epilogue through shared memory: the FP32 tile goes to the (now idle) pipeline stages, then each thread reads
+  // four adjacent channels of one pixel and writes them with one 8-byte store (bias and residual 8-byte loads),
+  // so a warp writes whole 128-byte pixel rows instead of the fragments' scattered 2- and 4-byte stores.
+  __syncthreads();  // every warpgroup's wgmma has finished reading the stages
+  float* const ep = reinterpret_cast<float*>(sbase);
+  if (tid < NTHREADS) {  // the MMA warps (not a producer warpgroup)
 #if CONV_WGMMA == 1
+  // d[4j + 2h + e]: pixel wg*64 + wq*16 + g + 8h, channel j*8 + 2t + e; EP_LD = 8 mod 32: the float2 stores of
+  // a half-warp (g 0..3, t 0..3) hit 32 distinct banks.
 #pragma unroll
   for (int j = 0; j < BN / 8; ++j)
 #pragma unroll
     for (int h = 0; h < 2; ++h)
-      store_pair(Y, bias, residual, p, M, relu, vec2, m0 + wg * 64 + wq * 16 + g + 8 * h, n0 + j * 8 + 2 * t,
-                 d[4 * j + 2 * h], d[4 * j + 2 * h + 1]);
+      *reinterpret_cast<float2*>(ep + (wg * 64 + wq * 16 + g + 8 * h) * EP_LD + j * 8 + 2 * t) = make_float2(d[4 * j + 2 * h], d[4 * j + 2 * h + 1]);
 #else
-  (void)vec2;
-  // d[4j + 2h + e]: channel (wgmma row) wq*16 + g + 8h, pixel (wgmma column) j*8 + 2t + e
+  // d[4j + 2h + e]: channel (wgmma row) wgn*64 + wq*16 + g + 8h, pixel (wgmma column) wgm*WG_PX + j*8 + 2t + e;
+  // EP_LD = 4 mod 32: a warp's stores (pixel 2t + e, channel g) hit banks 8t + g, all distinct.
 #pragma unroll
   for (int j = 0; j < WG_PX / 8; ++j)
 #pragma unroll
     for (int h = 0; h < 2; ++h)
 #pragma unroll
       for (int e = 0; e < 2; ++e)
-        store_one(Y, bias, residual, p, M, relu, m0 + wgm * WG_PX + j * 8 + 2 * t + e, n0 + wgn * 64 + wq * 16 + g + 8 * h,
-                  d[4 * j + 2 * h + e]);
+        ep[(wgm * WG_PX + j * 8 + 2 * t + e) * EP_LD + wgn * 64 + wq * 16 + g + 8 * h] = d[4 * j + 2 * h + e];
 #endif
+  }
+  __syncthreads();
+  (void)vec2;
+  const bool vec4 = (p.ldy & 3) == 0 && (reinterpret_cast<uintptr_t>(Y) & 7) == 0 &&
+                    (residual == nullptr || (reinterpret_cast<uintptr_t>(residual) & 7) == 0) &&
+                    (bias == nullptr || (reinterpret_cast<uintptr_t>(bias) & 7) == 0);
+  constexpr int QPR = BN / 4;  // float4 per tile row
+#pragma unroll 4
+  for (int i = tid; i < BM * QPR; i += NT_ALL) {
+    const int r = i / QPR, q = i - r * QPR;
+    const int row = m0 + r, col = n0 + q * 4;
+    if (row >= M || col >= p.K) continue;
+    const float4 v = *reinterpret_cast<const float4*>(ep + r * EP_LD + q * 4);
+    if (ws != nullptr) {
+      if ((p.K & 3) == 0) {
+        *reinterpret_cast<float4*>(ws + ((size_t)blockIdx.y * M + row) * p.K + col) = v;
+      } else {
+        store_partial(ws, M, p.K, row, col, v.x);
+        store_partial(ws, M, p.K, row, col + 1, v.y);
+        store_partial(ws, M, p.K, row, col + 2, v.z);
+        store_partial(ws, M, p.K, row, col + 3, v.w);
+      }
+    } else {
+      store_quad(Y, bias, residual, p, relu, vec4, row, col, v);
+    }
+  }
 #else
   const int wm = warp / WARPS_N, wn = warp % WARPS_N;
   acc_t acc[MI][NI][4];
@@ -426,7 +621,7 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
 
 #pragma unroll
   for (int s = 0; s < STAGES - 1; ++s) {
-    if (s < ktiles) load_stage(sbase + s * STAGE_BYTES, s, X, Wt, XS, WS, p, n0, tid, rows);
+    if (s < ktiles) load_stage(sbase + s * STAGE_BYTES, kbeg + s, X, Wt, XS, WS, p, n0, tid, rows);
     cp_async_commit();
   }
 
@@ -435,7 +630,7 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
     __syncthreads();
     {  // prefetch tile kt + STAGES - 1 into the stage consumed at kt - 1 (every thread has passed the barrier)
       int nk = kt + STAGES - 1;
-      if (nk < ktiles) load_stage(sbase + (nk % STAGES) * STAGE_BYTES, nk, X, Wt, XS, WS, p, n0, tid, rows);
+      if (nk < ktiles) load_stage(sbase + (nk % STAGES) * STAGE_BYTES, kbeg + nk, X, Wt, XS, WS, p, n0, tid, rows);
       cp_async_commit();
     }
     const uint8_t* sA = sbase + (kt % STAGES) * STAGE_BYTES;
@@ -551,7 +746,14 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
     for (int j = 0; j < NI; ++j)
 #pragma unroll
       for (int h = 0; h < 2; ++h)
-        store_pair(Y, bias, residual, p, M, relu, vec2, m0 + wm * WTM + i * 16 + g + h * 8, n0 + wn * WTN + j * 8 + 2 * t,
-                   (float)acc[i][j][2 * h], (float)acc[i][j][2 * h + 1]);
+      {
+        const int row = m0 + wm * WTM + i * 16 + g + h * 8, col = n0 + wn * WTN + j * 8 + 2 * t;
+        if (ws != nullptr) {  // split-K partial (FP16 only)
+          store_partial(ws, M, p.K, row, col, (float)acc[i][j][2 * h]);
+          store_partial(ws, M, p.K, row, col + 1, (float)acc[i][j][2 * h + 1]);
+        } else {
+          store_pair(Y, bias, residual, p, M, relu, vec2, row, col, (float)acc[i][j][2 * h], (float)acc[i][j][2 * h + 1]);
+        }
+      }
 #endif
 }

@@ -100,7 +100,7 @@ final class BenchConvCommand implements Callable<Integer> {
                         allPassed = false;
                         ConvRunner.Check failed = t.firstFailure().orElseThrow();
                         out.printf(Locale.ROOT, "%-16s %-66s FAILED its check at %s (error %.2e, tolerance %.0e%s): not timed%n", f.label(),
-                                failed.config().kernelName(), failed.config().shape().dims(), failed.error(), failed.tolerance(),
+                                failed.config().label(), failed.config().shape().dims(), failed.error(), failed.tolerance(),
                                 failed.allWritten() ? "" : ", unwritten outputs");
                         continue;
                     }
@@ -125,11 +125,11 @@ final class BenchConvCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, String label, ConvConfig c, ConvRunner.Check check, ConvRunner.Timing t, Double nhwc, Double nchw) {
         if (t == null) {
-            out.printf(Locale.ROOT, "%-16s %-66s %9s %6s %8s %7s %10s %10s %9.2e FAILED%n", label, c.kernelName(), "-", "-", "-", "-", "-", "-", check.error());
+            out.printf(Locale.ROOT, "%-16s %-66s %9s %6s %8s %7s %10s %10s %9.2e FAILED%n", label, c.label(), "-", "-", "-", "-", "-", "-", check.error());
             return;
         }
         double ms = t.stats().medianMs();
-        out.printf(Locale.ROOT, "%-16s %-66s %9.4f %6.1f %8.1f %7.0f %10s %10s %9.2e%n", label, c.kernelName(), ms, 100 * t.stats().cv(), t.tflops(),
+        out.printf(Locale.ROOT, "%-16s %-66s %9.4f %6.1f %8.1f %7.0f %10s %10s %9.2e%n", label, c.label(), ms, 100 * t.stats().cv(), t.tflops(),
                 t.gbPerSecond(), ratio(nhwc, ms), ratio(nchw, ms), check.error());
     }
 

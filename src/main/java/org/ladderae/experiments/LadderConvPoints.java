@@ -115,13 +115,13 @@ final class LadderConvPoints {
             ConvRunner.Tuned t = runner.tune(p.format(), p.shape(), seed);
             if (t.best().isEmpty()) {
                 String why = t.firstFailure().map(c -> String.format("%s failed its correctness check at %s (error %.2e, tolerance %.0e, all written: %s)",
-                        c.config().kernelName(), c.config().shape().dims(), c.error(), c.tolerance(), c.allWritten())).orElse("no candidate tile");
+                        c.config().label(), c.config().shape().dims(), c.error(), c.tolerance(), c.allWritten())).orElse("no candidate tile");
                 return Measurement.failed(SYSTEM, p.series(), p.workload(), p.setting(), why + ": not timed");
             }
             ConvRunner.Candidate best = t.best().get();
             ConvRunner.Timing timing = best.timing();
             LOG.info("{} {} {}: {} ms, {} TFLOP/s ({})", experimentId, p.setting(), p.series().label(),
-                    String.format("%.4f", timing.stats().medianMs()), String.format("%.1f", timing.tflops()), best.config().kernelName());
+                    String.format("%.4f", timing.stats().medianMs()), String.format("%.1f", timing.tflops()), best.config().label());
             Map<String, Double> extras = new LinkedHashMap<>();
             extras.put("tflops", timing.tflops());
             extras.put("gb_per_s", timing.gbPerSecond());
@@ -129,7 +129,7 @@ final class LadderConvPoints {
             NumberFormat compute = p.format().integer() ? NumberFormat.INT8 : NumberFormat.FP16;
             GpuPeaks.forDevice(ctx.device().name()).ifPresent(pk -> pk.peak(compute).ifPresent(peak -> extras.put("fraction_of_peak", timing.tflops() / peak)));
             Map<String, String> notes = new LinkedHashMap<>();
-            notes.put("kernel", best.config().kernelName());
+            notes.put("kernel", best.config().label());
             StringBuilder cands = new StringBuilder();
             for (ConvRunner.Candidate c : t.candidates())
                 cands.append(cands.length() == 0 ? "" : "; ").append(c.config().kernelName()).append(c.timing() == null ? " FAILED"

@@ -19,9 +19,13 @@ import java.util.List;
  *              warpgroups along pixels ({@code bm / (warpsM / 4)} = 64, 128 or 256 each) x {@code warpsN} along
  *              channels (64 each, {@code bn = 64 * warpsN})
  * @param aVec  activation gather width in elements: 8 (16-byte cp.async), 4, 2 or 1 (plain loads, C = 3)
+ * @param splitK K-tile ranges (FP16): 1, or that many blocks per output tile writing FP32 partials that
+ *              {@code ladder_conv_splitk_reduce} sums (and applies the epilogue to); for batch-1 layers whose
+ *              output tiles cannot fill the SMs. The same cubin (the split is the grid's y); normalised so that
+ *              no range is empty.
  */
 public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, int minBlocks,
-                         ConvMma mma, int aVec) {
+                         ConvMma mma, int aVec, int splitK) {
 
     public static final int BK = 64;
 
@@ -30,14 +34,23 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         this(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, ConvMma.MMA_SYNC, format == ConvFormat.W_FP16A_FP16 ? widestGather(shape.c()) : 8);
     }
 
+    /** Without split-K. */
+    public ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, int minBlocks, ConvMma mma, int aVec) {
+        this(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, mma, aVec, 1);
+    }
+
     public ConvConfig {
+        if (splitK < 1) throw new IllegalArgumentException("splitK >= 1, not " + splitK);
+        if (splitK > 1 && format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("split-K is FP16 only");
+        splitK = normalisedSplits(shape.gemmK(), splitK);
         if (stages < 2 || warpsM < 1 || warpsN < 1 || minBlocks < 1) throw new IllegalArgumentException("bad stages/warps/minBlocks");
         if (mma != ConvMma.MMA_SYNC && format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the wgmma conv path is FP16 only");
         if (mma != ConvMma.MMA_SYNC && stages < 3) throw new IllegalArgumentException("wgmma pipeline needs >= 3 stages");
-        if (mma == ConvMma.WGMMA) {
+        if (mma.warpSpecialized() && aVec < 2) throw new IllegalArgumentException("warp-specialised wgmma needs cp.async gathers (aVec >= 2)");
+        if (mma.pixelsM()) {
             if (warpsN != 1 || warpsM % 4 != 0 || bm != 16 * warpsM) throw new IllegalArgumentException("wgmma: one 64-row tile per warpgroup (warpsN 1, bm = 16 * warpsM)");
             if (bn != 64 && bn != 128 && bn != 256) throw new IllegalArgumentException("wgmma: bn in {64, 128, 256}");
-        } else if (mma == ConvMma.WGMMA_PIXELS_N) {
+        } else if (mma.pixelsN()) {
             if (warpsM % 4 != 0 || bn != 64 * warpsN) throw new IllegalArgumentException("pixel-N wgmma: warpsM a multiple of 4, bn = 64 * warpsN");
             int px = bm / (warpsM / 4);
             if (bm % (warpsM / 4) != 0 || (px != 64 && px != 128 && px != 256)) throw new IllegalArgumentException("pixel-N wgmma: 64, 128 or 256 pixels per warpgroup");
@@ -56,6 +69,8 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
             if (shape.c() % BK != 0)
                 throw new IllegalArgumentException("C=" + shape.c() + " is not a multiple of " + BK + " (Ladder's " + format.label() + " conv kernel needs it)");
         }
+        if (mma != ConvMma.MMA_SYNC && (long) bm * (bn + (mma.pixelsM() ? 8 : 4)) * 4 > (long) stages * (bm + bn) * BK * 2)
+            throw new IllegalArgumentException("wgmma: the FP32 output tile (epilogue through shared memory) does not fit in the stages");
         if (sharedMemoryBytesOf(format, bm, bn, stages) > GemmConfig.MAX_SMEM_PER_BLOCK)
             throw new IllegalArgumentException("shared memory " + sharedMemoryBytesOf(format, bm, bn, stages) + " B over the limit");
     }
@@ -66,7 +81,23 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         return 1;
     }
 
-    public int threads() { return warpsM * warpsN * 32; }
+    /** The MMA warps, plus the producer warpgroup of the warp-specialised path. */
+    public int threads() { return warpsM * warpsN * 32 + (mma.warpSpecialized() ? 128 : 0); }
+
+    /** K tiles of the implicit GEMM. */
+    public static int kTiles(int gemmK) { return (gemmK + BK - 1) / BK; }
+
+    /** {@code splits} reduced until every K range is non-empty (ceil(kTiles / ceil(kTiles / splits))). */
+    static int normalisedSplits(int gemmK, int splits) {
+        int kt = kTiles(gemmK), per = (kt + splits - 1) / splits;
+        return (kt + per - 1) / per;
+    }
+
+    /** Bytes of the FP32 split-K workspace ({@code splitK x M x K}), 0 without split-K. */
+    public long workspaceBytes() { return splitK > 1 ? 4L * splitK * shape.gemmM() * shape.k() : 0; }
+
+    /** The kernel symbol, plus {@code _splitkN} with split-K: names a candidate (several share a cubin). */
+    public String label() { return kernelName() + (splitK > 1 ? "_splitk" + splitK : ""); }
 
     /** Whether this configuration uses Hopper's warpgroup MMA (needs sm_90a). */
     public boolean wgmma() { return mma != ConvMma.MMA_SYNC; }
@@ -82,8 +113,8 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     public String kernelName() {
         String inst = switch (mma) {
             case MMA_SYNC -> format.integer() ? "mma16832" : "mma16816";
-            case WGMMA -> mma.token() + bn;
-            case WGMMA_PIXELS_N -> mma.token() + bm / (warpsM / 4);
+            case WGMMA, WGMMA_WS -> mma.token() + bn;
+            case WGMMA_PIXELS_N, WGMMA_PIXELS_N_WS -> mma.token() + bm / (warpsM / 4);
         };
         return "ladder_conv_" + format.token() + "_nhwc_" + inst + "_" + bm + "x" + bn + "x" + BK + "_w" + warpsM + "x" + warpsN + "_"
                 + stages + "stage_b" + minBlocks + (aVec == 8 ? "" : "_v" + aVec);
@@ -95,20 +126,23 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     public List<String> defineFlags() {
         return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DCONV_FMT=" + format.code(), "-DBM=" + bm, "-DBN=" + bn,
                 "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN, "-DSTAGES=" + stages, "-DMIN_BLOCKS=" + minBlocks,
-                "-DCONV_WGMMA=" + mma.code(), "-DA_VEC=" + aVec));
+                "-DCONV_WGMMA=" + mma.code(), "-DA_VEC=" + aVec, "-DCONV_WS=" + (mma.warpSpecialized() ? 1 : 0)));
     }
 
     /** The same kernel at another shape (the gather width must still divide its C). */
-    public ConvConfig withShape(ConvShape s) { return new ConvConfig(format, s, bm, bn, warpsM, warpsN, stages, minBlocks, mma, aVec); }
+    public ConvConfig withShape(ConvShape s) { return new ConvConfig(format, s, bm, bn, warpsM, warpsN, stages, minBlocks, mma, aVec, splitK); }
+
+    /** The same kernel launched with {@code splits} K ranges. */
+    public ConvConfig withSplitK(int splits) { return new ConvConfig(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, mma, aVec, splits); }
 
     /** The same tiles with another gather width (for inputs whose pixel stride or offset the wider one does not divide). */
-    public ConvConfig withGather(int v) { return new ConvConfig(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, mma, v); }
+    public ConvConfig withGather(int v) { return new ConvConfig(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, mma, v, splitK); }
 
-    /** One-dimensional grid over output tiles: ceil(M/BM) * ceil(K/BN) (the kernel walks them in grouped order). */
-    public int[] grid() { return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), 1, 1}; }
+    /** Grid over output tiles: ceil(M/BM) * ceil(K/BN) (the kernel walks them in grouped order) x the K splits. */
+    public int[] grid() { return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), splitK, 1}; }
 
     /** Thread blocks of one launch (the wave count is this over SMs x blocks per SM). */
-    public long blocks() { return grid()[0]; }
+    public long blocks() { return (long) grid()[0] * grid()[1]; }
 
     public int[] block() { return new int[] {threads(), 1, 1}; }
 

@@ -32,7 +32,7 @@ public final class ConvKernels {
         if (f == ConvFormat.W_FP16A_FP16) {
             boolean hopper = arch.major() == 9 && arch.archSpecific();
             ConvConfig h = heuristic(s, arch);
-            if (h != null) out.put(h.kernelName(), h);
+            if (h != null) out.put(h.label(), h);
             if (hopper) {
                 add(out, wgmma(s, 128, 64, 4, 2));
                 add(out, wgmma(s, 128, 128, 3, 1));
@@ -50,12 +50,29 @@ public final class ConvKernels {
                     add(out, wgmmaPixelsN(s, 128, 1, 2, 4, 1));
                     add(out, wgmmaPixelsN(s, 256, 1, 2, 3, 1));
                 }
+                // Warp-specialised (a producer warpgroup gathers into an mbarrier ring): the same tiles, all stages in flight.
+                add(out, ws(wgmma(s, 128, 64, 4, 2)));
+                add(out, ws(wgmma(s, 128, 64, 6, 1)));
+                add(out, ws(wgmma(s, 128, 128, 4, 1)));
+                add(out, ws(wgmmaPixelsN(s, 256, 1, 1, 4, 1)));
+                add(out, ws(wgmmaPixelsN(s, 128, 2, 1, 4, 1)));
+                if (s.k() > 64) {
+                    add(out, ws(wgmmaPixelsN(s, 128, 1, 2, 4, 1)));
+                    add(out, ws(wgmmaPixelsN(s, 256, 1, 2, 3, 1)));
+                }
+                if (s.k() >= 256) add(out, ws(wgmma(s, 128, 256, 3, 1)));
             }
             add(out, mma(f, s, 128, 64, 2, 2, 4, 2));
             if (s.k() > 64) add(out, mma(f, s, 128, 128, 2, 4, 3, 1));
             add(out, mma(f, s, 64, 64, 2, 2, 4, 4));
             add(out, mma(f, s, 32, 64, 2, 2, 4, 4));
             add(out, mma(f, s, 64, 32, 2, 2, 4, 4));
+            // Split-K for launches far below a wave (batch 1): the heuristic split and half / twice it.
+            for (ConvConfig base : new ConvConfig[] {mma(f, s, 32, 64, 2, 2, 4, 4), mma(f, s, 64, 64, 2, 2, 4, 4)}) {
+                if (base == null) continue;
+                int sk = splitFor(base);
+                if (sk > 1) for (int v : new int[] {sk, sk / 2, 2 * sk}) if (v > 1) add(out, base.withSplitK(v));
+            }
             return new ArrayList<>(out.values());
         }
         int deep = f == ConvFormat.W_INT4A_INT4 ? 6 : 4;
@@ -70,10 +87,11 @@ public final class ConvKernels {
 
     /**
      * The FP16 configuration picked without tuning, from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
-     * (scripts/dev/conv_check.py, 2026-11-26): on sm_90a with about a wave of 128-pixel tiles, wgmma with pixels
-     * as M and N = 64 for K <= 64, else wgmma with pixels as N (128 pixels x 128 channels, two warpgroups); with
-     * half a wave of 64-pixel tiles, 64-pixel wgmma tiles; smaller problems (batch 1) and C = 3 stems (one-channel
-     * gathers) small mma.sync tiles (32 x 64, or 64 x 32 for K <= 32). Null when the shape has no FP16 kernel.
+     * (scripts/dev/conv_check.py, 2026-11-26, second run: epilogue through shared memory, split-K): on sm_90a with
+     * about a wave of 128-pixel tiles, wgmma with pixels as M (two warpgroups of 64 pixels) and N = 64 for
+     * K <= 64, N = 128 otherwise; with half a wave of 64-pixel tiles, 64-pixel wgmma tiles; smaller problems
+     * (batch 1) and C = 3 stems (one-channel gathers) small mma.sync tiles (32 x 64, or 64 x 32 for K <= 32),
+     * split over K ({@link #splitFor}) when their tiles are under half a wave. Null when the shape has no FP16 kernel.
      */
     public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
         boolean hopper = arch.major() == 9 && arch.archSpecific();
@@ -82,10 +100,13 @@ public final class ConvKernels {
         ConvFormat f = ConvFormat.W_FP16A_FP16;
         ConvConfig c;
         if (ConvConfig.widestGather(s.c()) == 1) c = s.k() <= 32 ? mma(f, s, 64, 32, 2, 2, 4, 4) : mma(f, s, 32, 64, 2, 2, 4, 4);
-        else if (hopper && ((m + 127) / 128) * nTiles >= SMS) c = bn == 64 ? wgmma(s, 128, 64, 4, 2) : wgmmaPixelsN(s, 128, 1, 2, 3, 2);
+        else if (hopper && ((m + 127) / 128) * nTiles >= SMS) c = bn == 64 ? wgmma(s, 128, 64, 4, 2) : wgmma(s, 128, 128, 3, 1);
         else if (hopper && ((m + 63) / 64) * nTiles >= SMS / 2) c = wgmma(s, 64, bn, 4, bn == 64 ? 3 : 2);
         else if (((m + 63) / 64) * ((s.k() + 63) / 64) >= SMS) c = mma(f, s, 64, 64, 2, 2, 4, 4);
-        else c = mma(f, s, 32, 64, 2, 2, 4, 4);
+        else {
+            c = mma(f, s, 32, 64, 2, 2, 4, 4);
+            if (c != null && splitFor(c) > 1) c = c.withSplitK(splitFor(c));
+        }
         return c != null ? c : mma(f, s, 128, 64, 2, 2, 4, 2);
     }
 
@@ -129,7 +150,32 @@ public final class ConvKernels {
     }
 
     private static void add(Map<String, ConvConfig> out, ConvConfig c) {
-        if (c != null) out.putIfAbsent(c.kernelName(), c);
+        if (c != null) out.putIfAbsent(c.label(), c);
+    }
+
+    /** {@code c} on the warp-specialised path of its wgmma kind (null when c is null or cannot). */
+    private static ConvConfig ws(ConvConfig c) {
+        if (c == null) return null;
+        try {
+            return new ConvConfig(c.format(), c.shape(), c.bm(), c.bn(), c.warpsM(), c.warpsN(), c.stages(), c.minBlocks(),
+                    c.mma().pixelsM() ? ConvMma.WGMMA_WS : ConvMma.WGMMA_PIXELS_N_WS, c.aVec());
+        } catch (IllegalArgumentException notForThisShape) {
+            return null;
+        }
+    }
+
+    /**
+     * K splits for {@code c} (FP16): when its output tiles are under half a wave and the K loop is at least 8
+     * tiles, enough splits for one wave of blocks (two waves for K loops of >= 32 tiles), each range at least
+     * 4 K tiles; else 1. Fitted to the H100's batch-1 winners (2026-11-26 run 2: 32 x 64 tiles, the 3 x 3
+     * stage-3/4 convs with 36-72 K tiles fastest at 9-15 splits, the 1 x 1 ones with 8-16 K tiles at 2-4).
+     */
+    public static int splitFor(ConvConfig c) {
+        long tiles = c.grid()[0];
+        int kt = ConvConfig.kTiles(c.shape().gemmK());
+        if (c.format() != ConvFormat.W_FP16A_FP16 || tiles * 2 > SMS || kt < 8) return 1;
+        long waves = kt >= 32 ? 2 : 1;
+        return (int) Math.max(1, Math.min(kt / 4, (waves * SMS + tiles - 1) / tiles));
     }
 
     /** Why {@code s} has no conv kernel in format {@code f}, or null when it has one. */

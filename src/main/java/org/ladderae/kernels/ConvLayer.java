@@ -21,17 +21,29 @@ import org.ladderae.gpu.LaunchConfig;
  * </ul>
  * {@code y = relu?(conv(x, w) + bias + residual)}, FP32 accumulation, one FP16 rounding. Launches go to the
  * default stream, in order; they are asynchronous (errors inside the kernel surface at the next synchronize).
+ *
+ * <p>With split-K ({@link ConvConfig#splitK} > 1) a launch is two kernels: the conv writes FP32 partials into
+ * this layer's workspace (owned by the {@link ConvRunner} that made the layer, so layers of one runner must
+ * not run concurrently on different streams), then {@code ladder_conv_splitk_reduce} sums them and applies
+ * the fused epilogue.
  */
 public final class ConvLayer {
     private final ConvConfig config;
     private final Kernel kernel;
     private final LaunchConfig launch;
+    private final Kernel reduce;
+    private final DeviceBuffer workspace;
 
-    ConvLayer(ConvConfig config, Kernel kernel) {
+    /** {@code reduce} and {@code workspace} ({@link ConvConfig#workspaceBytes}) only with split-K, else null. */
+    ConvLayer(ConvConfig config, Kernel kernel, Kernel reduce, DeviceBuffer workspace) {
         if (config.format() != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("ConvLayer launches the FP16 conv kernels, not " + config.format());
+        if (config.splitK() > 1 && (reduce == null || workspace == null || workspace.bytes() < config.workspaceBytes()))
+            throw new IllegalArgumentException(config.label() + " needs the split-K reduce kernel and a " + config.workspaceBytes() + "-byte workspace");
         this.config = config;
         this.kernel = kernel;
         this.launch = launchConfig(config);
+        this.reduce = reduce;
+        this.workspace = workspace;
     }
 
     public ConvConfig config() { return config; }
@@ -66,11 +78,29 @@ public final class ConvLayer {
         need(y, "y", yEnd);
         if (bias != null) need(bias, "bias", 2L * s.k());
         if (residual != null) need(residual, "residual", yEnd);
-        KernelArgs a = KernelArgs.of().buffer(x, 2 * xOffset).buffer(w).nullPointer().nullPointer().buffer(y, 2 * yOffset);
+        KernelArgs a = KernelArgs.of().buffer(x, 2 * xOffset).buffer(w);
+        if (config.splitK() > 1) a.buffer(workspace); else a.nullPointer();   // the XS slot: FP32 partials with split-K
+        a.nullPointer().buffer(y, 2 * yOffset);
         if (bias != null) a.buffer(bias); else a.nullPointer();
         if (residual != null) a.buffer(residual, 2 * yOffset); else a.nullPointer();
         shapeArgs(a, s, xPixelStride, yPixelStride, relu ? 1 : 0);
         kernel.launch(launch, a);
+        if (config.splitK() > 1) {
+            KernelArgs r = KernelArgs.of().buffer(workspace).i32(config.splitK()).i32(s.gemmM()).i32(s.k()).buffer(y, 2 * yOffset);
+            if (bias != null) r.buffer(bias); else r.nullPointer();
+            if (residual != null) r.buffer(residual, 2 * yOffset); else r.nullPointer();
+            r.i32(yPixelStride).i32(relu ? 1 : 0);
+            reduce.launch(reduceLaunch(config), r);
+        }
+    }
+
+    /** The reduce kernel's symbol (in every FP16 conv cubin). */
+    static final String REDUCE_KERNEL = "ladder_conv_splitk_reduce";
+
+    /** One thread per four output channels of a pixel, 256 per block. */
+    static LaunchConfig reduceLaunch(ConvConfig c) {
+        long threads = (long) c.shape().gemmM() * ((c.shape().k() + 3) / 4);
+        return new LaunchConfig(Math.toIntExact((threads + 255) / 256), 1, 1, 256, 1, 1, 0);
     }
 
     private static void need(DeviceBuffer b, String name, long bytes) {

@@ -10,17 +10,38 @@ public enum ConvMma {
      * FP16, sm_90a: wgmma with the weights as M (64 channels per warpgroup) and pixels as N (64, 128 or 256 per
      * warpgroup): fewer shared-memory bytes per MAC when K is small (ResNet's 64-channel layers).
      */
-    WGMMA_PIXELS_N(2, "wgmmaT64n");
+    WGMMA_PIXELS_N(2, "wgmmaT64n"),
+    /**
+     * {@link #WGMMA} warp-specialised: one extra producer warpgroup gathers the stages (cp.async, mbarrier
+     * "full"/"empty" ring), the MMA warpgroups only wait and issue wgmma (no block-wide barrier per K tile).
+     */
+    WGMMA_WS(1, "wgmmaW64n", true),
+    /** {@link #WGMMA_PIXELS_N} warp-specialised (as {@link #WGMMA_WS}). */
+    WGMMA_PIXELS_N_WS(2, "wgmmaWT64n", true);
 
     private final int code;
     private final String token;
+    private final boolean warpSpecialized;
 
-    ConvMma(int code, String token) {
+    ConvMma(int code, String token) { this(code, token, false); }
+
+    ConvMma(int code, String token, boolean warpSpecialized) {
         this.code = code;
         this.token = token;
+        this.warpSpecialized = warpSpecialized;
     }
 
+    /** {@code CONV_WGMMA}: 0 mma.sync, 1 pixels as M, 2 pixels as N. */
     public int code() { return code; }
+
+    /** {@code CONV_WS}: a producer warpgroup (128 threads) besides the MMA warps. */
+    public boolean warpSpecialized() { return warpSpecialized; }
+
+    /** Pixels as wgmma's M (64 per warpgroup). */
+    public boolean pixelsM() { return code == 1; }
+
+    /** Pixels as wgmma's N (weights as M). */
+    public boolean pixelsN() { return code == 2; }
 
     String token() { return token; }
 }

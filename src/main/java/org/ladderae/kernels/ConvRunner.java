@@ -34,6 +34,8 @@ public final class ConvRunner implements AutoCloseable {
     private final CudaContext context;
     private final KernelCache cache;
     private final Map<List<String>, CudaModule> modules = new LinkedHashMap<>();
+    /** FP32 split-K workspaces of the layers this runner made, per configuration and shape. */
+    private final Map<String, DeviceBuffer> workspaces = new LinkedHashMap<>();
     /** Outcomes of the shape-independent checks per kernel: a binary is checked on them once per runner, not once per shape it is timed at. */
     private final Map<String, List<Check>> smallShapeChecks = new LinkedHashMap<>();
 
@@ -118,7 +120,7 @@ public final class ConvRunner implements AutoCloseable {
      */
     public Check checkAll(ConvConfig timed, long seed) {
         List<ConvConfig> shapes = checkShapes(timed);
-        List<Check> results = new ArrayList<>(smallShapeChecks.computeIfAbsent(timed.kernelName() + "|" + timed.bn(), k -> {
+        List<Check> results = new ArrayList<>(smallShapeChecks.computeIfAbsent(timed.label() + "|" + timed.bn(), k -> {
             List<Check> small = new ArrayList<>();
             long s = seed;
             for (ConvConfig c : shapes) if (c != timed) small.add(check(c, s++, checksEpilogue(timed, c)));
@@ -258,6 +260,10 @@ public final class ConvRunner implements AutoCloseable {
     }
 
     private Runnable launch(ConvConfig c, DeviceBuffer x, DeviceBuffer w, DeviceBuffer xs, DeviceBuffer ws, DeviceBuffer y) {
+        if (c.splitK() > 1) {   // FP16 only: conv + reduce through the layer (its workspace)
+            ConvLayer l = layer(c);
+            return () -> l.launch(x, w, null, null, false, y);
+        }
         ConvShape s = c.shape();
         Kernel k = module(c).kernel(c.kernelName());
         KernelArgs args = KernelArgs.of().buffer(x).buffer(w).buffer(xs).buffer(ws).buffer(y).nullPointer().nullPointer();
@@ -272,7 +278,9 @@ public final class ConvRunner implements AutoCloseable {
      */
     public ConvLayer layer(ConvConfig config) {
         if (!config.runsOn(arch())) throw new IllegalArgumentException(config.kernelName() + " needs sm_90a; this GPU is " + arch().smName());
-        return new ConvLayer(config, module(config).kernel(config.kernelName()));
+        if (config.splitK() == 1) return new ConvLayer(config, module(config).kernel(config.kernelName()), null, null);
+        DeviceBuffer ws = workspaces.computeIfAbsent(config.label() + "|" + config.shape().dims(), k -> context.allocate(config.workspaceBytes()));
+        return new ConvLayer(config, module(config).kernel(config.kernelName()), module(config).kernel(ConvLayer.REDUCE_KERNEL), ws);
     }
 
     /** {@link #layer(ConvConfig)} of the FP16 configuration picked for {@code shape} on this GPU ({@link ConvKernels#heuristic}). */
@@ -291,5 +299,7 @@ public final class ConvRunner implements AutoCloseable {
     public void close() {
         modules.values().forEach(CudaModule::close);
         modules.clear();
+        workspaces.values().forEach(DeviceBuffer::close);
+        workspaces.clear();
     }
 }

@@ -56,6 +56,8 @@ public final class ConvCheckpoints {
         p.put("stages", c.stages());
         p.put("min_blocks", c.minBlocks());
         p.put("a_vec", c.aVec());
+        if (c.mma().warpSpecialized()) p.put("warp_specialized", 1);   // absent in older manifests: 0
+        if (c.splitK() > 1) p.put("split_k", c.splitK());               // absent: 1
         return p;
     }
 
@@ -75,9 +77,12 @@ public final class ConvCheckpoints {
         Map<String, Integer> p = m.launch().params();
         ConvConfig c;
         try {
-            ConvMma mma = ConvMma.values()[required(p, "mma")];
+            int code = required(p, "mma");
+            boolean ws = p.getOrDefault("warp_specialized", 0) != 0;
+            ConvMma mma = java.util.Arrays.stream(ConvMma.values()).filter(x -> x.code() == code && x.warpSpecialized() == ws).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no conv MMA path " + code + (ws ? " (warp-specialised)" : "")));
             c = new ConvConfig(f, shapeOf(m), required(p, "bm"), required(p, "bn"), required(p, "warps_m"), required(p, "warps_n"), required(p, "stages"),
-                    required(p, "min_blocks"), mma, required(p, "a_vec"));
+                    required(p, "min_blocks"), mma, required(p, "a_vec"), p.getOrDefault("split_k", 1));
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             throw new CheckpointException("checkpoint " + m.arch() + "/" + m.name() + " has launch params this ladder-ae cannot build: " + e.getMessage());
         }

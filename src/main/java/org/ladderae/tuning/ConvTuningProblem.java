@@ -164,7 +164,7 @@ public final class ConvTuningProblem {
                         ms.put(c, runner.time(c, o, TIMER).stats().medianMs());
                         launches++;
                     } catch (RuntimeException e) {
-                        failure = c.kernelName() + ": " + e.getMessage();
+                        failure = c.label() + ": " + e.getMessage();
                     }
                 }
             }
@@ -179,7 +179,7 @@ public final class ConvTuningProblem {
                     best = c;
                     break;
                 }
-                failure = c.kernelName() + " wrong (error " + chk.error() + ")";
+                failure = c.label() + " wrong (error " + chk.error() + ")";
             }
             checkNs += System.nanoTime() - m1;
             double[] sorted = order.stream().mapToDouble(ms::get).toArray();
@@ -190,7 +190,7 @@ public final class ConvTuningProblem {
             if (progress != null) {
                 ShapeResult r = results.get(results.size() - 1);
                 progress.printf(Locale.ROOT, "conv %-28s %s%n", s.dims(), r.tuned() ? String.format(Locale.ROOT, "%.4f ms (heuristic %.4f ms) %s", r.bestMs(),
-                        r.heuristicMs(), best.kernelName()) : "FAILED: " + r.failure());
+                        r.heuristicMs(), best.label()) : "FAILED: " + r.failure());
                 progress.flush();
             }
         }

@@ -47,12 +47,12 @@ class ConvConfigTest {
     }
 
     @Test
-    void everyFormatHasCandidatesForEveryFigure12ShapeAndTheyAreDistinctKernels() {
+    void everyFormatHasCandidatesForEveryFigure12ShapeAndTheyAreDistinctLaunches() {
         for (ConvFormat f : ConvFormat.values())
             for (var e : ConvShape.FIGURE12.entrySet()) {
                 List<ConvConfig> cs = ConvKernels.candidates(f, e.getValue());
                 assertThat(cs).as(f + " " + e.getKey()).hasSizeGreaterThanOrEqualTo(3);
-                assertThat(cs.stream().map(ConvConfig::kernelName).distinct()).hasSize(cs.size());
+                assertThat(cs.stream().map(ConvConfig::label).distinct()).hasSize(cs.size());   // split-K launches share their cubin
                 assertThat(ConvKernels.unsupportedReason(f, e.getValue())).isNull();
             }
         assertThat(ConvKernels.candidates(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).isEmpty();
@@ -72,8 +72,9 @@ class ConvConfigTest {
         }
         // sm_80 gets no wgmma tile
         assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, C0, TargetArch.parse("sm_80"))).noneMatch(ConvConfig::wgmma);
-        assertThat(ConvKernels.heuristic(C0).mma()).isEqualTo(ConvMma.WGMMA);   // the H100's winners: K = 64 pixels as M, K >= 128 pixels as N
-        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C2")).mma()).isEqualTo(ConvMma.WGMMA_PIXELS_N);
+        assertThat(ConvKernels.heuristic(C0).mma()).isEqualTo(ConvMma.WGMMA);   // the H100's winners (run 2): pixels as M, N = 64 / 128
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C2")).mma()).isEqualTo(ConvMma.WGMMA);
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C2")).bn()).isEqualTo(128);
         assertThat(ConvKernels.heuristic(ConvShape.parse("128,3,224,224,64,7,7,2,3")).mma()).isEqualTo(ConvMma.MMA_SYNC);
         assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C7")).bm()).isEqualTo(32);   // batch 1: the smallest pixel tile, 50 blocks
         // a channel slice at an odd offset narrows the gather
@@ -107,5 +108,54 @@ class ConvConfigTest {
         assertThat(ConvRunner.checkShapes(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C6")).get(0))).hasSize(5);
         ConvConfig fp8 = ConvKernels.candidates(ConvFormat.W_FP8A_FP16, C0).get(0);
         assertThat(ConvRunner.checkShapes(fp8)).hasSize(3).allSatisfy(c -> assertThat(c.shape().c() % 64).isZero());
+    }
+
+    @Test
+    void splitKIsALaunchOfTheSameCubinWithNonEmptyRanges() {
+        ConvShape s = ConvShape.parse("1,512,7,7,512,3,3,1,1");   // 72 K tiles, 16 tiles of 32 x 64
+        ConvConfig base = new ConvConfig(ConvFormat.W_FP16A_FP16, s, 32, 64, 2, 2, 4, 4);
+        assertThat(base.splitK()).isEqualTo(1);
+        assertThat(base.workspaceBytes()).isZero();
+        ConvConfig c = base.withSplitK(17);   // ceil(72 / 17) = 5 tiles per range -> 15 ranges
+        assertThat(c.splitK()).isEqualTo(15);
+        assertThat(c.kernelName()).isEqualTo(base.kernelName());
+        assertThat(c.defineFlags()).isEqualTo(base.defineFlags());
+        assertThat(c.label()).isEqualTo(base.kernelName() + "_splitk15");
+        assertThat(c.grid()).containsExactly(base.grid()[0], 15, 1);
+        assertThat(c.blocks()).isEqualTo(15L * base.grid()[0]);
+        assertThat(c.workspaceBytes()).isEqualTo(4L * 15 * 49 * 512);
+        assertThat(base.withSplitK(1000).splitK()).isEqualTo(72);   // at most one range per K tile
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, s, 32, 64, 2, 2, 4, 4).withSplitK(2)).hasMessageContaining("FP16 only");
+        assertThatThrownBy(() -> base.withSplitK(0)).hasMessageContaining("splitK >= 1");
+    }
+
+    @Test
+    void batchOneLayersWithFewTilesAndLongKLoopsAreSplit() {
+        // under half a wave of 32 x 64 tiles: one wave of blocks (two for K loops >= 32 tiles), >= 4 K tiles per range
+        assertThat(ConvKernels.heuristic(ConvShape.parse("1,512,7,7,512,3,3,1,1")).splitK()).isEqualTo(15);    // 16 tiles, 72 K tiles
+        assertThat(ConvKernels.heuristic(ConvShape.parse("1,256,14,14,256,3,3,1,1")).splitK()).isEqualTo(9);  // 28 tiles, 36 K tiles
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C6")).splitK()).isEqualTo(3);                // 50 tiles, 18 K tiles
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C7")).splitK()).isEqualTo(2);                // 50 tiles, 8 K tiles
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C5")).splitK()).isEqualTo(1);                // 1 K tile
+        assertThat(ConvKernels.heuristic(ConvShape.parse("1,512,28,28,256,1,1,1,0")).splitK()).isEqualTo(1); // 100 tiles: not under half a wave
+        assertThat(ConvKernels.heuristic(C0).splitK()).isEqualTo(1);
+        List<ConvConfig> cs = ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C6"));
+        assertThat(cs.stream().map(ConvConfig::label).distinct().count()).isEqualTo(cs.size());
+        assertThat(cs).anyMatch(c -> c.splitK() > 1 && c.bm() == 64);
+    }
+
+    @Test
+    void warpSpecialisedWgmmaAddsAProducerWarpgroup() {
+        List<ConvConfig> cs = ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"));
+        ConvConfig ws = cs.stream().filter(c -> c.mma() == ConvMma.WGMMA_WS && c.bn() == 128).findFirst().orElseThrow();
+        assertThat(ws.threads()).isEqualTo(ws.warpsM() * 32 + 128);
+        assertThat(ws.defineFlags()).contains("-DCONV_WGMMA=1", "-DCONV_WS=1");
+        assertThat(ws.kernelName()).contains("_wgmmaW64n128_");
+        assertThat(cs).anyMatch(c -> c.mma() == ConvMma.WGMMA_PIXELS_N_WS);
+        assertThat(cs).filteredOn(c -> !c.mma().warpSpecialized()).allSatisfy(c -> assertThat(c.defineFlags()).contains("-DCONV_WS=0"));
+        // C = 3 gathers with plain loads: no warp-specialised candidate (the producer arrives through cp.async)
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse("128,3,224,224,64,7,7,2,3"))).noneMatch(c -> c.mma().warpSpecialized());
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("128,3,224,224,64,7,7,2,3"), 128, 64, 8, 1, 4, 2, ConvMma.WGMMA_WS, 1))
+                .hasMessageContaining("aVec >= 2");
     }
 }

@@ -37,9 +37,9 @@ class ConvGpuTest {
                 : TargetArch.parse("sm_90a");
         for (ConvFormat f : ConvFormat.values())
             for (String layer : List.of("C4", "C6"))   // K = 64 and K = 128 layers: every candidate tile
-                for (ConvConfig c : ConvKernels.candidates(f, ConvShape.FIGURE12.get(layer), arch)) distinct.putIfAbsent(c.kernelName() + layer, c);
+                for (ConvConfig c : ConvKernels.candidates(f, ConvShape.FIGURE12.get(layer), arch)) distinct.putIfAbsent(c.label() + layer, c);
         for (String dims : List.of("1,3,224,224,24,3,3,2,1", "1,58,28,28,58,1,1,1,0", "1,116,14,14,116,1,1,1,0"))   // gathers of 1, 2, 4 channels
-            for (ConvConfig c : ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse(dims), arch)) distinct.putIfAbsent(c.kernelName(), c);
+            for (ConvConfig c : ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse(dims), arch)) distinct.putIfAbsent(c.label(), c);
         List<Arguments> out = new ArrayList<>();
         for (ConvConfig c : distinct.values()) out.add(Arguments.of(c));
         return out.stream();
@@ -62,17 +62,22 @@ class ConvGpuTest {
     void matchesTheDoublePrecisionReference(ConvConfig config) {
         for (ConvConfig at : ConvRunner.checkShapes(config)) {
             ConvRunner.Check c = runner.check(at, System.nanoTime(), ConvRunner.checksEpilogue(config, at));
-            System.out.printf("%-72s %-26s error %.2e (tolerance %.0e)%s%n", config.kernelName(), at.shape().dims(), c.error(), c.tolerance(),
+            System.out.printf("%-72s %-26s error %.2e (tolerance %.0e)%s%n", at.label(), at.shape().dims(), c.error(), c.tolerance(),
                     c.allWritten() ? "" : " UNWRITTEN OUTPUTS");
             assertThat(c.allWritten()).as("every output written at " + at.shape().dims()).isTrue();
             assertThat(c.error()).as("error vs reference at " + at.shape().dims()).isLessThanOrEqualTo(c.tolerance());
         }
     }
 
-    /** ShuffleNet's split and concat: read channels [C, 2C) of a 2C-wide input, write channels [K, 2K) of a 2K-wide output. */
+    /**
+     * ShuffleNet's split and concat: read channels [C, 2C) of a 2C-wide input, write channels [K, 2K) of a 2K-wide output;
+     * with the heuristic's kernel, and split over K (the reduce kernel applies the epilogue on the slice).
+     */
     @Test
     void layerReadsAndWritesChannelSlicesWithTheFusedEpilogue() {
-        for (String dims : List.of("2,58,9,7,58,1,1,1,0", "1,24,15,13,58,1,1,1,0", "2,116,7,9,116,3,3,2,1")) {
+        for (String dims : List.of("2,58,9,7,58,1,1,1,0", "1,24,15,13,58,1,1,1,0", "2,116,7,9,116,3,3,2,1", "1,116,7,9,116,3,3,2,1/3", "1,232,5,7,116,3,3,1,1/4")) {
+            int splits = dims.contains("/") ? Integer.parseInt(dims.substring(dims.indexOf('/') + 1)) : 1;
+            dims = dims.contains("/") ? dims.substring(0, dims.indexOf('/')) : dims;
             ConvShape s = ConvShape.parse(dims);
             ConvProblem p = ConvProblem.random(ConvFormat.W_FP16A_FP16, s, 7);
             int pixelsIn = Math.toIntExact(s.inputElements() / s.c()), pixelsOut = Math.toIntExact(s.outputElements() / s.k());
@@ -81,7 +86,8 @@ class ConvGpuTest {
             int[] bias = ConvProblem.randomFp16(s.k(), 9), resWide = ConvProblem.randomFp16(2 * pixelsOut * s.k(), 10);
             int[] res = new int[pixelsOut * s.k()];
             for (int i = 0; i < pixelsOut; i++) System.arraycopy(resWide, i * 2 * s.k() + s.k(), res, i * s.k(), s.k());
-            ConvLayer layer = runner.layer(ConvKernels.gatherFor(ConvKernels.heuristic(s, runner.arch()), 2 * s.c(), s.c()));
+            ConvLayer layer = runner.layer(ConvKernels.gatherFor(ConvKernels.heuristic(s, runner.arch()), 2 * s.c(), s.c()).withSplitK(splits));
+            assertThat(layer.config().splitK()).isEqualTo(splits);
             short[] out = new short[2 * pixelsOut * s.k()];
             try (var dX = context.allocate(2L * wide.length); var dW = context.allocate(layer.weightBytes()); var dB = context.allocate(2L * s.k());
                  var dR = context.allocate(2L * resWide.length); var dY = context.allocate(2L * out.length)) {
@@ -100,7 +106,7 @@ class ConvGpuTest {
                 for (int k = 0; k < s.k(); k++) assertThat(out[i * 2 * s.k() + k]).as("the other channel slice is untouched").isEqualTo(org.ladderae.gpu.HalfPrecision.POISON);
             }
             GemvReference.Fp16Comparison cmp = GemvReference.compare(slice, p.reference(bias, res, true));
-            System.out.printf("%-72s %-26s slice error %.2e%n", layer.config().kernelName(), dims, cmp.relativeError());
+            System.out.printf("%-72s %-26s slice error %.2e%n", layer.config().label(), dims, cmp.relativeError());
             assertThat(cmp.allFinite()).isTrue();
             assertThat(cmp.relativeError()).isLessThanOrEqualTo(ConvRunner.FP16_TOLERANCE);
         }

@@ -76,7 +76,8 @@ fi
 # fontconfig: the JDK dlopens libfontconfig.so.1 for fonts; without it (the GPU machine's image) every
 # chart fails with "Fontconfig head is null". Bundle it with its dependencies; the launcher puts this
 # directory on LD_LIBRARY_PATH only where the system has no libfontconfig.so.1.
-fc=$(ldconfig -p 2>/dev/null | awk '/libfontconfig\.so\.1 .*x86-64/ {print $NF; exit}')
+# (awk reads to the end: an early exit would SIGPIPE ldconfig and fail the script under pipefail.)
+fc=$(ldconfig -p 2>/dev/null | awk '!f && /libfontconfig\.so\.1 .*x86-64/ {f = $NF} END {print f}')
 if [ -n "$fc" ]; then
     mkdir -p "$stage/runtime/lib/fontconfig"
     for lib in "$fc" $(ldd "$fc" | awk '/=> \// {print $3}' | grep -v -E '/(libc|libm|libdl|libpthread|librt)\.so'); do

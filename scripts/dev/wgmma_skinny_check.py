@@ -10,7 +10,7 @@ Timing at Figure 12 M1 (32x14336x57344) and M4 (32x8192x28672): CUDA events arou
 behind a GPU spin, median of 5 rounds, weights rotated over >= 256 MB; copy bandwidth (read + write of 1 GiB) and
 torch.matmul FP16 (plus torch._int_mm for INT8 activations) at the same shape in the same process.
 
-  python3 wgmma_skinny_check.py [--kernel a,b,...] [--splits 1,2,4,8,16] [--no-time]
+  python3 wgmma_skinny_check.py [--kernel a,b,...] [--splits 1,2,4,8,16] [--no-time] [--shapes M1:32x14336x57344,...]
 """
 import argparse, ctypes, json, math, os, statistics, sys
 import torch
@@ -71,6 +71,7 @@ def main():
     ap.add_argument("--kernel", default=None)
     ap.add_argument("--splits", default="1,2,4,7,8,16")
     ap.add_argument("--no-time", action="store_true")
+    ap.add_argument("--shapes", default="M1:32x14336x57344,M4:32x8192x28672", help="LABEL:MxNxK,...")
     args = ap.parse_args()
     manifest = json.load(open(os.path.join(HERE, "ws_manifest.json")))
     kinds = args.kernel.split(",") if args.kernel else [k for k, v in manifest.items() if v.get("skinny")]
@@ -86,7 +87,7 @@ def main():
     copy_gbs = 2 * big / copy_ms / 1e6
     del src, dst
     print(f"copy bandwidth: {copy_gbs:.0f} GB/s (read+write, 1 GiB, median of 5 rounds of 20)", flush=True)
-    shapes = [("M1", 32, 14336, 57344), ("M4", 32, 8192, 28672)]
+    shapes = [(lab, *[int(x) for x in dims.split("x")]) for lab, dims in (t.split(":") for t in args.shapes.split(","))]
     torch_ms = {}
     for label, m, n, k in shapes:
         a = torch.randn((m, k), dtype=torch.float16, device="cuda", generator=gen)

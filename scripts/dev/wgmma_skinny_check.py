@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from wgmma_ws_check import ck, load, tmap_2d, make_weights, cuda  # noqa: E402
 
-BITS = {"int4": 4, "nf4": 4, "fp8": 8, "int1w": 1, "int1xi8": 1}
+BITS = {"int4": 4, "nf4": 4, "nf4L": 4, "fp8": 8, "int1w": 1, "int1xi8": 1}
 
 
 class Launch:
@@ -33,6 +33,11 @@ class Launch:
 
 def fmt_of(kind):
     return kind.split("_s")[0]
+
+
+def layout_of(kind):   # the weight layout (nf4L: the NF4 kernel with the bank-replicated table, same layout)
+    f = fmt_of(kind)
+    return "nf4" if f == "nf4L" else f
 
 
 def make_launch(fn, man, a, wdev, c, ws, cnt, m, n, k, splits):
@@ -122,7 +127,7 @@ def main():
                                    (40, 2, 2048, 2)]:
             n, k = nt * bn, (k + ku - 1) // ku * ku
             a, a64 = activations(s8, m, k, gen)
-            wdev, w64 = make_weights(f, n, k, gen)
+            wdev, w64 = make_weights(layout_of(kind), n, k, gen)
             c = torch.full((m, n), float("nan"), device="cuda", dtype=torch.float16)
             ws = torch.zeros((m * n,), device="cuda", dtype=torch.int32 if s8 else torch.float32)
             cnt = torch.zeros((256,), device="cuda", dtype=torch.int32)

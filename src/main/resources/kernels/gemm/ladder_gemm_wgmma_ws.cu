@@ -145,7 +145,16 @@ static_assert(BM * CT_PITCH * sizeof(out_t) <= STAGES * (OPA_STAGE + OPB_STAGE),
 #define BAR_OFFSET (STAGES * STAGE_BYTES)
 #define NF4_OFFSET (BAR_OFFSET + 2 * STAGES * 8)
 // Dynamic shared memory to launch with: stages + barriers (+ NF4 table) + 1024 for the manual alignment.
+#ifdef WS_NF4_LANE
+// WS_NF4_LANE (skinny NF4 only): the half2 table of every byte replicated once per bank, word [byte][lane], 32 KiB, so
+// the lanes' random byte lookups never conflict (the 1 KiB table costs ~3-4 wavefronts per LDS on random bytes)
+#if WS_W != 2 || !defined(WS_SKINNY)
+#error "WS_NF4_LANE is for the skinny NF4 kernel"
+#endif
+#define SMEM_BYTES (NF4_OFFSET + 32768 + 1024)
+#else
 #define SMEM_BYTES (NF4_OFFSET + (WS_W == 2 ? 1024 : 0) + 1024)
+#endif
 
 struct __align__(64) TmaDesc { uint64_t v[16]; };
 
@@ -356,10 +365,18 @@ LADDER_DEV void decode_tile(uint32_t src, uint32_t* f, uint32_t nf4tab) {
 #else
     // NF4 pair word: byte j = (e(2t + 8j), e(2t + 8j + 1)); steps 0/1 take bytes 0,1 / 2,3.
     const int b = 2 * (s & 1);
+#ifdef WS_NF4_LANE
+    // nf4tab already points at this lane's column: byte x's word is at + 128 x
+    asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 0]) : "r"(nf4tab + (((lo >> (8 * b)) & 0xFF) << 7)));
+    asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 2]) : "r"(nf4tab + (((lo >> (8 * b + 8)) & 0xFF) << 7)));
+    asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 1]) : "r"(nf4tab + (((hi >> (8 * b)) & 0xFF) << 7)));
+    asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 3]) : "r"(nf4tab + (((hi >> (8 * b + 8)) & 0xFF) << 7)));
+#else
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 0]) : "r"(nf4tab + 4 * ((lo >> (8 * b)) & 0xFF)));
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 2]) : "r"(nf4tab + 4 * ((lo >> (8 * b + 8)) & 0xFF)));
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 1]) : "r"(nf4tab + 4 * ((hi >> (8 * b)) & 0xFF)));
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 3]) : "r"(nf4tab + 4 * ((hi >> (8 * b + 8)) & 0xFF)));
+#endif
 #endif
   }
 #elif WS_W == 3
@@ -599,7 +616,15 @@ KNAME(const __grid_constant__ TmaDesc tmA,
     }
 #else
   uint32_t nf4tab = 0;
-#if WS_W == 2
+#if WS_W == 2 && defined(WS_NF4_LANE)
+  nf4tab = sbase + NF4_OFFSET + 4 * lane;
+  {
+    // word [byte][bank] = (NF4[low nibble], NF4[high nibble]) for every bank
+    half2* tab = reinterpret_cast<half2*>(sgen + NF4_OFFSET);
+    for (int i = tid - 128; i < 256 * 32; i += 256) tab[i] = __floats2half2_rn(c_nf4[(i >> 5) & 15], c_nf4[i >> 9]);
+  }
+  consumer_sync();
+#elif WS_W == 2
   nf4tab = sbase + NF4_OFFSET;
   {
     // half2 table of every byte: (NF4[low nibble], NF4[high nibble]).

@@ -83,16 +83,18 @@ public final class GemmKernels {
      * The skinny-M TMA wgmma kernel ({@link GemmConfig#tmaSkinny()}) for 17 &lt;= M &lt;= 64 on sm_90a, or null where the
      * shape does not divide its tile. Measured on the H100 at Figure 12 M1 (32x14336x57344) and M4 (32x8192x28672),
      * docs/kernels/GEMM-NOTES.md "wgmma skinny M": 1.2-1.6x faster than the mma.sync 32-row tiles for every pair it has
-     * (INT4 x FP16 83 / 75 % of copy bandwidth, FP8 E5M2 95 / 96 %, NF4 53 / 48 %, INT1 x INT8 37 / 28 %, INT1 x FP16
-     * 22 / 18 %). 32 activation rows up to M = 32, else 64 (the rows are wgmma N, so padding costs tensor time);
-     * 128 weight rows per CTA for INT4 / FP8 E5M2, 256 for NF4 / INT1 (their decode is the bottleneck, and a wider tile
-     * reads the activations from L2 less often); split-K the smallest power of two that puts ~100 CTAs on the 132 SMs
+     * (INT4 x FP16 83 / 75 % of copy bandwidth, FP8 E5M2 95 / 96 %, NF4 67 / 60 %, INT1 x INT8 37 / 28 %, INT1 x FP16
+     * 22 / 18 %). 32 activation rows up to M = 32, else 64 (the rows are wgmma N, so padding costs tensor time; at
+     * 64x8192x28672 INT4 ran 0.073 ms with 64x256 tiles vs 0.085 with two rows of 32x128, NF4 0.087 vs 0.112) but for
+     * FP8 E5M2 (0.082 ms with 32x128 vs 0.094); 128 weight rows per CTA for INT4 / FP8 E5M2 at 32 rows, else 256 (NF4 / INT1
+     * decode more per byte, and a wider tile reads the activations from L2 less often); split-K the smallest power of two that puts ~100 CTAs on the 132 SMs
      * (64 for 8-bit weights, whose tiles stream twice the bytes), as the sweep's best points do.
      */
     static GemmConfig skinnyTma(Format weights, Format acts, int m, int n, int k) {
         int bk = acts == Format.FP16 ? 64 : 128;
-        int bm = m <= 32 ? 32 : 64;
-        int bn = weights == Format.INT4 || weights == Format.FP8_E5M2 ? 128 : 256;
+        // FP8 E5M2 keeps 32-row tiles at M = 64 too (two tile rows: 95 % of copy vs 83 % with one 64-row tile)
+        int bm = m <= 32 || weights == Format.FP8_E5M2 ? 32 : 64;
+        int bn = bm == 32 && (weights == Format.INT4 || weights == Format.FP8_E5M2) ? 128 : 256;
         if (n % bn != 0 && n % 128 == 0) bn = 128;
         if (n % bn != 0 || k % (2 * bk) != 0) return null;
         int tiles = (m + bm - 1) / bm * (n / bn), want = weights.bits() == 8 ? 64 : 100, ktiles = k / bk;

@@ -225,7 +225,11 @@ class GemmConfigTest {
         assertThat(int4m4.tmaSkinnyWorkspaceBytes()).isEqualTo(4L * 32 * 8192 + 4L * 64);
         assertThat(int4m4.workspaceBytes()).as("the runner owns the skinny workspace").isZero();
         GemmConfig nf4 = GemmKernels.forShape(Format.NF4, Format.FP16, 32, 8192, 28672, h100);
-        assertThat(List.of(nf4.bm(), nf4.bn(), nf4.splitK(), nf4.sharedMemoryBytes())).containsExactly(32, 256, 4, 223_520);
+        // NF4: the 32 KiB bank-replicated table (the dev build's nf4L_s32m2: 16 stages, 230656 B)
+        assertThat(List.of(nf4.bm(), nf4.bn(), nf4.splitK(), nf4.stages(), nf4.sharedMemoryBytes())).containsExactly(32, 256, 4, 16, 230_656);
+        assertThat(nf4.defineFlags()).contains("-DWS_NF4_LANE=1");
+        assertThat(GemmKernels.forShape(Format.NF4, Format.FP16, 64, 8192, 28672, h100).sharedMemoryBytes()).isEqualTo(230_592);
+        assertThat(GemmConfig.wgmmaTma(Format.NF4, 4096, 8192, 28672).defineFlags()).noneMatch(f -> f.contains("NF4_LANE"));
         GemmConfig fp8 = GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 32, 8192, 28672, h100);
         assertThat(List.of(fp8.bn(), fp8.splitK(), fp8.sharedMemoryBytes())).containsExactly(128, 1, 222_496);
         GemmConfig i1i8 = GemmKernels.forShape(Format.INT1, Format.INT8, 32, 14336, 57344, h100);
@@ -234,7 +238,10 @@ class GemmConfigTest {
         GemmConfig i1 = GemmKernels.forShape(Format.INT1, Format.FP16, 32, 8192, 28672, h100);
         assertThat(List.of(i1.bn(), i1.splitK(), i1.sharedMemoryBytes())).containsExactly(256, 4, 228_944);
         // 33..64 rows: 64-row activation tiles; below 17 rows and off sm_90a: mma.sync; pairs without the variant: mma.sync
-        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 33, 8192, 28672, h100).bm()).isEqualTo(64);
+        GemmConfig int4m64 = GemmKernels.forShape(Format.INT4, Format.FP16, 33, 8192, 28672, h100);
+        assertThat(List.of(int4m64.bm(), int4m64.bn(), int4m64.splitK(), int4m64.sharedMemoryBytes())).containsExactly(64, 256, 4, 214_224);
+        assertThat(List.of(GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 64, 8192, 28672, h100).bm(),
+                GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 64, 8192, 28672, h100).splitK())).as("two 32-row tile rows").containsExactly(32, 1);
         assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 64, 8192, 28672, h100).defineFlags()).contains("-DWS_SKINNY=64");
         assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 32, 8192, 28672, a100).path()).isEqualTo(GemmConfig.Path.MMA16816);
         assertThat(GemmKernels.forShape(Format.INT8, Format.FP16, 32, 8192, 28672, h100).path()).isEqualTo(GemmConfig.Path.MMA16816);

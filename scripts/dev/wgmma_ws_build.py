@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the ladder_gemm_wgmma_ws.cu cubins (nvcc, sm_90a) into OUTDIR with ws_manifest.json, for wgmma_ws_check.py.
 
-  python3 scripts/dev/wgmma_ws_build.py OUTDIR [kernel,kernel,...]
+  python3 scripts/dev/wgmma_ws_build.py OUTDIR [kernel,kernel,...]   (skinny-M kernels: *_s32m1 ... *_s64m2)
 """
 import json, os, re, shutil, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
@@ -35,8 +35,24 @@ KERNELS = {
 }
 
 
-def smem_bytes(ws_w, stages, stage_bytes):
-    return stages * stage_bytes + 2 * stages * 8 + (1024 if ws_w == 2 else 0) + 1024
+def _skinny(ws_w, lb, bm, mb, lane_table=False):
+    """WS_SKINNY = bm activation rows per CTA, mb blocks of 64 weight rows per consumer: as many stages as fit 227 KiB
+    (lane_table: NF4's 32 KiB bank-replicated table, WS_NF4_LANE)."""
+    sb = 8 * mb * 32 * lb + bm * 128
+    st = min(48, (232448 - 2048 - (32768 if lane_table else 1024)) // (sb + 16))
+    return (ws_w, st, bm, 128 * mb, sb, [f"-DWS_SKINNY={bm}", f"-DWS_MB={mb}"] + (["-DWS_NF4_LANE=1"] if lane_table else []))
+
+
+# skinny-M kernels (wgmma_skinny_check.py): <format>_s<bm>m<mb>
+for _k, (_w, _lb) in {"int4": (1, 16), "nf4": (2, 16), "fp8": (3, 32), "int1w": (9, 4), "int1xi8": (12, 8)}.items():
+    for _bm, _mb in ((32, 1), (32, 2), (32, 4), (64, 2)):
+        KERNELS[f"{_k}_s{_bm}m{_mb}"] = _skinny(_w, _lb, _bm, _mb)
+for _bm, _mb in ((32, 1), (32, 2), (32, 4), (64, 2)):
+    KERNELS[f"nf4L_s{_bm}m{_mb}"] = _skinny(2, 16, _bm, _mb, True)
+
+
+def smem_bytes(ws_w, stages, stage_bytes, lane_table=False):
+    return stages * stage_bytes + 2 * stages * 8 + ((32768 if lane_table else 1024) if ws_w == 2 else 0) + 1024
 
 
 def build(out, kind):
@@ -51,7 +67,9 @@ def build(out, kind):
     regs = re.search(r"Used (\d+) registers", r.stderr).group(1)
     spill = re.search(r"(\d+) bytes spill stores", r.stderr).group(1)
     warn = [l for l in r.stderr.splitlines() if "arning" in l]
-    return dict(cubin=cubin, name=name, smem=smem_bytes(w, st, sb), bm=bm, bn=bn, stages=st, ws_w=w,
+    sk = [int(x.split("=")[1]) for x in extra if x.startswith("-DWS_SKINNY=")]
+    return dict(cubin=cubin, name=name, smem=smem_bytes(w, st, sb, "-DWS_NF4_LANE=1" in extra), bm=bm, bn=bn, stages=st, ws_w=w,
+                skinny=sk[0] if sk else 0,
                 int_out="-DINT_OUT=1" in extra, cluster=2 if "-DWS_CLUSTER=2" in extra else 1, regs=int(regs),
                 spill=int(spill), warnings=warn)
 
@@ -66,6 +84,7 @@ def main():
         print(kind, m)
     json.dump(man, open(os.path.join(out, "ws_manifest.json"), "w"), indent=1)
     shutil.copy(os.path.join(ROOT, "scripts/dev/wgmma_ws_check.py"), out)
+    shutil.copy(os.path.join(ROOT, "scripts/dev/wgmma_skinny_check.py"), out)
 
 
 if __name__ == "__main__":

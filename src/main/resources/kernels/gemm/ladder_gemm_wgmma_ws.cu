@@ -34,6 +34,16 @@
 //   with the weights unpacked to s8 (0 .. 2^b - 1) straight into wgmma's register A operand (the layouts of FMT 12, 13
 //   and 5: and/shift masks, INT1's imad spread); the k tile is 128 K elements (the 128-byte INT8 activation row, TMA
 //   box {128, 256}), LB = 32 / 16 / 8 bytes per lane. Requires K % 256 == 0.
+// WS_SKINNY = 32 or 64 (weights in registers only; M <= 64 such as Figure 12's M1 / M4): the same C^T = W . A^T with
+//   the activation tile of WS_SKINNY rows as wgmma N (m64n32 / m64n64, FP32 or INT32 accumulators of 16 / 32
+//   registers), WS_MB (1, 2, 4) blocks of 64 weight rows per consumer warpgroup (CTA = 128 WS_MB weight rows, so the
+//   activation tile is re-read from L2 once per 128 WS_MB weight rows), a deep pipeline (STAGES ~ 200 KiB of stages,
+//   so that ~100 KiB of weights per SM are in flight) and split-K over the grid: CTA x takes tile x / splits and the
+//   k tiles [s kper, (s + 1) kper) of split s = x % splits (kper = ceil(K/BK / splits) rounded up to even). With
+//   splits == 1 the CTA writes FP16 C itself; otherwise every CTA adds its partial sums into the FP32 (INT32 for s8)
+//   workspace ws[M][N] with atomics and bumps counters[tile]; the last CTA of a tile converts the tile to FP16 C and
+//   zeroes its workspace and counter again, so ws and counters must be zero before the first launch and stay so.
+//   Extra kernel arguments: (acc_t* ws, int* counters, int splits).
 // Integer accumulators (WS_W 6, 10-12) are written as FP16 (__int2half_rn of the exact INT32 sum) like ladder_gemm.cu's
 //   integer kernels, or, with -DINT_OUT=1, as the INT32 sums themselves (C is then int32_t*).
 //
@@ -75,6 +85,9 @@ typedef int out_t;
 typedef half out_t;
 #endif
 
+#if WS_SS && defined(WS_SKINNY)
+#error "WS_SKINNY needs weights decoded in registers"
+#endif
 #if WS_SS
 #ifndef STAGES
 #define STAGES 4
@@ -100,21 +113,48 @@ typedef half out_t;
 #else
 #define LB (4 * WBITS)
 #endif
+#ifdef WS_SKINNY
+// Skinny M (see the header): WS_SKINNY activation rows per CTA (wgmma N 32 or 64), WS_MB blocks of 64 weight rows per
+// consumer warpgroup.
+#if WS_SKINNY != 32 && WS_SKINNY != 64
+#error "WS_SKINNY must be 32 or 64"
+#endif
+#if defined(INT_OUT) && INT_OUT
+#error "WS_SKINNY writes FP16 only"
+#endif
+#ifndef WS_MB
+#define WS_MB 1
+#endif
+#define BN (128 * WS_MB)
+#define BM WS_SKINNY
+#else
 #define BN 128                   // weight rows per CTA (wgmma M: 2 consumer warpgroups x 64)
 #define BM 256                   // activation rows per CTA (wgmma N)
+#endif
 #define OPA_STAGE (BN / 16 * 32 * LB)   // decoded-from weight chunk: 8 groups of 16 rows
 #define OPB_STAGE (BM * 128)            // activation tile
 #ifndef STAGES
 #define STAGES (OPA_STAGE + OPB_STAGE <= 36864 ? 6 : 5)
 #endif
+#ifndef WS_SKINNY
 #define CT_PITCH (BN + 16 / (int)sizeof(out_t))   // elements per row of the transposed output staging tile (+16 B)
 static_assert(BM * CT_PITCH * sizeof(out_t) <= STAGES * (OPA_STAGE + OPB_STAGE), "output staging tile over the stages");
+#endif
 #endif
 #define STAGE_BYTES (OPA_STAGE + OPB_STAGE)
 #define BAR_OFFSET (STAGES * STAGE_BYTES)
 #define NF4_OFFSET (BAR_OFFSET + 2 * STAGES * 8)
 // Dynamic shared memory to launch with: stages + barriers (+ NF4 table) + 1024 for the manual alignment.
+#ifdef WS_NF4_LANE
+// WS_NF4_LANE (skinny NF4 only): the half2 table of every byte replicated once per bank, word [byte][lane], 32 KiB, so
+// the lanes' random byte lookups never conflict (the 1 KiB table costs ~3-4 wavefronts per LDS on random bytes)
+#if WS_W != 2 || !defined(WS_SKINNY)
+#error "WS_NF4_LANE is for the skinny NF4 kernel"
+#endif
+#define SMEM_BYTES (NF4_OFFSET + 32768 + 1024)
+#else
 #define SMEM_BYTES (NF4_OFFSET + (WS_W == 2 ? 1024 : 0) + 1024)
+#endif
 
 struct __align__(64) TmaDesc { uint64_t v[16]; };
 
@@ -241,6 +281,42 @@ LADDER_DEV void wgmma_rs8_n256(acc_t* d, const uint32_t* a, uint64_t db) {
 }
 #endif
 
+#ifdef WS_SKINNY
+#if WS_A8
+#define WS_SK_K "k32.s32.s8.s8 "
+#define WS_SK_TAIL ""
+#define WS_SK_ACC "+r"
+#else
+#define WS_SK_K "k16.f32.f16.f16 "
+#define WS_SK_TAIL ", 1, 1, 0"
+#define WS_SK_ACC "+f"
+#endif
+#define WS_SK4(i) WS_SK_ACC(d[i]), WS_SK_ACC(d[(i) + 1]), WS_SK_ACC(d[(i) + 2]), WS_SK_ACC(d[(i) + 3])
+#define WS_SK16(i) WS_SK4(i), WS_SK4((i) + 4), WS_SK4((i) + 8), WS_SK4((i) + 12)
+#if WS_SKINNY == 32
+// D[64 x 32] += A (four registers per lane) x B (smem descriptor): 16 accumulators per lane.
+LADDER_DEV void wgmma_rs_skinny(acc_t* d, const uint32_t* a, uint64_t db) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %21, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n32" WS_SK_K "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15}, "
+      "{%16, %17, %18, %19}, %20, p" WS_SK_TAIL ";\n}\n"
+      : WS_SK16(0)
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(db), "r"(1));
+}
+#else
+// D[64 x 64] += A (four registers per lane) x B (smem descriptor): 32 accumulators per lane.
+LADDER_DEV void wgmma_rs_skinny(acc_t* d, const uint32_t* a, uint64_t db) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n64" WS_SK_K "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,"
+      "%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}, "
+      "{%32, %33, %34, %35}, %36, p" WS_SK_TAIL ";\n}\n"
+      : WS_SK16(0), WS_SK16(16)
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(db), "r"(1));
+}
+#endif
+#endif
+
 #if WS_W >= 7
 // The decode helpers of ladder_gemm.cu (FMT 5, 10, 11), repeated here because that file is built on its own.
 // h = half2 bits 0x6400 | (f << S) in each half (1024 + f * 2^S) -> half2(f, f), exact: h * 2^-S - 1024 * 2^-S.
@@ -289,10 +365,18 @@ LADDER_DEV void decode_tile(uint32_t src, uint32_t* f, uint32_t nf4tab) {
 #else
     // NF4 pair word: byte j = (e(2t + 8j), e(2t + 8j + 1)); steps 0/1 take bytes 0,1 / 2,3.
     const int b = 2 * (s & 1);
+#ifdef WS_NF4_LANE
+    // nf4tab already points at this lane's column: byte x's word is at + 128 x
+    asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 0]) : "r"(nf4tab + (((lo >> (8 * b)) & 0xFF) << 7)));
+    asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 2]) : "r"(nf4tab + (((lo >> (8 * b + 8)) & 0xFF) << 7)));
+    asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 1]) : "r"(nf4tab + (((hi >> (8 * b)) & 0xFF) << 7)));
+    asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 3]) : "r"(nf4tab + (((hi >> (8 * b + 8)) & 0xFF) << 7)));
+#else
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 0]) : "r"(nf4tab + 4 * ((lo >> (8 * b)) & 0xFF)));
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 2]) : "r"(nf4tab + 4 * ((lo >> (8 * b + 8)) & 0xFF)));
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 1]) : "r"(nf4tab + 4 * ((hi >> (8 * b)) & 0xFF)));
     asm volatile("ld.shared.u32 %0, [%1];\n" : "=r"(f[4 * s + 3]) : "r"(nf4tab + 4 * ((hi >> (8 * b + 8)) & 0xFF)));
+#endif
 #endif
   }
 #elif WS_W == 3
@@ -393,7 +477,11 @@ KNAME(const __grid_constant__ TmaDesc tmA,
 #else
       const uint8_t* __restrict__ W,
 #endif
-      out_t* __restrict__ C, int M, int N, int K) {
+      out_t* __restrict__ C, int M, int N, int K
+#ifdef WS_SKINNY
+      , acc_t* __restrict__ ws, int* __restrict__ counters, int splits
+#endif
+      ) {
   extern __shared__ __align__(1024) uint8_t smem[];
   const uint32_t sbase = (smem_u32(smem) + 1023u) & ~1023u;
   uint8_t* sgen = smem + (sbase - smem_u32(smem));
@@ -407,11 +495,19 @@ KNAME(const __grid_constant__ TmaDesc tmA,
   const uint32_t crank = cluster_ctarank();
   tile_coords(blockIdx.x >> 1, (num_m + 1) / 2, num_n, (GROUP_M + 1) / 2, bm, bn);
   bm = 2 * bm + (int)crank;
+#elif defined(WS_SKINNY)
+  const int tile = blockIdx.x / splits;
+  tile_coords(tile, num_m, num_n, GROUP_M, bm, bn);
 #else
   tile_coords(blockIdx.x, num_m, num_n, GROUP_M, bm, bn);
 #endif
   const int m0 = bm * BM, n0 = bn * BN;
   const int ktiles = K / BK;
+#ifdef WS_SKINNY
+  // this CTA's k tiles [kbeg, kend): an even count (the A fragments alternate between two register sets)
+  const int kper = ((ktiles + splits - 1) / splits + 1) & ~1;
+  const int kbeg = min(ktiles, (int)(blockIdx.x % splits) * kper), kend = min(ktiles, kbeg + kper);
+#endif
 
   if (tid == 0) {
     asm volatile("prefetch.tensormap [%0];\n" ::"l"(&tmA) : "memory");
@@ -435,9 +531,15 @@ KNAME(const __grid_constant__ TmaDesc tmA,
     // ---------------- producer ----------------
     asm volatile("setmaxnreg.dec.sync.aligned.u32 40;\n");
     if (tid == 0) {
+#ifdef WS_SKINNY
+      for (int kt = kbeg; kt < kend; ++kt) {
+        const int s = (kt - kbeg) % STAGES;
+        const uint32_t ph = ((kt - kbeg) / STAGES) & 1;
+#else
       for (int kt = 0; kt < ktiles; ++kt) {
         const int s = kt % STAGES;
         const uint32_t ph = (kt / STAGES) & 1;
+#endif
         mbar_wait(empty0 + 8 * s, ph ^ 1);
         const uint32_t full = full0 + 8 * s, sOp = sbase + s * STAGE_BYTES;
         mbar_expect_tx(full, STAGE_BYTES);
@@ -462,9 +564,11 @@ KNAME(const __grid_constant__ TmaDesc tmA,
   // ---------------- consumers ----------------
   asm volatile("setmaxnreg.inc.sync.aligned.u32 232;\n");
   const int cw = wg - 1, wq = warp & 3, g = lane >> 2, t = lane & 3;
+#ifndef WS_SKINNY
   acc_t d[128];
 #pragma unroll
   for (int i = 0; i < 128; ++i) d[i] = 0;
+#endif
 
 #if WS_SS
   for (int kt = 0; kt < ktiles; ++kt) {
@@ -512,7 +616,15 @@ KNAME(const __grid_constant__ TmaDesc tmA,
     }
 #else
   uint32_t nf4tab = 0;
-#if WS_W == 2
+#if WS_W == 2 && defined(WS_NF4_LANE)
+  nf4tab = sbase + NF4_OFFSET + 4 * lane;
+  {
+    // word [byte][bank] = (NF4[low nibble], NF4[high nibble]) for every bank
+    half2* tab = reinterpret_cast<half2*>(sgen + NF4_OFFSET);
+    for (int i = tid - 128; i < 256 * 32; i += 256) tab[i] = __floats2half2_rn(c_nf4[(i >> 5) & 15], c_nf4[i >> 9]);
+  }
+  consumer_sync();
+#elif WS_W == 2
   nf4tab = sbase + NF4_OFFSET;
   {
     // half2 table of every byte: (NF4[low nibble], NF4[high nibble]).
@@ -522,6 +634,82 @@ KNAME(const __grid_constant__ TmaDesc tmA,
   }
   consumer_sync();
 #endif
+#ifdef WS_SKINNY
+  acc_t d[WS_MB][BM / 2];
+#pragma unroll
+  for (int b = 0; b < WS_MB; ++b)
+#pragma unroll
+    for (int i = 0; i < BM / 2; ++i) d[b][i] = 0;
+  // 16-row group of block b of this warp: b * 8 + cw * 4 + wq (block b = weight rows [128 b, 128 b + 128) of the tile)
+  const uint32_t laneOff = (uint32_t)((cw * 4 + wq) * 32 + lane) * LB;
+  uint32_t fa[WS_MB][16], fb[WS_MB][16];
+  auto k_tile = [&](int i, uint32_t (*f)[16]) {
+    const int s = i % STAGES;
+    mbar_wait(full0 + 8 * s, (i / STAGES) & 1);
+    const uint32_t sW = sbase + s * STAGE_BYTES, sB = sW + OPA_STAGE;
+#pragma unroll
+    for (int b = 0; b < WS_MB; ++b) decode_tile(sW + b * (8 * 32 * LB) + laneOff, f[b], nf4tab);
+    const uint64_t db = wgmma_desc_sw128(sB);
+    wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < 4; ++ks)
+#pragma unroll
+      for (int b = 0; b < WS_MB; ++b) wgmma_rs_skinny(d[b], f[b] + 4 * ks, db + 2 * ks);
+    wgmma_commit();
+    wgmma_wait<1>();
+    if (i > 0 && lane == 0) mbar_arrive(empty0 + 8 * ((i - 1) % STAGES));
+  };
+  for (int i = 0; i < kend - kbeg; i += 2) {
+    k_tile(i, fa);
+    k_tile(i + 1, fb);
+  }
+  wgmma_wait<0>();
+
+  // Epilogue: D[b][n_local][m_local] (m64nBM fragment: row wq*16 + g + 8h, column 8j + 2t + e).
+#pragma unroll
+  for (int b = 0; b < WS_MB; ++b)
+#pragma unroll
+    for (int j = 0; j < BM / 8; ++j)
+#pragma unroll
+      for (int h = 0; h < 2; ++h)
+#pragma unroll
+        for (int e = 0; e < 2; ++e) {
+          const int col = n0 + b * 128 + cw * 64 + wq * 16 + g + 8 * h, row = m0 + j * 8 + 2 * t + e;
+          const acc_t v = d[b][4 * j + 2 * h + e];
+          if (row < M) {
+#if WS_INT
+            if (splits == 1) C[(size_t)row * N + col] = __int2half_rn(v);
+#else
+            if (splits == 1) C[(size_t)row * N + col] = __float2half_rn(v);
+#endif
+            else atomicAdd(ws + (size_t)row * N + col, v);
+          }
+        }
+  if (splits > 1) {
+    // The last CTA of the tile (counted after every CTA's adds are visible) converts it and re-zeroes ws and counter.
+    __threadfence();
+    consumer_sync();
+    volatile int* flag = reinterpret_cast<volatile int*>(sgen);   // the stages are idle now
+    if (tid == 128) *flag = atomicAdd(counters + tile, 1) == splits - 1;
+    consumer_sync();
+    if (*flag) {
+      __threadfence();
+      for (int i = tid - 128; i < BM * BN; i += 256) {
+        const int row = m0 + i / BN, col = n0 + i % BN;
+        if (row < M) {
+          acc_t* p = ws + (size_t)row * N + col;
+#if WS_INT
+          C[(size_t)row * N + col] = __int2half_rn(__ldcg(p));
+#else
+          C[(size_t)row * N + col] = __float2half_rn(__ldcg(p));
+#endif
+          __stcg(p, (acc_t)0);
+        }
+      }
+      if (tid == 128) counters[tile] = 0;
+    }
+  }
+#else
   const uint32_t laneOff = (uint32_t)((cw * 4 + wq) * 32 + lane) * LB;
   uint32_t fa[16], fb[16];
   // One k tile: wait for its stage, decode its weights into f, issue its 4 wgmma and, once the batch before it has
@@ -578,5 +766,6 @@ KNAME(const __grid_constant__ TmaDesc tmA,
     if (row < M)
       *reinterpret_cast<uint4*>(C + (size_t)row * N + n0 + VEC * c) = *reinterpret_cast<const uint4*>(ct + ml * CT_PITCH + VEC * c);
   }
+#endif   // WS_SKINNY
 #endif
 }

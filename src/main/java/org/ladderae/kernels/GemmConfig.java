@@ -115,7 +115,14 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
             throw new IllegalArgumentException("the " + variant + " variant is built on the full design only, not stage " + stage);
         if (!supportsVariant(weight, activation, path, variant))
             throw new IllegalArgumentException("no " + variant + " variant of W_" + weight + " A_" + activation + " on " + path);
-        if (path == Path.WGMMA_TMA) {
+        boolean skinny = path == Path.WGMMA_TMA && (bm == 32 || bm == 64);
+        if (skinny) {
+            if (!tmaSkinnySupports(weight, activation) || warpsM * warpsN * 32 != TMA_THREADS || (bn != 128 && bn != 256 && bn != 512))
+                throw new IllegalArgumentException("wgmma TMA skinny: W_INT4/NF4/FP8_E5M2/INT1 A_FP16 or W_INT1A_INT8, 384 threads, "
+                        + "32 or 64 activation rows x 128/256/512 weight rows, not W_" + weight + "A_" + activation + " " + bm + "x" + bn);
+            if (k % (2 * bkOf(activation)) != 0)
+                throw new IllegalArgumentException("wgmma TMA skinny: K=" + k + " not a multiple of " + 2 * bkOf(activation));
+        } else if (path == Path.WGMMA_TMA) {
             boolean shared = tmaSharedOperands(weight, activation);
             if (warpsM * warpsN * 32 != TMA_THREADS || bm != (shared ? 128 : 256) || bn != (shared ? 256 : 128) || stages < 2 || splitK != 1)
                 throw new IllegalArgumentException("wgmma TMA: 384 threads, tile " + (shared ? "128x256" : "256x128") + ", no split-K");
@@ -131,7 +138,7 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         }
         int bk = bkOf(activation);
         if (n % bn != 0) throw new IllegalArgumentException("N=" + n + " not a multiple of BN=" + bn);
-        if (k % (bk * splitK) != 0) throw new IllegalArgumentException("K=" + k + " not a multiple of BK*splitK=" + bk * splitK);
+        if (!skinny && k % (bk * splitK) != 0) throw new IllegalArgumentException("K=" + k + " not a multiple of BK*splitK=" + bk * splitK);
         if (sharedMemoryBytesOf(weight, activation, path, bm, bn, stages) > MAX_SMEM_PER_BLOCK)
             throw new IllegalArgumentException("shared memory " + sharedMemoryBytesOf(weight, activation, path, bm, bn, stages) + " B over the limit");
     }
@@ -206,6 +213,38 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
 
     /** Bytes of one output element: 4 for {@link Variant#INT32_OUT}, else 2 (FP16). */
     public int outputElementBytes() { return variant == Variant.INT32_OUT ? 4 : 2; }
+
+    /**
+     * Whether ladder_gemm_wgmma_ws.cu's skinny-M variant (WS_SKINNY) is built for the pair: the five Figure 12 M1/M4 pairs
+     * measured on the H100 (docs/kernels/GEMM-NOTES.md, "wgmma skinny M"): INT4, NF4, FP8 E5M2 and INT1 weights x FP16
+     * and INT1 x INT8. The other register-decoded pairs would compile too but have not run on a GPU.
+     */
+    public static boolean tmaSkinnySupports(Format weight, Format activation) {
+        return activation == Format.FP16 && (weight == Format.INT4 || weight == Format.NF4 || weight == Format.FP8_E5M2 || weight == Format.INT1)
+                || activation == Format.INT8 && weight == Format.INT1;
+    }
+
+    /**
+     * Whether this is the skinny-M TMA kernel: {@code bm} (32 or 64) activation rows as wgmma N, {@code bn} = 128, 256 or
+     * 512 weight rows (64 x bn/128 per consumer warpgroup), split-K over the grid with the partial sums added by atomics
+     * into a zeroed workspace of {@link #tmaSkinnyWorkspaceBytes()} that the kernel leaves zeroed again.
+     */
+    public boolean tmaSkinny() { return path == Path.WGMMA_TMA && bm <= 64; }
+
+    /** FP32 (INT32) sums M x N plus one counter per output tile for the skinny TMA kernel with split-K, else 0. */
+    public long tmaSkinnyWorkspaceBytes() {
+        return tmaSkinny() && splitK > 1 ? 4L * m * n + 4L * ((m + bm - 1) / bm) * (n / bn) : 0;
+    }
+
+    /**
+     * The skinny-M TMA configuration ({@link #tmaSkinny()}) with as many stages as fit in 227 KiB (at most 48: ~100 KiB
+     * or more of weights in flight per SM).
+     */
+    public static GemmConfig wgmmaTmaSkinny(Format weight, Format activation, int m, int n, int k, int bm, int bn, int splitK) {
+        int stage = bm * 128 + bn * bkOf(activation) * weight.bits() / 8;
+        int stages = Math.min(48, (MAX_SMEM_PER_BLOCK - 2048 - Math.max(1024, nf4TableBytes(weight, true))) / (stage + 16));
+        return new GemmConfig(weight, activation, Path.WGMMA_TMA, m, n, k, bm, bn, TMA_THREADS / 32, 1, stages, splitK);
+    }
 
     /** The LADDER_FMT code of ladder_gemm.cu (mma paths). */
     int mmaFormatCode() {
@@ -328,7 +367,7 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
                     + tile + "_w" + warpsM + "x" + warpsN + "_" + stages + "stage" + (stage.fastDecode() ? "" : "_" + stage.token());
             case WGMMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x" + bn + "x16_" + tile + "_wg" + (warpsM / 4) + "_" + stages + "stage";
             // k16 for FP16 activations, k32 for 8-bit ones
-            case WGMMA_TMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x256x" + (activation == Format.FP16 ? 16 : 32) + "_tma_ws_" + tile + "_"
+            case WGMMA_TMA -> "ladder_gemm_w_" + w + "_a_" + a + "_wgmma64x" + (tmaSkinny() ? bm : 256) + "x" + (activation == Format.FP16 ? 16 : 32) + "_tma_ws_" + tile + "_"
                     + stages + "stage";
         } + variant.suffix();
     }
@@ -349,6 +388,11 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         if (path == Path.WGMMA_TMA) {
             f.add("-DWS_W=" + tmaWeightCode());
             f.add("-DSTAGES=" + stages);
+            if (tmaSkinny()) {
+                f.add("-DWS_SKINNY=" + bm);
+                f.add("-DWS_MB=" + bn / 128);
+                if (weight == Format.NF4) f.add("-DWS_NF4_LANE=1");   // the bank-replicated NF4 table (1.3x at M1 / M4)
+            }
         } else if (path == Path.WGMMA) {
             if (weight != Format.FP16) f.add("-DWG_ELEM=" + wgmmaElementCode());   // FP16 keeps the flags (and cache key) it had
             f.add("-DWG=" + warpsM / 4);
@@ -378,7 +422,10 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
     public String formatLabel() { return "W_" + weight + "A_" + activation; }
 
     /** Grid {x, y, z}: x = output tiles (ceil(M/BM) * N/BN), z = split-K slices. */
-    public int[] grid() { return new int[] {((m + bm - 1) / bm) * (n / bn), 1, splitK}; }
+    public int[] grid() {
+        int tiles = ((m + bm - 1) / bm) * (n / bn);
+        return tmaSkinny() ? new int[] {tiles * splitK, 1, 1} : new int[] {tiles, 1, splitK};   // skinny: split = x % splitK
+    }
 
     public int[] block() { return new int[] {threads(), 1, 1}; }
 
@@ -390,7 +437,7 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
             // ladder_gemm_wgmma_ws.cu's SMEM_BYTES: stages of (weight tile + activation tile), full/empty mbarriers,
             // the NF4 half2 table, 1024 for the manual alignment. Weights in registers: bn rows x BK x bits/8.
             int wTile = tmaSharedOperands(weight, activation) ? bn * 128 : bn * bkOf(activation) * weight.bits() / 8;
-            return stages * (bm * 128 + wTile) + 16 * stages + (weight == Format.NF4 ? 1024 : 0) + 1024;
+            return stages * (bm * 128 + wTile) + 16 * stages + nf4TableBytes(weight, bm <= 64) + 1024;
         }
         // W bytes per row and K tile (64 K elements with FP16 activations, 128 otherwise): ladder_gemm.cu's W_ROWB,
         // = bits x BK / 8 for the packed formats, 128 for 8-bit weights with 8-bit activations
@@ -403,8 +450,20 @@ public record GemmConfig(Format weight, Format activation, Path path, int m, int
         return path == Path.WGMMA ? bytes + 1024 : bytes;  // wgmma aligns its tiles to 1024 B by hand
     }
 
-    /** Split-K workspace (FP32 or INT32 partials), 0 without split-K. */
-    public long workspaceBytes() { return splitK == 1 ? 0 : 4L * splitK * m * n; }
+    /**
+     * The TMA kernel's NF4 decode table: 1 KiB (a half2 per byte value), or for the skinny kernel 32 KiB, the table
+     * replicated once per shared-memory bank (WS_NF4_LANE) so that the lanes' random byte lookups never conflict: NF4 x
+     * FP16 at Figure 12 M1 / M4 went from 52 / 48 % to 67 / 60 % of copy bandwidth with it on the H100.
+     */
+    private static int nf4TableBytes(Format weight, boolean skinny) {
+        return weight != Format.NF4 ? 0 : skinny ? 32_768 : 1024;
+    }
+
+    /**
+     * Split-K workspace (FP32 or INT32 partials) of the mma kernels, 0 without split-K and for the skinny TMA kernel (its
+     * zeroed workspace, {@link #tmaSkinnyWorkspaceBytes()}, is owned by {@code GemmRunner}).
+     */
+    public long workspaceBytes() { return splitK == 1 || tmaSkinny() ? 0 : 4L * splitK * m * n; }
 
     /** Bytes of W as the kernel reads it (packed formats in their layout; MXFP8: elements, then N x K/32 exponents). */
     public long weightBytes() { return operandBytes(weight, n, k); }

@@ -76,6 +76,33 @@ public final class GemmKernels {
         return GemmConfig.mma(weights, acts, m, n, k, 32, 128, 1, 4, acts == Format.FP16 ? 6 : 4, split);
     }
 
+    /** From this M up to {@link #SMALL_M} the skinny TMA wgmma kernel takes the pairs it has on sm_90a. */
+    public static final int SKINNY_TMA_MIN_M = 17;
+
+    /**
+     * The skinny-M TMA wgmma kernel ({@link GemmConfig#tmaSkinny()}) for 17 &lt;= M &lt;= 64 on sm_90a, or null where the
+     * shape does not divide its tile. Measured on the H100 at Figure 12 M1 (32x14336x57344) and M4 (32x8192x28672),
+     * docs/kernels/GEMM-NOTES.md "wgmma skinny M": 1.2-1.6x faster than the mma.sync 32-row tiles for every pair it has
+     * (INT4 x FP16 83 / 75 % of copy bandwidth, FP8 E5M2 95 / 96 %, NF4 67 / 60 %, INT1 x INT8 37 / 28 %, INT1 x FP16
+     * 22 / 18 %). 32 activation rows up to M = 32, else 64 (the rows are wgmma N, so padding costs tensor time; at
+     * 64x8192x28672 INT4 ran 0.073 ms with 64x256 tiles vs 0.085 with two rows of 32x128, NF4 0.087 vs 0.112) but for
+     * FP8 E5M2 (0.082 ms with 32x128 vs 0.094); 128 weight rows per CTA for INT4 / FP8 E5M2 at 32 rows, else 256 (NF4 / INT1
+     * decode more per byte, and a wider tile reads the activations from L2 less often); split-K the smallest power of two that puts ~100 CTAs on the 132 SMs
+     * (64 for 8-bit weights, whose tiles stream twice the bytes), as the sweep's best points do.
+     */
+    static GemmConfig skinnyTma(Format weights, Format acts, int m, int n, int k) {
+        int bk = acts == Format.FP16 ? 64 : 128;
+        // FP8 E5M2 keeps 32-row tiles at M = 64 too (two tile rows: 95 % of copy vs 83 % with one 64-row tile)
+        int bm = m <= 32 || weights == Format.FP8_E5M2 ? 32 : 64;
+        int bn = bm == 32 && (weights == Format.INT4 || weights == Format.FP8_E5M2) ? 128 : 256;
+        if (n % bn != 0 && n % 128 == 0) bn = 128;
+        if (n % bn != 0 || k % (2 * bk) != 0) return null;
+        int tiles = (m + bm - 1) / bm * (n / bn), want = weights.bits() == 8 ? 64 : 100, ktiles = k / bk;
+        int split = 1;
+        while (split < 16 && tiles * split < want && 2 * (2 * split) <= ktiles) split *= 2;
+        return GemmConfig.wgmmaTmaSkinny(weights, acts, m, n, k, bm, bn, split);
+    }
+
     /**
      * The configuration for {@code m x n x k} on {@code arch}; IllegalArgumentException when no kernel
      * takes the formats or N is not a multiple of 128 (K of 64 FP16 / 128 8-bit elements).
@@ -83,10 +110,14 @@ public final class GemmKernels {
     public static GemmConfig forShape(Format weights, Format acts, int m, int n, int k, TargetArch arch) {
         if (!supports(weights, acts)) throw new IllegalArgumentException("no GEMM kernel for W_" + weights + "A_" + acts);
         boolean fp8Acts = acts == Format.FP8_E4M3 || acts == Format.FP8_E5M2 || acts == Format.MXFP8;
+        boolean hopper = arch.major() == 9 && arch.archSpecific();
+        if (m <= SMALL_M && m >= SKINNY_TMA_MIN_M && hopper && GemmConfig.tmaSkinnySupports(weights, acts)) {
+            GemmConfig c = skinnyTma(weights, acts, m, n, k);
+            if (c != null) return c;
+        }
         if (m <= SMALL_M) return smallM(weights, acts, m, n, k);
         // TMA + warp-specialised wgmma (docs/kernels/GEMM-NOTES.md, "wgmma v2" and "wgmma v3"): FP16, FP8 and INT8 on
         // both sides from shared memory (128x256 tiles), every other pair it takes with the weights decoded in registers
-        boolean hopper = arch.major() == 9 && arch.archSpecific();
         if (hopper && GemmConfig.supports(weights, acts, Path.WGMMA_TMA)) {
             int bk = acts == Format.FP16 ? 64 : 128;
             boolean fits = GemmConfig.tmaSharedOperands(weights, acts) ? n % 256 == 0 && k % bk == 0 : n % 128 == 0 && k % (2 * bk) == 0;

@@ -32,6 +32,8 @@ public final class GemmRunner implements AutoCloseable {
     private final CudaContext context;
     private final KernelCache cache;
     private final Map<List<String>, CudaModule> modules = new LinkedHashMap<>();
+    /** Zeroed workspaces of the skinny TMA kernels prepared for callers (freed on close). */
+    private final List<DeviceBuffer> retained = new ArrayList<>();
 
     public GemmRunner(CudaContext context, KernelCache cache) {
         this.context = context;
@@ -102,7 +104,8 @@ public final class GemmRunner implements AutoCloseable {
         int n = 2 * timed.bn();
         // the TMA kernel's weights decoded in registers run two k tiles per loop round
         boolean pairs = timed.path() == GemmConfig.Path.WGMMA_TMA && !GemmConfig.tmaSharedOperands(timed.weight(), timed.activation());
-        int kUnit = timed.bk() * timed.splitK() * (pairs ? 2 : 1);
+        // the skinny TMA kernel splits any even number of k tiles (uneven splits included)
+        int kUnit = timed.bk() * (timed.tmaSkinny() ? 1 : timed.splitK()) * (pairs ? 2 : 1);
         List<GemmConfig> shapes = new ArrayList<>();
         shapes.add(timed.withShape(33, n, roundUp(1024, kUnit)));
         if (timed.m() > GemmKernels.SMALL_M) shapes.add(timed.withShape(4095, n, roundUp(512, kUnit)));
@@ -143,10 +146,14 @@ public final class GemmRunner implements AutoCloseable {
             else dC.fill16(HalfPrecision.POISON);
             dWs.fill32(WORKSPACE_POISON);
             Launches l = launches(config, dA, dW, dC, dWs);
-            l.queue();
-            context.synchronize();
-            if (out32 != null) dC.copyTo(out32);
-            else dC.copyTo(out);
+            try {
+                l.queue();
+                context.synchronize();
+                if (out32 != null) dC.copyTo(out32);
+                else dC.copyTo(out);
+            } finally {
+                l.release();
+            }
         }
         if (out32 != null) {
             // INT32 sums: exact, so every output must equal the exact sum (the poison is far above any sum of the check shapes)
@@ -247,10 +254,12 @@ public final class GemmRunner implements AutoCloseable {
         ops.requireFits(config);
         try (DeviceBuffer dWs = context.allocate(Math.max(16, config.workspaceBytes()))) {
             Launches l = launches(config, ops.a, ops.w, ops.c, dWs);
-            long workingSet = ops.a.bytes() + ops.w.bytes() + ops.c.bytes() + config.workspaceBytes();
+            long workingSet = ops.a.bytes() + ops.w.bytes() + ops.c.bytes() + config.workspaceBytes() + config.tmaSkinnyWorkspaceBytes();
             try (GpuTimer timer = new GpuTimer(context)) {
                 TimingStats stats = timer.time(i -> l.queue(), options.withCache(GpuTimer.cacheFor(workingSet, context.device())));
                 return new Timing(config, stats);
+            } finally {
+                l.release();
             }
         }
     }
@@ -261,6 +270,7 @@ public final class GemmRunner implements AutoCloseable {
      */
     public Runnable prepare(GemmConfig config, DeviceBuffer a, DeviceBuffer w, DeviceBuffer out, DeviceBuffer ws) {
         Launches l = launches(config, a, w, out, ws);
+        if (l.owned() != null) retained.add(l.owned());
         return l::queue;
     }
 
@@ -279,10 +289,15 @@ public final class GemmRunner implements AutoCloseable {
 
     /** The launch (and, with split-K, the reduction) of one configuration on given buffers. */
     private record Launches(Kernel gemm, LaunchConfig gemmLaunch, KernelArgs gemmArgs, Kernel reduce, LaunchConfig reduceLaunch,
-                            KernelArgs reduceArgs) {
+                            KernelArgs reduceArgs, DeviceBuffer owned) {
         void queue() {
             gemm.launch(gemmLaunch, gemmArgs);
             if (reduce != null) reduce.launch(reduceLaunch, reduceArgs);
+        }
+
+        /** Frees the launch's own workspace (skinny TMA kernel), if any. */
+        void release() {
+            if (owned != null) owned.close();
         }
     }
 
@@ -290,7 +305,18 @@ public final class GemmRunner implements AutoCloseable {
         CudaModule module = module(c);
         int[] g = c.grid(), b = c.block();
         KernelArgs args;
-        if (c.path() == GemmConfig.Path.WGMMA_TMA) {
+        DeviceBuffer owned = null;
+        if (c.tmaSkinny()) {
+            // (tmA, W, C, M, N, K, ws, counters, splits): split-K adds into a zeroed FP32/INT32 workspace of its own (never
+            // a caller's shared scratch, which other kernels dirty); the last CTA of each tile leaves it zeroed again
+            boolean fp16Acts = c.activation() == Format.FP16;
+            long sums = 4L * c.m() * c.n();
+            owned = context.allocate(Math.max(16, c.tmaSkinnyWorkspaceBytes()));
+            owned.fill32(0);
+            args = KernelArgs.of().bytes(fp16Acts ? TensorMaps.fp16Rows(a, c.m(), c.k(), c.bm()) : TensorMaps.byteRows(a, c.m(), c.k(), c.bm()))
+                    .buffer(w).buffer(out).i32(c.m()).i32(c.n()).i32(c.k())
+                    .buffer(owned).buffer(owned, c.splitK() > 1 ? sums : 0).i32(c.splitK());
+        } else if (c.path() == GemmConfig.Path.WGMMA_TMA) {
             // (tmA, tmW | W, C, M, N, K): A (and W where both come from shared memory) by 2-D TMA tensor maps of
             // 128-byte box rows (FP16, or FP8/INT8 as bytes), packed W by 1-D bulk copies
             boolean fp16Acts = c.activation() == Format.FP16;
@@ -303,11 +329,11 @@ public final class GemmRunner implements AutoCloseable {
             args = KernelArgs.of().buffer(a).buffer(w).buffer(out).buffer(ws).i32(c.m()).i32(c.n()).i32(c.k());
         }
         LaunchConfig lc = new LaunchConfig(g[0], g[1], g[2], b[0], b[1], b[2], c.sharedMemoryBytes());
-        if (c.splitK() == 1) return new Launches(module.kernel(c.kernelName()), lc, args, null, null, null);
+        if (c.splitK() == 1 || c.tmaSkinny()) return new Launches(module.kernel(c.kernelName()), lc, args, null, null, null, owned);
         long mn = (long) c.m() * c.n();   // even: N is a multiple of the tile
         LaunchConfig rl = LaunchConfig.covering(mn / 2, REDUCE_THREADS);
         KernelArgs ra = KernelArgs.of().buffer(ws).buffer(out).i64(mn).i32(c.splitK());
-        return new Launches(module.kernel(c.kernelName()), lc, args, module.kernel(SPLITK_REDUCE), rl, ra);
+        return new Launches(module.kernel(c.kernelName()), lc, args, module.kernel(SPLITK_REDUCE), rl, ra, null);
     }
 
     /** Loads (building if needed) and lifts the function's dynamic shared memory limit to what it uses (up to 227 KiB). */
@@ -329,6 +355,8 @@ public final class GemmRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        retained.forEach(DeviceBuffer::close);
+        retained.clear();
         modules.values().forEach(CudaModule::close);
         modules.clear();
     }

@@ -37,7 +37,8 @@ public final class GemmCheckpoints {
     public static Map<String, Integer> params(GemmConfig c) {
         Map<String, Integer> p = new LinkedHashMap<>();
         // 0 mma.sync, 1 wgmma (cp.async), 2 wgmma with TMA and warp specialisation (its tile follows from the formats)
-        p.put("wgmma", switch (c.path()) { case WGMMA -> 1; case WGMMA_TMA -> 2; default -> 0; });
+        // (3: the skinny-M TMA kernel, bm x bn and split_k its own)
+        p.put("wgmma", switch (c.path()) { case WGMMA -> 1; case WGMMA_TMA -> c.tmaSkinny() ? 3 : 2; default -> 0; });
         p.put("bm", c.bm());
         p.put("bn", c.bn());
         p.put("warps_m", c.warpsM());
@@ -59,6 +60,7 @@ public final class GemmCheckpoints {
             c = switch (required(p, "wgmma")) {
                 case 1 -> GemmConfig.wgmma(w, rows, n, k, required(p, "warps_m") / 4, required(p, "bn"), required(p, "stages"));
                 case 2 -> GemmConfig.wgmmaTma(w, a, rows, n, k, required(p, "stages"));
+                case 3 -> GemmConfig.wgmmaTmaSkinny(w, a, rows, n, k, required(p, "bm"), required(p, "bn"), required(p, "split_k"));
                 default -> GemmConfig.mma(w, a, rows, n, k, required(p, "bm"), required(p, "bn"), required(p, "warps_m"), required(p, "warps_n"),
                         required(p, "stages"), required(p, "split_k"));
             };

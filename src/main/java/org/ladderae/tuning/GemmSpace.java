@@ -36,6 +36,9 @@ public final class GemmSpace {
     static final int[] WGMMA_WARPGROUPS = {1, 2};
     static final int[] WGMMA_BN = {128, 256};
     static final int[] WGMMA_STAGES = {3, 4, 5};
+    /** Skinny-M TMA kernel (sm_90a, 17 <= M <= 64): weight rows per CTA and split-K (its stages fill shared memory). */
+    static final int[] SKINNY_TMA_BN = {128, 256, 512};
+    static final int[] SKINNY_TMA_SPLIT_K = {1, 2, 4, 8};
     /** TMA kernel stages: 4 fits the 128x256 shared-operand tile (48 KiB a stage), 4-6 the register-decoded ones (34-40 KiB). */
     static final int[] TMA_STAGES = {4, 5, 6};
 
@@ -74,8 +77,13 @@ public final class GemmSpace {
         int smemLimit = maxSharedBytesPerBlock(arch);
         Map<String, String> pruned = new LinkedHashMap<>();
         Set<GemmConfig> kept = new LinkedHashSet<>();
+        // where the skinny TMA kernel runs, the 6-stage mma.sync tiles make room for its 12 candidates (it beat every
+        // mma.sync point at Figure 12 M1/M4 by 1.2-1.6x, GEMM-NOTES.md "wgmma skinny M"), so the space stays at 20
+        boolean skinnyTma = m <= GemmKernels.SMALL_M && m >= GemmKernels.SKINNY_TMA_MIN_M && arch.major() == 9 && arch.archSpecific()
+                && GemmConfig.tmaSkinnySupports(w, a);
         for (Tile t : tiles(m)) {
-            String why = rule(t, w, a, m, n, k, arch);
+            String why = skinnyTma && t.path == Path.MMA16816 && t.stages == 6 ? "6-stage mma.sync tiles give way to the skinny TMA kernel"
+                    : rule(t, w, a, m, n, k, arch);
             GemmConfig c = null;
             if (why == null) {
                 try {
@@ -117,6 +125,14 @@ public final class GemmSpace {
         boolean fp8 = a == Format.FP8_E4M3 || a == Format.FP8_E5M2 || a == Format.MXFP8;
         if (fp8 && !tensorCoreAsync && arch.major() * 10 + arch.minor() < 89) return "FP8 mma.sync needs sm_89 or newer, not " + arch.smName();
         int bk = a == Format.FP16 ? 64 : 128;
+        if (t.path == Path.WGMMA_TMA && t.bm > 0) {
+            if (!GemmConfig.tmaSkinnySupports(w, a)) return "no skinny TMA kernel for W_" + w + "A_" + a;
+            if (m < GemmKernels.SKINNY_TMA_MIN_M) return "the skinny TMA kernel runs at M >= " + GemmKernels.SKINNY_TMA_MIN_M;
+            if (n % t.bn != 0) return "N=" + n + " is not a multiple of BN=" + t.bn;
+            if (k % (2 * bk) != 0) return "K=" + k + " is not a multiple of " + 2 * bk + " (TMA kernel)";
+            if (k / bk < 2 * t.splitK) return "split-K " + t.splitK + " leaves slices without k tiles";
+            return null;
+        }
         if (t.path == Path.WGMMA_TMA) {
             // the TMA tile follows from the formats; weights decoded in registers take two k tiles per loop round
             boolean shared = GemmConfig.tmaSharedOperands(w, a);
@@ -138,21 +154,26 @@ public final class GemmSpace {
     record Tile(Path path, int bm, int bn, int warpsM, int warpsN, int stages, int splitK) {
         static Tile of(GemmConfig c) {
             Path p = c.path() == Path.MMA16832 ? Path.MMA16816 : c.path();
+            if (c.tmaSkinny()) return skinnyTma(c.bm(), c.bn(), c.splitK());
             return p == Path.WGMMA_TMA ? tma(c.stages()) : new Tile(p, c.bm(), c.bn(), c.warpsM(), c.warpsN(), c.stages(), c.splitK());
         }
 
         static Tile tma(int stages) { return new Tile(Path.WGMMA_TMA, 0, 0, GemmConfig.TMA_THREADS / 32, 1, stages, 1); }
 
+        /** The skinny TMA kernel: bm activation rows, bn weight rows, split-K (stages follow from the tile: 0 here). */
+        static Tile skinnyTma(int bm, int bn, int splitK) { return new Tile(Path.WGMMA_TMA, bm, bn, GemmConfig.TMA_THREADS / 32, 1, 0, splitK); }
+
         GemmConfig build(Format w, Format a, int m, int n, int k) {
             return switch (path) {
                 case WGMMA -> GemmConfig.wgmma(w, m, n, k, warpsM / 4, bn, stages);
-                case WGMMA_TMA -> GemmConfig.wgmmaTma(w, a, m, n, k, stages);
+                case WGMMA_TMA -> bm > 0 ? GemmConfig.wgmmaTmaSkinny(w, a, m, n, k, bm, bn, splitK) : GemmConfig.wgmmaTma(w, a, m, n, k, stages);
                 default -> GemmConfig.mma(w, a, m, n, k, bm, bn, warpsM, warpsN, stages, splitK);
             };
         }
 
         @Override
         public String toString() {
+            if (path == Path.WGMMA_TMA && bm > 0) return "tma skinny " + bm + "x" + bn + (splitK > 1 ? " sk" + splitK : "");
             if (path == Path.WGMMA_TMA) return "tma " + stages + "st";
             return (path == Path.WGMMA ? "wgmma " : "mma ") + bm + "x" + bn + " w" + warpsM + "x" + warpsN + " " + stages + "st" + (splitK > 1 ? " sk" + splitK : "");
         }
@@ -164,6 +185,10 @@ public final class GemmSpace {
         if (m <= GemmKernels.SMALL_M) {
             // Memory-bound: 32-row tiles stream W; split-K puts more blocks on the SMs when N / BN is small.
             for (int bn : SMALL_BN) for (int st : SMALL_STAGES) for (int sk : SPLIT_K) tiles.add(new Tile(Path.MMA16816, 32, bn, 1, 4, st, sk));
+            // the skinny TMA wgmma kernel (sm_90a, five pairs; rule() prunes the rest): 32 activation rows up to M = 32,
+            // else 64 (with at most 256 weight rows: 64 x 512 has not run on a GPU)
+            int bm = m <= 32 ? 32 : 64;
+            for (int bn : SKINNY_TMA_BN) for (int sk : SKINNY_TMA_SPLIT_K) if (bm == 32 || bn <= 256) tiles.add(Tile.skinnyTma(bm, bn, sk));
             return tiles;
         }
         for (int[] t : LARGE_MMA_TILES) for (int st : LARGE_MMA_STAGES) tiles.add(new Tile(Path.MMA16816, t[0], t[1], t[2], t[3], st, 1));

@@ -62,7 +62,8 @@ class GemmConfigTest {
         GemmConfig nf4 = GemmKernels.forShape(Format.NF4, Format.FP16, 4096, 8192, 28672, TargetArch.forComputeCapability(8, 0));
         assertThat(nf4.defineFlags()).contains("-DLADDER_FMT=3");
         assertThat(nf4.sharedMemoryBytes()).isEqualTo(5 * (128 * 128 + 128 * 32) + 1024);   // + the NF4 table
-        GemmConfig fp8w = GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 33, 8192, 28672, h100);
+        // (the mma.sync kernel: on sm_90a M = 33 takes the skinny TMA kernel, skinnyTmaKernelForMediumSmallM)
+        GemmConfig fp8w = GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 33, 8192, 28672, TargetArch.forComputeCapability(8, 0));
         assertThat(fp8w.defineFlags()).contains("-DLADDER_FMT=4");
         assertThat(fp8w.weightBytes()).isEqualTo(8192L * 28672);
         GemmConfig int1 = GemmKernels.forShape(Format.INT1, Format.INT8, 4096, 8192, 28672, TargetArch.forComputeCapability(8, 0));
@@ -175,7 +176,7 @@ class GemmConfigTest {
             assertThat(big.activationBytes()).isEqualTo(4096L * 8192 * a.bits() / 8);
             // W bytes per row = W_ROWB per K tile
             assertThat(big.weightBytes() / 1024 / (8192 / big.bk())).isEqualTo(wRow);
-            GemmConfig small = GemmKernels.forShape(w, a, 32, 1024, 8192, h100);
+            GemmConfig small = GemmKernels.forShape(w, a, 32, 1024, 8192, TargetArch.forComputeCapability(8, 0));   // sm_90a: skinny TMA for INT1 x FP16
             assertThat(List.of(small.bm(), small.bn())).containsExactly(32, 128);
             assertThat(small.splitK()).as("split-K 8 below 8 bits, 2 for 8 tiles of 8-bit weights").isEqualTo(w.bits() < 8 ? 8 : 2);
         }
@@ -194,15 +195,65 @@ class GemmConfigTest {
 
     @Test
     void smallMTilesSplitKAsMeasuredAtFigure12M1AndM4() {
-        TargetArch h100 = TargetArch.forComputeCapability(9, 0);
-        GemmConfig int4 = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 14336, 57344, h100);
+        // the mma.sync tiles (an A100's choice; sm_90a takes the skinny TMA kernel for these pairs, test below)
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0), a100 = TargetArch.forComputeCapability(8, 0);
+        GemmConfig int4 = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 14336, 57344, a100);
         assertThat(List.of(int4.bm(), int4.bn(), int4.stages(), int4.splitK())).containsExactly(32, 128, 4, 8);
-        assertThat(GemmKernels.forShape(Format.INT1, Format.INT8, 32, 8192, 28672, h100).splitK()).isEqualTo(8);
+        assertThat(GemmKernels.forShape(Format.INT1, Format.INT8, 32, 8192, 28672, a100).splitK()).isEqualTo(8);
         GemmConfig fp16m4 = GemmKernels.forShape(Format.FP16, Format.FP16, 32, 8192, 28672, h100);
         assertThat(List.of(fp16m4.stages(), fp16m4.splitK())).containsExactly(6, 2);
         assertThat(GemmKernels.forShape(Format.FP16, Format.FP16, 32, 14336, 57344, h100).splitK()).as("112 tiles fill the SMs").isEqualTo(1);
         // K = 64 * 12 takes the largest power of two that divides it
-        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 17, 1024, 64 * 12, h100).splitK()).isEqualTo(4);
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 17, 1024, 64 * 12, a100).splitK()).isEqualTo(4);
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 16, 1024, 64 * 12, h100).path()).as("M < 17").isEqualTo(GemmConfig.Path.MMA16816);
+    }
+
+    @Test
+    void skinnyTmaKernelForMediumSmallM() {
+        TargetArch h100 = TargetArch.forComputeCapability(9, 0), a100 = TargetArch.forComputeCapability(8, 0);
+        // Figure 12 M1 / M4 best points of the H100 sweep (GEMM-NOTES "wgmma skinny M"); shared memory = the dev build's
+        GemmConfig int4 = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 14336, 57344, h100);
+        assertThat(int4.tmaSkinny()).isTrue();
+        assertThat(int4.kernelName()).isEqualTo("ladder_gemm_w_int4_a_fp16_wgmma64x32x16_tma_ws_32x128x64_27stage");
+        assertThat(int4.defineFlags()).contains("-DWS_W=1", "-DSTAGES=27", "-DWS_SKINNY=32", "-DWS_MB=1");
+        assertThat(List.of(int4.splitK(), int4.sharedMemoryBytes())).containsExactly(1, 222_640);
+        assertThat(int4.grid()).containsExactly(112, 1, 1);
+        assertThat(int4.tmaSkinnyWorkspaceBytes()).isZero();
+        GemmConfig int4m4 = GemmKernels.forShape(Format.INT4, Format.FP16, 32, 8192, 28672, h100);
+        assertThat(int4m4.splitK()).isEqualTo(2);
+        assertThat(int4m4.grid()).as("split = blockIdx.x % splitK").containsExactly(128, 1, 1);
+        assertThat(int4m4.tmaSkinnyWorkspaceBytes()).isEqualTo(4L * 32 * 8192 + 4L * 64);
+        assertThat(int4m4.workspaceBytes()).as("the runner owns the skinny workspace").isZero();
+        GemmConfig nf4 = GemmKernels.forShape(Format.NF4, Format.FP16, 32, 8192, 28672, h100);
+        // NF4: the 32 KiB bank-replicated table (the dev build's nf4L_s32m2: 16 stages, 230656 B)
+        assertThat(List.of(nf4.bm(), nf4.bn(), nf4.splitK(), nf4.stages(), nf4.sharedMemoryBytes())).containsExactly(32, 256, 4, 16, 230_656);
+        assertThat(nf4.defineFlags()).contains("-DWS_NF4_LANE=1");
+        assertThat(GemmKernels.forShape(Format.NF4, Format.FP16, 64, 8192, 28672, h100).sharedMemoryBytes()).isEqualTo(230_592);
+        assertThat(GemmConfig.wgmmaTma(Format.NF4, 4096, 8192, 28672).defineFlags()).noneMatch(f -> f.contains("NF4_LANE"));
+        GemmConfig fp8 = GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 32, 8192, 28672, h100);
+        assertThat(List.of(fp8.bn(), fp8.splitK(), fp8.sharedMemoryBytes())).containsExactly(128, 1, 222_496);
+        GemmConfig i1i8 = GemmKernels.forShape(Format.INT1, Format.INT8, 32, 14336, 57344, h100);
+        assertThat(List.of(i1i8.bn(), i1i8.splitK(), i1i8.sharedMemoryBytes())).containsExactly(256, 2, 222_640);
+        assertThat(i1i8.kernelName()).contains("_wgmma64x32x32_tma_ws_32x256x128_");
+        GemmConfig i1 = GemmKernels.forShape(Format.INT1, Format.FP16, 32, 8192, 28672, h100);
+        assertThat(List.of(i1.bn(), i1.splitK(), i1.sharedMemoryBytes())).containsExactly(256, 4, 228_944);
+        // 33..64 rows: 64-row activation tiles; below 17 rows and off sm_90a: mma.sync; pairs without the variant: mma.sync
+        GemmConfig int4m64 = GemmKernels.forShape(Format.INT4, Format.FP16, 33, 8192, 28672, h100);
+        assertThat(List.of(int4m64.bm(), int4m64.bn(), int4m64.splitK(), int4m64.sharedMemoryBytes())).containsExactly(64, 256, 4, 214_224);
+        assertThat(List.of(GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 64, 8192, 28672, h100).bm(),
+                GemmKernels.forShape(Format.FP8_E5M2, Format.FP16, 64, 8192, 28672, h100).splitK())).as("two 32-row tile rows").containsExactly(32, 1);
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 64, 8192, 28672, h100).defineFlags()).contains("-DWS_SKINNY=64");
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 32, 8192, 28672, a100).path()).isEqualTo(GemmConfig.Path.MMA16816);
+        assertThat(GemmKernels.forShape(Format.INT8, Format.FP16, 32, 8192, 28672, h100).path()).isEqualTo(GemmConfig.Path.MMA16816);
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 32, 8192, 28672 + 64, h100).path()).as("K % 128").isEqualTo(GemmConfig.Path.MMA16816);
+        // uneven split-K is the kernel's business (k tiles per split rounded up to even); tiles and pairs are checked
+        assertThat(GemmConfig.wgmmaTmaSkinny(Format.INT4, Format.FP16, 32, 512, 1024, 32, 256, 3).splitK()).isEqualTo(3);
+        assertThatThrownBy(() -> GemmConfig.wgmmaTmaSkinny(Format.INT8, Format.FP16, 32, 512, 1024, 32, 256, 1)).hasMessageContaining("skinny");
+        assertThatThrownBy(() -> GemmConfig.wgmmaTmaSkinny(Format.INT4, Format.FP16, 32, 768, 1024, 32, 384, 1)).hasMessageContaining("skinny");
+        assertThatThrownBy(() -> GemmConfig.wgmmaTmaSkinny(Format.INT4, Format.FP16, 32, 512, 64 * 3, 32, 256, 1)).hasMessageContaining("K=192");
+        // the existing TMA kernels keep their names
+        assertThat(GemmKernels.forShape(Format.INT4, Format.FP16, 4096, 8192, 28672, h100).kernelName())
+                .isEqualTo("ladder_gemm_w_int4_a_fp16_wgmma64x256x16_tma_ws_256x128x64_6stage");
     }
 
     @Test

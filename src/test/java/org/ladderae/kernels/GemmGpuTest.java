@@ -88,6 +88,8 @@ class GemmGpuTest {
                 for (int m : new int[] {33, 256, 4095}) out.add(Arguments.of(big.withShape(m, 256, 1024)));
                 out.add(Arguments.of(GemmKernels.forStage(f[0], f[1], 33, 1024, 1024, h100, s).withShape(33, 256, 1024)));
             }
+        // the skinny TMA kernel (17 <= M <= 64 on sm_90a) at M = 17, 32, 33, 64 (GemmSkinnyTmaGpuTest runs these alone)
+        for (GemmConfig c : GemmSkinnyTmaGpuTest.skinnyConfigs()) out.add(Arguments.of(c));
         // mma.sync FP16 with the 128x256 tile (the non-Hopper large-M choice)
         out.add(Arguments.of(GemmConfig.mma(Format.FP16, Format.FP16, 4095, 512, 1024, 128, 256, 2, 4, 3, 1)));
         return out.stream();

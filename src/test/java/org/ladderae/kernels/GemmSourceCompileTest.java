@@ -98,8 +98,13 @@ class GemmSourceCompileTest {
             configs.add(GemmConfig.mma(f[0], f[1], 4096, 28672, 8192, 128, 128, 2, 2, 3, 1).withVariant(GemmConfig.Variant.INT32_OUT));
             configs.add(GemmConfig.mma(f[0], f[1], 32, 28672, 8192, 32, 128, 1, 4, 4, 1).withVariant(GemmConfig.Variant.INT32_OUT));
         }
-        for (Format w : new Format[] {Format.INT8, Format.INT4, Format.INT2, Format.INT1})
-            configs.add(GemmKernels.forShape(w, Format.FP16, 32, 28672, 8192, h100).withVariant(GemmConfig.Variant.CENTRED_CODES));
+        // as LinearChoice: forShape's kernel where it has the centred variant (INT4 also on the skinny TMA kernel), else the mma.sync tile
+        for (Format w : new Format[] {Format.INT8, Format.INT4, Format.INT2, Format.INT1}) {
+            GemmConfig g = GemmKernels.forShape(w, Format.FP16, 32, 28672, 8192, h100);
+            if (!GemmConfig.supportsVariant(w, Format.FP16, g.path(), GemmConfig.Variant.CENTRED_CODES))
+                g = GemmConfig.mma(w, Format.FP16, 32, 28672, 8192, 128, 128, 2, 2, 5, 1);
+            configs.add(g.withVariant(GemmConfig.Variant.CENTRED_CODES));
+        }
         configs.add(GemmConfig.wgmmaTma(Format.INT4, 4096, 28672, 8192).withVariant(GemmConfig.Variant.CENTRED_CODES));
         java.util.Map<String, byte[]> cubins = new java.util.concurrent.ConcurrentHashMap<>();
         KernelCache.buildInParallel(configs, c -> {

@@ -75,7 +75,9 @@ class GemmCheckpointsTest {
         assertThat(GemmCheckpoints.config(savedTma.manifest())).isEqualTo(tma);
         // the new TMA pairs: the activation format and a tuned stage count come back too
         for (GemmConfig c : new GemmConfig[] {GemmConfig.wgmmaTma(Format.INT1, Format.INT8, 4096, 28672, 8192, 4),
-                GemmConfig.wgmmaTma(Format.FP8_E4M3, Format.FP8_E4M3, 16384, 16384, 16384, 3)}) {
+                GemmConfig.wgmmaTma(Format.FP8_E4M3, Format.FP8_E4M3, 16384, 16384, 16384, 3),
+                GemmConfig.wgmmaTmaSkinny(Format.NF4, Format.FP16, 32, 8192, 28672, 32, 256, 4),
+                GemmConfig.wgmmaTmaSkinny(Format.INT1, Format.INT8, 64, 8192, 28672, 64, 128, 8)}) {
             Checkpoint saved2 = save(dir.resolve(c.formatLabel()), H100, c, new byte[] {5});
             assertThat(GemmCheckpoints.config(saved2.manifest())).isEqualTo(c);
         }

@@ -180,8 +180,9 @@ public final class LayerBench {
     }
 
     /** "W_INT4A_FP16" of a graph's linears (the activation format from its quantising ops, FP16 without). */
+    /** "W_<first linear's format>A_<activations>"; a graph without linears (e.g. a lone conv module) is FP16 throughout. */
     static String formatLabel(ModelGraph g) {
-        return "W_" + g.linears().get(0).format() + "A_" + activations(g);
+        return "W_" + (g.linears().isEmpty() ? "FP16" : g.linears().get(0).format()) + "A_" + activations(g);
     }
 
     private static ActivationFormat activations(ModelGraph g) {

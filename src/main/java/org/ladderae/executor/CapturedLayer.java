@@ -18,6 +18,7 @@ import org.ladderae.gpu.Kernel;
  */
 final class CapturedLayer implements AutoCloseable {
     private final CudaContext context;
+    private static final CUstream DEFAULT_STREAM = new CUstream();
     private CUstream stream;
     private CUgraph graph;
     private CUgraphExec exec;
@@ -51,7 +52,8 @@ final class CapturedLayer implements AutoCloseable {
     /** Queues one replay of the layer on the default stream (ordered with events and launches there). */
     void launch() {
         context.bind();
-        CudaDriver.check("cuGraphLaunch", JCudaDriver.cuGraphLaunch(exec, null));
+        // JCuda refuses a null stream argument; a CUstream that was never created holds the null handle, the default stream.
+        CudaDriver.check("cuGraphLaunch", JCudaDriver.cuGraphLaunch(exec, DEFAULT_STREAM));
     }
 
     @Override

@@ -517,6 +517,188 @@ FLASH_ENTRY(32)
 FLASH_ENTRY(64)
 FLASH_ENTRY(128)
 
+// ---- flash attention v2: 8 warps x 16 query rows = 128 rows per block, 64-key tiles via cp.async ----
+// K and V tiles (row-major [key][d], padded rows: conflict-free ldmatrix) are loaded with cp.async in a two-stage
+// interleave (V(j) streams in while S = Q.K(j)^T runs, K(j+1) while O += P.V(j) runs), so one buffer of each fits
+// in static shared memory. K fragments by ldmatrix, V fragments by ldmatrix.trans (no transpose store). Keys past
+// seq are zero-filled (P is 0 there, and 0 * garbage could be NaN). A warp skips tiles wholly above its causal
+// diagonal; masking runs only on tiles that cross the diagonal or the sequence end.
+#define FA2_WARPS 8
+#define FA2_BM (16 * FA2_WARPS)
+#define FA2_BN 64
+
+__device__ __forceinline__ void cp_async16_zfill(void* smem, const void* gmem, bool valid) {
+    unsigned s = (unsigned)__cvta_generic_to_shared(smem);
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(valid ? 16 : 0));
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+__device__ __forceinline__ void cp_async_wait_all() { asm volatile("cp.async.wait_group 0;\n" ::: "memory"); }
+
+__device__ __forceinline__ void ldmatrix_x4(uint32_t* r, const void* smem) {
+    unsigned s = (unsigned)__cvta_generic_to_shared(smem);
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(s));
+}
+__device__ __forceinline__ void ldmatrix_x4_trans(uint32_t* r, const void* smem) {
+    unsigned s = (unsigned)__cvta_generic_to_shared(smem);
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(s));
+}
+
+template <int D>
+__device__ __forceinline__ void fa2_load_tile(half (*dst)[D + FA_PAD], const half* __restrict__ src, int ld, int col,
+                                              int b, int seq, int key0) {
+    constexpr int CH = D / 8;
+    for (int ch = threadIdx.x; ch < FA2_BN * CH; ch += FA2_WARPS * 32) {
+        int r = ch / CH, c = (ch % CH) * 8, key = key0 + r;
+        bool ok = key < seq;
+        const half* p = src + ((size_t)b * seq + (ok ? key : 0)) * ld + col + c;
+        cp_async16_zfill(&dst[r][c], p, ok);
+    }
+}
+
+template <int D>
+__device__ void flash_attention2(const half* __restrict__ q, int ldq, int q0, int qhs,
+                                 const half* __restrict__ k, int ldk, int k0, int khs,
+                                 const half* __restrict__ v, int ldv, int v0, int vhs,
+                                 half* __restrict__ out, const float* __restrict__ slopes,
+                                 int seq, int heads, int kv_heads, float scale, int causal) {
+    __shared__ __align__(128) half ks[FA2_BN][D + FA_PAD];
+    __shared__ __align__(128) half vs[FA2_BN][D + FA_PAD];
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+    const int qb = gridDim.x - 1 - blockIdx.x;        // longest causal rows first
+    const int h = blockIdx.y, b = blockIdx.z, kvh = h / (heads / kv_heads);
+    const float log2e = 1.4426950408889634f;
+    const float slope = slopes ? slopes[h] * log2e : 0.f;
+    const int wr0 = qb * FA2_BM + warp * 16, wr1 = wr0 + 15;   // this warp's query rows
+    const int r0 = wr0 + g, r1 = r0 + 8;                       // this thread's two query rows
+    const int kcol = k0 + kvh * khs, vcol = v0 + kvh * vhs;
+
+    int tiles = (seq + FA2_BN - 1) / FA2_BN;
+    if (causal) tiles = min(tiles, ((qb + 1) * FA2_BM + FA2_BN - 1) / FA2_BN);
+    fa2_load_tile<D>(ks, k, ldk, kcol, b, seq, 0);
+    cp_async_commit();
+
+    uint32_t qa[D / 16][4];
+#pragma unroll
+    for (int kk = 0; kk < D / 16; kk++) {
+        int c = q0 + h * qhs + kk * 16 + 2 * t;
+        const half* p0 = q + ((size_t)b * seq + r0) * ldq + c;
+        const half* p1 = q + ((size_t)b * seq + r1) * ldq + c;
+        qa[kk][0] = r0 < seq ? *reinterpret_cast<const uint32_t*>(p0) : 0u;
+        qa[kk][1] = r1 < seq ? *reinterpret_cast<const uint32_t*>(p1) : 0u;
+        qa[kk][2] = r0 < seq ? *reinterpret_cast<const uint32_t*>(p0 + 8) : 0u;
+        qa[kk][3] = r1 < seq ? *reinterpret_cast<const uint32_t*>(p1 + 8) : 0u;
+    }
+    float o[D / 8][4];
+#pragma unroll
+    for (int i = 0; i < D / 8; i++) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
+    float m0 = -INFINITY, m1 = -INFINITY, l0 = 0.f, l1 = 0.f;
+    const float sl2 = scale * log2e;
+    // ldmatrix lane roles: matrix index (lane >> 3), row within it (lane & 7)
+    const int lm = lane >> 3, lr = lane & 7;
+
+    for (int kt = 0; kt < tiles; kt++) {
+        const int key0 = kt * FA2_BN;
+        cp_async_wait_all();
+        __syncthreads();   // K(kt) visible; every warp is done with V(kt-1)
+        fa2_load_tile<D>(vs, v, ldv, vcol, b, seq, key0);
+        cp_async_commit();
+        // Tiles wholly above this warp's diagonal contribute nothing (tile starts and warp rows are 16-aligned, so
+        // any tile not skipped has key0 <= every row of the warp: no row is fully masked in it).
+        const bool active = !causal || key0 <= wr1;
+        float s[FA2_BN / 8][4];
+        if (active) {
+#pragma unroll
+            for (int nt = 0; nt < FA2_BN / 8; nt++) s[nt][0] = s[nt][1] = s[nt][2] = s[nt][3] = 0.f;
+#pragma unroll
+            for (int kk = 0; kk < D / 16; kk++)
+#pragma unroll
+                for (int nt = 0; nt < FA2_BN / 8; nt += 2) {
+                    uint32_t bf[4];   // b0,b1 of key block nt, then of nt+1
+                    ldmatrix_x4(bf, &ks[nt * 8 + (lm >> 1) * 8 + lr][kk * 16 + (lm & 1) * 8]);
+                    mma16816(s[nt], qa[kk], bf[0], bf[1]);
+                    mma16816(s[nt + 1], qa[kk], bf[2], bf[3]);
+                }
+            const bool edge = (causal && key0 + FA2_BN - 1 > wr0) || key0 + FA2_BN > seq;
+            float mx0 = m0, mx1 = m1;
+#pragma unroll
+            for (int nt = 0; nt < FA2_BN / 8; nt++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    int key = key0 + nt * 8 + 2 * t + (e & 1);
+                    float x = s[nt][e] * sl2 + slope * key;
+                    if (edge) {
+                        int row = e < 2 ? r0 : r1;
+                        if (key >= seq || (causal && key > row)) x = -INFINITY;
+                    }
+                    s[nt][e] = x;
+                    if (e < 2) mx0 = fmaxf(mx0, x); else mx1 = fmaxf(mx1, x);
+                }
+            mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
+            mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
+            mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
+            mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
+            float base0 = mx0 == -INFINITY ? 0.f : mx0, base1 = mx1 == -INFINITY ? 0.f : mx1;
+            float c0 = exp2f(m0 - base0), c1 = exp2f(m1 - base1);
+            m0 = mx0; m1 = mx1;
+            l0 *= c0; l1 *= c1;
+#pragma unroll
+            for (int i = 0; i < D / 8; i++) { o[i][0] *= c0; o[i][1] *= c0; o[i][2] *= c1; o[i][3] *= c1; }
+#pragma unroll
+            for (int nt = 0; nt < FA2_BN / 8; nt++) {
+                s[nt][0] = exp2f(s[nt][0] - base0); s[nt][1] = exp2f(s[nt][1] - base0);
+                s[nt][2] = exp2f(s[nt][2] - base1); s[nt][3] = exp2f(s[nt][3] - base1);
+                l0 += s[nt][0] + s[nt][1];
+                l1 += s[nt][2] + s[nt][3];
+            }
+        }
+        cp_async_wait_all();
+        __syncthreads();   // V(kt) visible; every warp is done with K(kt)
+        if (kt + 1 < tiles) fa2_load_tile<D>(ks, k, ldk, kcol, b, seq, key0 + FA2_BN);
+        cp_async_commit();
+        if (active) {
+#pragma unroll
+            for (int j = 0; j < FA2_BN / 16; j++) {
+                uint32_t pa[4] = {pack_half2(s[2 * j][0], s[2 * j][1]), pack_half2(s[2 * j][2], s[2 * j][3]),
+                                  pack_half2(s[2 * j + 1][0], s[2 * j + 1][1]), pack_half2(s[2 * j + 1][2], s[2 * j + 1][3])};
+#pragma unroll
+                for (int dt = 0; dt < D / 8; dt += 2) {
+                    uint32_t bf[4];   // b0,b1 of d block dt, then of dt+1
+                    ldmatrix_x4_trans(bf, &vs[j * 16 + (lm & 1) * 8 + lr][dt * 8 + (lm >> 1) * 8]);
+                    mma16816(o[dt], pa, bf[0], bf[1]);
+                    mma16816(o[dt + 1], pa, bf[2], bf[3]);
+                }
+            }
+        }
+    }
+    l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
+    l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
+    l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
+    l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+    float inv0 = 1.f / l0, inv1 = 1.f / l1;
+    int ldo = heads * D;
+#pragma unroll
+    for (int dt = 0; dt < D / 8; dt++) {
+        int c = h * D + dt * 8 + 2 * t;
+        if (r0 < seq) *reinterpret_cast<half2*>(out + ((size_t)b * seq + r0) * ldo + c) = __floats2half2_rn(o[dt][0] * inv0, o[dt][1] * inv0);
+        if (r1 < seq) *reinterpret_cast<half2*>(out + ((size_t)b * seq + r1) * ldo + c) = __floats2half2_rn(o[dt][2] * inv1, o[dt][3] * inv1);
+    }
+}
+
+// Same signature as flash_attention_d##D; launch (ceil(seq / 128), heads, batch) blocks of 256 threads.
+// D <= 64 fits two blocks per SM (<= 128 registers); D = 128 needs ~224 registers, one block of 8 warps per SM.
+#define FLASH2_ENTRY(D, MINB)                                                                                                   \
+    extern "C" __global__ void __launch_bounds__(FA2_WARPS * 32, MINB) flash_attention2_d##D(                                     \
+        const half* q, int ldq, int q0, int qhs, const half* k, int ldk, int k0, int khs, const half* v, int ldv, int v0,    \
+        int vhs, half* out, const float* slopes, int seq, int heads, int kv_heads, float scale, int causal) {                 \
+        flash_attention2<D>(q, ldq, q0, qhs, k, ldk, k0, khs, v, ldv, v0, vhs, out, slopes, seq, heads, kv_heads, scale, causal); \
+    }
+FLASH2_ENTRY(16, 2)
+FLASH2_ENTRY(32, 2)
+FLASH2_ENTRY(64, 2)
+FLASH2_ENTRY(128, 1)
+
 // ---- random device fill for the full-size timing layers (no host copy of 1.7 GB of weights) ----
 
 __device__ __forceinline__ uint64_t splitmix64(uint64_t z) {

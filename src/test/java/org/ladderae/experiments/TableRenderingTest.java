@@ -41,7 +41,7 @@ class TableRenderingTest {
     @Test
     void table2ShowsFractionalMinutesOfTheReproduction() throws Exception {
         RenderedOutput out = RenderedOutput.render("table2", "v100-reproduce", dir);
-        assertThat(out.printed).containsPattern("\\| ResNet\\(1\\) +\\| +3851\\.9 +\\| +363\\.7 +\\| +8\\.9 +\\| +31\\.3 +\\|")
+        assertThat(out.printed).containsPattern("\\| ResNet\\(1\\) +\\| +3851\\.9 +\\| +363\\.7 +\\| +8\\.93 +\\| +31\\.3 +\\|")
                 .contains("v100-reproduce");
     }
 }

@@ -1,6 +1,5 @@
 package org.ladderae.experiments;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,25 +32,8 @@ final class EncoderModelRunner implements LadderModelRunner {
 
     @Override
     public List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc) {
-        Measurement[] out = new Measurement[points.size()];
-        List<Located> runnable = new ArrayList<>();
-        List<Integer> where = new ArrayList<>();
-        for (int i = 0; i < points.size(); i++) {
-            ModelPoint p = points.get(i);
-            String why = notRunnable(p);
-            if (why != null) {
-                out[i] = Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), why);
-                rc.measurements().record(List.of(out[i]));
-            } else {
-                runnable.add(new Located(p, LadderLayerRunner.weightFormat(p.formats().weights()), LadderLayerRunner.activationFormat(p.formats())));
-                where.add(i);
-            }
-        }
-        if (!runnable.isEmpty()) {
-            List<Measurement> ms = LadderPointLoop.run(runnable, rc, "encoder models", "model", () -> new Models(rc));
-            for (int j = 0; j < ms.size(); j++) out[where.get(j)] = ms.get(j);
-        }
-        return List.of(out);
+        return LadderPointLoop.runModelPoints(points, rc, EncoderModelRunner::notRunnable,
+                p -> new Located(p, LadderLayerRunner.weightFormat(p.formats().weights()), LadderLayerRunner.activationFormat(p.formats())), "encoder models", "model", () -> new Models(rc));
     }
 
     /** Why the executor cannot run a point, or null. */

@@ -38,6 +38,35 @@ final class LadderPointLoop {
         void close();
     }
 
+    /**
+     * The model runners' loop (layer, CNN, encoder): a point {@code whyNot} rejects is recorded n/a with that reason at
+     * once; the rest, located by {@code locate}, go through {@link #run}. Results come back in the points' order.
+     */
+    static <P extends Located> List<Measurement> runModelPoints(List<LadderModelRunner.ModelPoint> points, ReproduceContext rc,
+                                                                java.util.function.Function<LadderModelRunner.ModelPoint, String> whyNot,
+                                                                java.util.function.Function<LadderModelRunner.ModelPoint, P> locate,
+                                                                String experimentId, String kind, java.util.function.Supplier<Family<P>> family) {
+        Measurement[] out = new Measurement[points.size()];
+        List<P> runnable = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            LadderModelRunner.ModelPoint p = points.get(i);
+            String why = whyNot.apply(p);
+            if (why != null) {
+                out[i] = Measurement.notAvailable(SYSTEM, p.formats(), p.workload(), p.setting(), why);
+                rc.measurements().record(List.of(out[i]));
+            } else {
+                runnable.add(locate.apply(p));
+                where.add(i);
+            }
+        }
+        if (!runnable.isEmpty()) {
+            List<Measurement> ms = run(runnable, rc, experimentId, kind, family);
+            for (int j = 0; j < ms.size(); j++) out[where.get(j)] = ms.get(j);
+        }
+        return List.of(out);
+    }
+
     /** Measures {@code points} in order; {@code family} is only opened when some point is not reused. */
     static <P extends Located> List<Measurement> run(List<P> points, ReproduceContext rc, String experimentId, String kind,
                                                      java.util.function.Supplier<Family<P>> family) {

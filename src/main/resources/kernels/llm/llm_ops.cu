@@ -381,141 +381,8 @@ __device__ __forceinline__ uint32_t pack_half2(float lo, float hi) {
     return *reinterpret_cast<uint32_t*>(&h);
 }
 
-#define FA_BM 64
-#define FA_BN 64
+// Row padding of the K/V tiles in shared memory (halves): conflict-free ldmatrix.
 #define FA_PAD 8
-
-// Flash-style attention (FlashAttention-2 structure) on mma.sync m16n8k16: a block of 4 warps owns 64 query rows
-// of one (batch, head), 16 per warp; key/value tiles of 64 rows stream through shared memory (V transposed so the
-// P.V B fragments are 32-bit loads); scores live in registers only, with an online softmax in the exp2 domain.
-// Nothing of size S x S is ever stored. Columns of q/k/v rows must be 8-aligned (the host checks): 16-byte loads.
-template <int D>
-__device__ void flash_attention(const half* __restrict__ q, int ldq, int q0, int qhs,
-                                const half* __restrict__ k, int ldk, int k0, int khs,
-                                const half* __restrict__ v, int ldv, int v0, int vhs,
-                                half* __restrict__ out, const float* __restrict__ slopes,
-                                int seq, int heads, int kv_heads, float scale, int causal) {
-    __shared__ __align__(16) half ks[FA_BN][D + FA_PAD];
-    __shared__ __align__(16) half vts[D][FA_BN + FA_PAD];
-    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
-    const int qb = gridDim.x - 1 - blockIdx.x;        // longest causal rows first
-    const int h = blockIdx.y, b = blockIdx.z, kvh = h / (heads / kv_heads);
-    const float log2e = 1.4426950408889634f;
-    const float slope = slopes ? slopes[h] * log2e : 0.f;
-    const int r0 = qb * FA_BM + warp * 16 + g, r1 = r0 + 8;   // this thread's two query rows
-
-    uint32_t qa[D / 16][4];
-#pragma unroll
-    for (int kk = 0; kk < D / 16; kk++) {
-        int c = q0 + h * qhs + kk * 16 + 2 * t;
-        const half* p0 = q + ((size_t)b * seq + r0) * ldq + c;
-        const half* p1 = q + ((size_t)b * seq + r1) * ldq + c;
-        qa[kk][0] = r0 < seq ? *reinterpret_cast<const uint32_t*>(p0) : 0u;
-        qa[kk][1] = r1 < seq ? *reinterpret_cast<const uint32_t*>(p1) : 0u;
-        qa[kk][2] = r0 < seq ? *reinterpret_cast<const uint32_t*>(p0 + 8) : 0u;
-        qa[kk][3] = r1 < seq ? *reinterpret_cast<const uint32_t*>(p1 + 8) : 0u;
-    }
-    float o[D / 8][4];
-#pragma unroll
-    for (int i = 0; i < D / 8; i++) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
-    float m0 = -INFINITY, m1 = -INFINITY, l0 = 0.f, l1 = 0.f;
-    const float sl2 = scale * log2e;
-    int tiles = causal ? qb + 1 : (seq + FA_BN - 1) / FA_BN;
-    if (tiles * FA_BN > seq + FA_BN - 1) tiles = (seq + FA_BN - 1) / FA_BN;
-
-    for (int kt = 0; kt < tiles; kt++) {
-        __syncthreads();   // the previous tile's reads are done
-        constexpr int CH = D / 8;   // 16-byte chunks per row
-        for (int ch = threadIdx.x; ch < FA_BN * CH; ch += blockDim.x) {
-            int r = ch / CH, c = (ch % CH) * 8, key = kt * FA_BN + r;
-            uint4 kv4 = make_uint4(0, 0, 0, 0), vv4 = make_uint4(0, 0, 0, 0);
-            if (key < seq) {
-                kv4 = *reinterpret_cast<const uint4*>(k + ((size_t)b * seq + key) * ldk + k0 + kvh * khs + c);
-                vv4 = *reinterpret_cast<const uint4*>(v + ((size_t)b * seq + key) * ldv + v0 + kvh * vhs + c);
-            }
-            *reinterpret_cast<uint4*>(&ks[r][c]) = kv4;
-            const half* vh = reinterpret_cast<const half*>(&vv4);
-#pragma unroll
-            for (int e = 0; e < 8; e++) vts[c + e][r] = vh[e];
-        }
-        __syncthreads();
-
-        float s[FA_BN / 8][4];
-#pragma unroll
-        for (int nt = 0; nt < FA_BN / 8; nt++) {
-            s[nt][0] = s[nt][1] = s[nt][2] = s[nt][3] = 0.f;
-#pragma unroll
-            for (int kk = 0; kk < D / 16; kk++) {
-                uint32_t b0 = *reinterpret_cast<const uint32_t*>(&ks[nt * 8 + g][kk * 16 + 2 * t]);
-                uint32_t b1 = *reinterpret_cast<const uint32_t*>(&ks[nt * 8 + g][kk * 16 + 8 + 2 * t]);
-                mma16816(s[nt], qa[kk], b0, b1);
-            }
-        }
-        float mx0 = m0, mx1 = m1;
-#pragma unroll
-        for (int nt = 0; nt < FA_BN / 8; nt++)
-#pragma unroll
-            for (int e = 0; e < 4; e++) {
-                int key = kt * FA_BN + nt * 8 + 2 * t + (e & 1), row = e < 2 ? r0 : r1;
-                float x = s[nt][e] * sl2 + slope * key;
-                if (key >= seq || (causal && key > row)) x = -INFINITY;
-                s[nt][e] = x;
-                if (e < 2) mx0 = fmaxf(mx0, x); else mx1 = fmaxf(mx1, x);
-            }
-        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
-        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
-        mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
-        mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
-        // A row of a tile can be fully masked only past the causal diagonal of rows >= seq; keep its max finite.
-        float base0 = mx0 == -INFINITY ? 0.f : mx0, base1 = mx1 == -INFINITY ? 0.f : mx1;
-        float c0 = exp2f(m0 - base0), c1 = exp2f(m1 - base1);
-        m0 = mx0; m1 = mx1;
-        l0 *= c0; l1 *= c1;
-#pragma unroll
-        for (int i = 0; i < D / 8; i++) { o[i][0] *= c0; o[i][1] *= c0; o[i][2] *= c1; o[i][3] *= c1; }
-#pragma unroll
-        for (int nt = 0; nt < FA_BN / 8; nt++) {
-            s[nt][0] = exp2f(s[nt][0] - base0); s[nt][1] = exp2f(s[nt][1] - base0);
-            s[nt][2] = exp2f(s[nt][2] - base1); s[nt][3] = exp2f(s[nt][3] - base1);
-            l0 += s[nt][0] + s[nt][1];
-            l1 += s[nt][2] + s[nt][3];
-        }
-#pragma unroll
-        for (int j = 0; j < FA_BN / 16; j++) {
-            uint32_t pa[4] = {pack_half2(s[2 * j][0], s[2 * j][1]), pack_half2(s[2 * j][2], s[2 * j][3]),
-                              pack_half2(s[2 * j + 1][0], s[2 * j + 1][1]), pack_half2(s[2 * j + 1][2], s[2 * j + 1][3])};
-#pragma unroll
-            for (int dt = 0; dt < D / 8; dt++) {
-                uint32_t b0 = *reinterpret_cast<const uint32_t*>(&vts[dt * 8 + g][j * 16 + 2 * t]);
-                uint32_t b1 = *reinterpret_cast<const uint32_t*>(&vts[dt * 8 + g][j * 16 + 8 + 2 * t]);
-                mma16816(o[dt], pa, b0, b1);
-            }
-        }
-    }
-    l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-    l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-    l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
-    l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
-    float inv0 = 1.f / l0, inv1 = 1.f / l1;
-    int ldo = heads * D;
-#pragma unroll
-    for (int dt = 0; dt < D / 8; dt++) {
-        int c = h * D + dt * 8 + 2 * t;
-        if (r0 < seq) *reinterpret_cast<half2*>(out + ((size_t)b * seq + r0) * ldo + c) = __floats2half2_rn(o[dt][0] * inv0, o[dt][1] * inv0);
-        if (r1 < seq) *reinterpret_cast<half2*>(out + ((size_t)b * seq + r1) * ldo + c) = __floats2half2_rn(o[dt][2] * inv1, o[dt][3] * inv1);
-    }
-}
-
-#define FLASH_ENTRY(D)                                                                                                          \
-    extern "C" __global__ void __launch_bounds__(128) flash_attention_d##D(                                                   \
-        const half* q, int ldq, int q0, int qhs, const half* k, int ldk, int k0, int khs, const half* v, int ldv, int v0,    \
-        int vhs, half* out, const float* slopes, int seq, int heads, int kv_heads, float scale, int causal) {                 \
-        flash_attention<D>(q, ldq, q0, qhs, k, ldk, k0, khs, v, ldv, v0, vhs, out, slopes, seq, heads, kv_heads, scale, causal); \
-    }
-FLASH_ENTRY(16)
-FLASH_ENTRY(32)
-FLASH_ENTRY(64)
-FLASH_ENTRY(128)
 
 // ---- flash attention v2: 8 warps x 16 query rows = 128 rows per block, 64-key tiles via cp.async ----
 // K and V tiles (row-major [key][d], padded rows: conflict-free ldmatrix) are loaded with cp.async in a two-stage
@@ -686,7 +553,8 @@ __device__ void flash_attention2(const half* __restrict__ q, int ldq, int q0, in
     }
 }
 
-// Same signature as flash_attention_d##D; launch (ceil(seq / 128), heads, batch) blocks of 256 threads.
+// The executor's flash attention (the 64-row mma.sync kernel it replaced ran 2.8x slower on the H100 at LLaMA-70B
+// seq 4096: docs/runs/2026-11-26-s4-flash-attn/); launch (ceil(seq / 128), heads, batch) blocks of 256 threads.
 // D <= 64 fits two blocks per SM (<= 128 registers); D = 128 needs ~224 registers, one block of 8 warps per SM.
 #define FLASH2_ENTRY(D, MINB)                                                                                                   \
     extern "C" __global__ void __launch_bounds__(FA2_WARPS * 32, MINB) flash_attention2_d##D(                                     \

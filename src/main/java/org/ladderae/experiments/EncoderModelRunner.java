@@ -1,8 +1,6 @@
 package org.ladderae.experiments;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.ladderae.executor.EncoderBench;
 import org.ladderae.executor.LayerBench;
@@ -80,20 +78,8 @@ final class EncoderModelRunner implements LadderModelRunner {
             } catch (IllegalArgumentException e) {
                 return Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), e.getMessage());
             }
-            rc.out().printf(Locale.ROOT, "%s %s %s: %s%s%n", p.workload(), p.setting(), p.formats().label(), r.check().describe(),
-                    r.timing() == null ? "" : String.format(Locale.ROOT, "; %.4f ms, peak %.0f MiB", r.timing().medianMs(), r.memory().peakMib()));
-            rc.out().flush();
-            if (!r.check().passed())
-                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), r.check().describe() + "; not timed");
-            if (!r.fullOutputFinite())
-                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), "the full model's output is not finite");
-            Map<String, Double> extras = new LinkedHashMap<>();
-            extras.put("peak_driver_mib", r.memory().peakMib());
-            extras.put("peak_alloc_mib", r.memory().ownMib());
-            extras.put("weights_mib", r.weightBytes() / 1048576.0);
-            extras.put("check_relative_error", r.check().error());
-            return new Measurement(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, r.timing(), null,
-                    ctx.device().name(), Map.of(), extras);
+            return LadderPointLoop.modelRecord(p, rc, ctx.device().name(), r.check(), r.fullOutputFinite(), r.timing(), r.memory(),
+                    r.weightBytes(), Map.of());
         }
 
         @Override

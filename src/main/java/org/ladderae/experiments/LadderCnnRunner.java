@@ -2,7 +2,6 @@ package org.ladderae.experiments;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.ladderae.executor.cnn.CnnBench;
@@ -70,23 +69,12 @@ final class LadderCnnRunner implements LadderModelRunner {
         public Measurement measure(Located l) {
             ModelPoint p = l.point();
             CnnBench.Result r = CnnBench.measure(ctx, cache, p.workload(), p.batch(), l.format(), CnnBench.installedConvs(), rc.seed());
-            rc.out().printf(Locale.ROOT, "%s %s %s: %s%s%n", p.workload(), p.setting(), p.formats().label(), r.check().describe(),
-                    r.timing() == null ? "" : String.format(Locale.ROOT, "; %.4f ms, peak %.0f MiB", r.timing().medianMs(), r.memory().peakMib()));
-            rc.out().flush();
-            if (!r.check().passed())
-                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), r.check().describe() + "; not timed");
-            if (!r.fullOutputFinite())
-                return Measurement.failed(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), "the full-size model's output is not finite");
-            Map<String, Double> extras = new LinkedHashMap<>();
-            extras.put("peak_driver_mib", r.memory().peakMib());
-            extras.put("peak_alloc_mib", r.memory().ownMib());
-            extras.put("weights_mib", r.weightBytes() / 1048576.0);
-            extras.put("check_relative_error", r.check().error());
+            Map<String, Double> more = new LinkedHashMap<>();
             Map<String, Integer> kernels = new TreeMap<>();
             for (String k : r.convKernels().values()) kernels.merge(k, 1, Integer::sum);
-            kernels.forEach((k, n) -> extras.put("convs_on_" + k, n.doubleValue()));
-            return new Measurement(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, r.timing(), null,
-                    ctx.device().name(), Map.of(), extras);
+            kernels.forEach((k, n) -> more.put("convs_on_" + k, n.doubleValue()));
+            return LadderPointLoop.modelRecord(p, rc, ctx.device().name(), r.check(), r.fullOutputFinite(), r.timing(), r.memory(),
+                    r.weightBytes(), more);
         }
 
         @Override

@@ -67,6 +67,29 @@ final class LadderPointLoop {
         return List.of(out);
     }
 
+    /**
+     * A model point's record, the same for the layer, CNN and encoder benches: the check line printed; FAILED when the
+     * small model's check or the full-size run's finiteness failed (not timed); else OK with the timing and the memory
+     * extras ({@code peak_driver_mib}, {@code peak_alloc_mib}, {@code weights_mib}, {@code check_relative_error}) plus
+     * the caller's {@code more}.
+     */
+    static Measurement modelRecord(LadderModelRunner.ModelPoint p, ReproduceContext rc, String device, org.ladderae.executor.LayerBench.Check check,
+                                   boolean fullOutputFinite, org.ladderae.results.TimingStats timing, org.ladderae.executor.LayerExecutor.Memory memory,
+                                   long weightBytes, java.util.Map<String, Double> more) {
+        rc.out().printf(java.util.Locale.ROOT, "%s %s %s: %s%s%n", p.workload(), p.setting(), p.formats().label(), check.describe(),
+                timing == null ? "" : String.format(java.util.Locale.ROOT, "; %.4f ms, peak %.0f MiB", timing.medianMs(), memory.peakMib()));
+        rc.out().flush();
+        if (!check.passed()) return Measurement.failed(SYSTEM, p.formats(), p.workload(), p.setting(), check.describe() + "; not timed");
+        if (!fullOutputFinite) return Measurement.failed(SYSTEM, p.formats(), p.workload(), p.setting(), "the full-size model's output is not finite");
+        java.util.Map<String, Double> extras = new java.util.LinkedHashMap<>();
+        extras.put("peak_driver_mib", memory.peakMib());
+        extras.put("peak_alloc_mib", memory.ownMib());
+        extras.put("weights_mib", weightBytes / 1048576.0);
+        extras.put("check_relative_error", check.error());
+        extras.putAll(more);
+        return new Measurement(SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, timing, null, device, java.util.Map.of(), extras);
+    }
+
     /** Measures {@code points} in order; {@code family} is only opened when some point is not reused. */
     static <P extends Located> List<Measurement> run(List<P> points, ReproduceContext rc, String experimentId, String kind,
                                                      java.util.function.Supplier<Family<P>> family) {

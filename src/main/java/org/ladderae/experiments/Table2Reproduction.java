@@ -106,6 +106,9 @@ final class Table2Reproduction {
     /** Tunes one row from scratch; a shape with no candidate that passes its check fails the row (the model could not run tuned). */
     private static Measurement tune(Row row, CudaContext ctx, ReproduceContext rc) {
         List<ConvShape> shapes = CnnModels.denseConvShapes(row.workload(), row.batch());
+        // Tuning from scratch compiles every candidate: without nvcc there is nothing to time (shipped checkpoints skip it).
+        if (KernelCache.defaultCache().nvcc().isEmpty())
+            return Measurement.notAvailable(LADDER, null, PANEL, row.label(), "tuning compiles kernels and no nvcc was found: put CUDA's bin directory on PATH");
         Path scratch;
         try {
             scratch = Files.createTempDirectory("ladder-ae-table2-");

@@ -3,6 +3,7 @@ package org.ladderae.executor.cnn;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ladderae.executor.LayerBench;
 import org.ladderae.executor.LayerExecutor;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.kernels.ConvFormat;
@@ -44,16 +45,8 @@ public final class CnnBench {
         return List.of(LadderConvLauncher::new);
     }
 
-    public record Check(String model, double error, double tolerance, boolean finite) {
-        public boolean passed() { return finite && error <= tolerance; }
 
-        public String describe() {
-            return String.format(Locale.ROOT, "check %s: relative error %.2e (tolerance %.0e) %s", model, error, tolerance,
-                    passed() ? "PASS" : finite ? "FAIL" : "FAIL (non-finite or unwritten output)");
-        }
-    }
-
-    public record Result(String workload, int batch, ConvFormat format, Check check, TimingStats timing, LayerExecutor.Memory memory,
+    public record Result(String workload, int batch, ConvFormat format, LayerBench.Check check, TimingStats timing, LayerExecutor.Memory memory,
                          long weightBytes, boolean fullOutputFinite, Map<String, String> convKernels) {
         public boolean ok() { return check.passed() && timing != null && fullOutputFinite; }
     }
@@ -75,7 +68,7 @@ public final class CnnBench {
     }
 
     /** Runs {@code m} on the GPU with seeded weights and compares its logits with the reference on the same weights. */
-    public static Check check(CudaContext ctx, KernelCache cache, CnnModels.CnnModel m, ConvFormat format,
+    public static LayerBench.Check check(CudaContext ctx, KernelCache cache, CnnModels.CnnModel m, ConvFormat format,
                               List<? extends CnnExecutor.ConvLauncherFactory> convs, long seed) {
         Map<String, DenseTensor> w = storedWeights(m, format, seed);
         DenseTensor image = CnnWeights.image(m, seed);
@@ -84,19 +77,19 @@ public final class CnnBench {
             gpu = ex.run(image);
         }
         DenseTensor ref = ReferenceExecutor.run(m.graph(), Map.of("image", image), w).values().iterator().next();
-        return new Check(m.graph().name() + " " + format.label(), LayerComparison.relativeFrobeniusError(ref, gpu),
+        return new LayerBench.Check(m.graph().name() + " " + format.label(), LayerComparison.relativeFrobeniusError(ref, gpu),
                 format == ConvFormat.W_FP16A_FP16 ? FP16_MODEL_TOLERANCE : FP8_MODEL_TOLERANCE, gpu.allFinite());
     }
 
     /** Checks the small model, then times the full one (see the class comment). */
     public static Result measure(CudaContext ctx, KernelCache cache, String workload, int batch, ConvFormat format,
                                  List<? extends CnnExecutor.ConvLauncherFactory> convs, long seed) {
-        Check check = check(ctx, cache, CnnModels.of(workload, Math.min(batch, 2), CHECK_IMAGE), format, convs, seed);
+        LayerBench.Check check = check(ctx, cache, CnnModels.of(workload, Math.min(batch, 2), CHECK_IMAGE), format, convs, seed);
         CnnModels.CnnModel full = CnnModels.of(workload, batch, CnnModels.IMAGE);
         if (!check.passed()) return new Result(workload, batch, format, check, null, null, 0, false, Map.of());
         try (CnnExecutor ex = new CnnExecutor(ctx, cache, full, format, storedWeights(full, format, seed), convs)) {
             ConvLauncher.KernelCheck bad = ex.checkConvKernels(seed);
-            if (bad != null) return new Result(workload, batch, format, new Check(full.graph().name() + " conv kernel " + bad.kernel(), bad.error(), bad.tolerance(), true),
+            if (bad != null) return new Result(workload, batch, format, new LayerBench.Check(full.graph().name() + " conv kernel " + bad.kernel(), bad.error(), bad.tolerance(), true),
                     null, null, ex.weightBytes(), false, ex.convKernels());
             DenseTensor out = ex.run(CnnWeights.image(full, seed));
             TimingStats t = ex.time();

@@ -56,7 +56,7 @@ class CnnExecutorGpuTest {
     @ParameterizedTest(name = "{0} BS{1} 64x64")
     @CsvSource({"resnet,1", "resnet,3", "shufflenet,1", "shufflenet,3"})
     void smallModelsMatchTheReference(String workload, int batch) {
-        CnnBench.Check c = CnnBench.check(context, cache, CnnModels.of(workload, batch, 64), ConvFormat.W_FP16A_FP16, CnnBench.installedConvs(), 5);
+        org.ladderae.executor.LayerBench.Check c = CnnBench.check(context, cache, CnnModels.of(workload, batch, 64), ConvFormat.W_FP16A_FP16, CnnBench.installedConvs(), 5);
         System.out.println(c.describe());
         assertThat(c.passed()).as(c.describe()).isTrue();
     }
@@ -64,7 +64,7 @@ class CnnExecutorGpuTest {
     @ParameterizedTest(name = "{0} direct convs only")
     @CsvSource({"resnet", "shufflenet"})
     void directConvKernelsMatchTheReference(String workload) {
-        CnnBench.Check c = CnnBench.check(context, cache, CnnModels.of(workload, 2, 32), ConvFormat.W_FP16A_FP16, List.of(), 6);
+        org.ladderae.executor.LayerBench.Check c = CnnBench.check(context, cache, CnnModels.of(workload, 2, 32), ConvFormat.W_FP16A_FP16, List.of(), 6);
         System.out.println("direct only: " + c.describe());
         assertThat(c.passed()).as(c.describe()).isTrue();
     }
@@ -91,7 +91,7 @@ class CnnExecutorGpuTest {
         g.weight(Tensor.of("fc.weight", DType.FP16, 70, 10)).weight(Tensor.of("fc.bias", DType.FP16, 70));
         g.op(new Op.Linear("fc", "avgpool.out", "fc.weight", "fc.bias", "logits", 70, 10, WeightFormat.FP16, 0));
         CnnModels.CnnModel m = new CnnModels.CnnModel("shufflenet", g.output("logits").build(), Map.of("a", "a_bn", "b", "b_bn", "dw", "dw_bn"));
-        CnnBench.Check c = CnnBench.check(context, cache, m, ConvFormat.W_FP16A_FP16, CnnBench.installedConvs(), 9);
+        org.ladderae.executor.LayerBench.Check c = CnnBench.check(context, cache, m, ConvFormat.W_FP16A_FP16, CnnBench.installedConvs(), 9);
         System.out.println(c.describe());
         assertThat(c.passed()).as(c.describe()).isTrue();
     }

@@ -155,14 +155,18 @@ public final class LayerExecutor implements AutoCloseable {
                 a = quantOutput(a.i32(n.width()).f32((float) n.eps()), n.out());
                 kernelName += "_quant";
             }
-            add(n.name(), kernel(kernelName), LaunchConfig.of1d(rows, 256), a);
+            // 512 threads hold a row of up to 16384 FP16 values in registers (add_rmsnorm / add_layernorm); the quantising
+            // variants keep their 256.
+            add(n.name(), kernel(kernelName), LaunchConfig.of1d(rows, kernelName.endsWith("_quant") ? 256 : 512), a);
         } else if (step instanceof LayerPlan.Quantize q) {
             add(q.name(), kernel("quantize_rows"), LaunchConfig.of1d(plan.buffers().get(q.out()).rows(), 256),
                     quantOutput(KernelArgs.of().buffer(act(q.x())).i32(q.x().ld()).i32(q.x().colOffset()).i32(q.width()), q.out()));
         } else if (step instanceof LayerPlan.Linear l) {
             buildLinear(l, gemv, gemm, workspace, master, seed);
         } else if (step instanceof LayerPlan.Rotary r) {
-            add(r.name(), kernel("rotary_inplace"), LaunchConfig.of1d(rows, 128),
+            // Few rows (decode): split each row's pairs over blocks so about one wave of blocks runs.
+            int pairs = r.heads() * (r.headDim() / 2), perRow = Math.max(1, Math.min((pairs + 127) / 128, (264 + rows - 1) / rows));
+            add(r.name(), kernel("rotary_inplace"), new LaunchConfig(rows, perRow, 1, 128, 1, 1, 0),
                     KernelArgs.of().buffer(act(r.x())).i32(r.x().ld()).i32(r.x().colOffset()).i32(r.heads()).i32(r.headDim()).i32(plan.seq())
                             .f32((float) r.theta()));
         } else if (step instanceof LayerPlan.Attention at) {

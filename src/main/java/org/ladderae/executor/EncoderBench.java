@@ -16,7 +16,6 @@ import org.ladderae.kernels.TargetArch;
 import org.ladderae.kernels.WeightFormat;
 import org.ladderae.models.EncoderModels;
 import org.ladderae.models.ModelGraph;
-import org.ladderae.results.TimingStats;
 
 /**
  * One end-to-end encoder point (ViT-S/32 or the Conformer, whole model) as {@link LayerBench} does it for the LLM layers:
@@ -58,11 +57,9 @@ public final class EncoderBench {
         int seq = LayerPlan.lower(full).seq();
         try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, full, GemvStage.HOLISTIC, new LayerExecutor.Weights.DeviceRandom(seed), Map.of())) {
             LayerBench.Check check = LayerBench.check(ctx, cache, gemv, gemm, graph(workload, false, batch, w, a), GemvStage.HOLISTIC, ex.choices(), seed);
-            if (!check.passed()) return new LayerBench.Result(workload, batch, seq, w, a, GemvStage.HOLISTIC, check, null, null, ex.weightBytes(), false, ex.launchNames());
-            TimingStats t = ex.time();
-            LayerExecutor.Memory mem = ex.memory();
-            boolean finite = ex.output().allFinite();
-            return new LayerBench.Result(workload, batch, seq, w, a, GemvStage.HOLISTIC, check, t, mem, ex.weightBytes(), finite, ex.launchNames());
+            // Timed as the LLM layers are: replayed as one CUDA graph (the per-launch CPU cost gone, as in a serving engine),
+            // beside the same launches queued one by one.
+            return LayerBench.timed(ctx, ex, workload, batch, seq, w, a, GemvStage.HOLISTIC, check);
         }
     }
 

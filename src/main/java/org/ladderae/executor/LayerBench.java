@@ -54,16 +54,18 @@ public final class LayerBench {
     public record Result(String model, int batch, int seq, WeightFormat weights, ActivationFormat acts, GemvStage stage, Check check,
                          TimingStats graphTiming, TimingStats launchTiming, String graphFailure, LayerExecutor.Memory memory, long weightBytes,
                          boolean fullOutputFinite, List<String> launches) {
-        /** A point timed kernel by kernel only (no CUDA graph): the encoder models' measurement. */
-        public Result(String model, int batch, int seq, WeightFormat weights, ActivationFormat acts, GemvStage stage, Check check, TimingStats timing,
-                      LayerExecutor.Memory memory, long weightBytes, boolean fullOutputFinite, List<String> launches) {
-            this(model, batch, seq, weights, acts, stage, check, null, timing, null, memory, weightBytes, fullOutputFinite, launches);
-        }
-
         /** The layer's time: the CUDA graph replay, or kernel by kernel where the capture failed. */
         public TimingStats timing() { return graphTiming != null ? graphTiming : launchTiming; }
 
         public boolean ok() { return check.passed() && timing() != null && fullOutputFinite; }
+
+        /** What a results record adds to the timing: whether it is the CUDA graph replay (1) or not (0), and the launched time. */
+        public Map<String, Double> timingExtras() {
+            Map<String, Double> more = new java.util.LinkedHashMap<>();
+            more.put("cuda_graph", graphTiming != null ? 1.0 : 0.0);
+            if (launchTiming != null) more.put("launched_median_ms", launchTiming.medianMs());
+            return more;
+        }
     }
 
     /** The layer graph of a model name ("llama" or "bloom"), full size or small, with linears in {@code w} (whole-row scales where the format has scales). */
@@ -92,8 +94,9 @@ public final class LayerBench {
             // failure is reported by measure(), which then times kernel by kernel, the path checked above.
             try {
                 replayed = ex.run(inputs, true);
-            } catch (RuntimeException e) {
+            } catch (org.ladderae.gpu.CudaException e) {
                 replayed = null;
+                ctx.synchronize();
             }
         }
         DenseTensor ref = ReferenceExecutor.run(g, inputs, SeededWeights.decodedWeights(g, seed)).values().iterator().next();
@@ -119,22 +122,31 @@ public final class LayerBench {
         try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, full, stage, new LayerExecutor.Weights.DeviceRandom(seed), Map.of())) {
             ModelGraph small = graph(model, false, batch, Math.min(seq, MAX_CHECK_SEQ), w, a);
             Check check = check(ctx, cache, gemv, gemm, small, stage, ex.choices(), seed);
-            if (!check.passed())
-                return new Result(model, batch, seq, w, a, stage, check, null, null, null, null, ex.weightBytes(), false, ex.launchNames());
-            TimingStats launched = ex.time(false);
-            boolean finite = ex.output().allFinite();
-            TimingStats graphed = null;
-            String graphFailure = null;
-            try {
-                graphed = ex.time(true);
-                finite &= ex.output().allFinite();   // the graph's own output
-            } catch (org.ladderae.gpu.CudaException e) {
-                graphFailure = "CUDA graph capture or replay failed: " + e.getMessage();
-                ctx.synchronize();
-            }
-            LayerExecutor.Memory mem = ex.memory();
-            return new Result(model, batch, seq, w, a, stage, check, graphed, launched, graphFailure, mem, ex.weightBytes(), finite, ex.launchNames());
+            return timed(ctx, ex, model, batch, seq, w, a, stage, check);
         }
+    }
+
+    /**
+     * The result of a checked point: {@code ex} (full size) timed launched kernel by kernel and replayed as one CUDA graph
+     * (graph timing null with the reason when the capture fails), its memory sampled; untimed when the check failed.
+     */
+    static Result timed(CudaContext ctx, LayerExecutor ex, String model, int batch, int seq, WeightFormat w, ActivationFormat a, GemvStage stage,
+                        Check check) {
+        if (!check.passed())
+            return new Result(model, batch, seq, w, a, stage, check, null, null, null, null, ex.weightBytes(), false, ex.launchNames());
+        TimingStats launched = ex.time(false);
+        boolean finite = ex.output().allFinite();
+        TimingStats graphed = null;
+        String graphFailure = null;
+        try {
+            graphed = ex.time(true);
+            finite &= ex.output().allFinite();   // the graph's own output
+        } catch (org.ladderae.gpu.CudaException e) {
+            graphFailure = "CUDA graph capture or replay failed: " + e.getMessage();
+            ctx.synchronize();
+        }
+        LayerExecutor.Memory mem = ex.memory();
+        return new Result(model, batch, seq, w, a, stage, check, graphed, launched, graphFailure, mem, ex.weightBytes(), finite, ex.launchNames());
     }
 
     /** The full-size layer's per-op profile ({@link LayerExecutor#timePerOp}) on random weights, {@code runs} runs. */

@@ -84,7 +84,7 @@ public final class LayerExecutor implements AutoCloseable {
     /** Linear weights stored in their format (a compiled model), or null when they are quantised here from master weights. */
     private Map<String, org.ladderae.models.reference.StoredLinearWeight> stored;
     /** The launches captured into a CUDA graph, at first use (null before). */
-    private CapturedLayer captured;
+    private org.ladderae.gpu.CapturedLaunches captured;
     private final long usedBefore;
     private final long usedAfterSetup;
     private long ownBytes;
@@ -351,8 +351,8 @@ public final class LayerExecutor implements AutoCloseable {
     }
 
     /** The layer's launches captured into a CUDA graph (once, at first use). */
-    private CapturedLayer captured() {
-        if (captured == null) captured = new CapturedLayer(context, this::enqueue);
+    private org.ladderae.gpu.CapturedLaunches captured() {
+        if (captured == null) captured = new org.ladderae.gpu.CapturedLaunches(context, this::enqueue);
         return captured;
     }
 

@@ -1,7 +1,6 @@
 package org.ladderae.experiments;
 
 import java.util.List;
-import java.util.Map;
 import org.ladderae.executor.EncoderBench;
 import org.ladderae.executor.LayerBench;
 import org.ladderae.formats.ActivationFormat;
@@ -79,7 +78,7 @@ final class EncoderModelRunner implements LadderModelRunner {
                 return Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), e.getMessage());
             }
             return LadderPointLoop.modelRecord(p, rc, ctx.device().name(), r.check(), r.fullOutputFinite(), r.timing(), r.memory(),
-                    r.weightBytes(), Map.of());
+                    r.weightBytes(), r.timingExtras());
         }
 
         @Override

@@ -1,8 +1,6 @@
 package org.ladderae.experiments;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.ladderae.executor.LayerBench;
 import org.ladderae.formats.ActivationFormat;
 import org.ladderae.gpu.CudaContext;
@@ -98,11 +96,8 @@ final class LadderLayerRunner implements LadderModelRunner {
                 return Measurement.notAvailable(LadderPointLoop.SYSTEM, p.formats(), p.workload(), p.setting(), e.getMessage());
             }
             // The timing is the CUDA graph replay of the layer; the kernel-by-kernel time of the same launches beside it.
-            Map<String, Double> more = new LinkedHashMap<>();
-            more.put("cuda_graph", r.graphTiming() != null ? 1.0 : 0.0);
-            if (r.launchTiming() != null) more.put("launched_median_ms", r.launchTiming().medianMs());
             return LadderPointLoop.modelRecord(p, rc, ctx.device().name(), r.check(), r.fullOutputFinite(), r.timing(), r.memory(),
-                    r.weightBytes(), more);
+                    r.weightBytes(), r.timingExtras());
         }
 
         @Override

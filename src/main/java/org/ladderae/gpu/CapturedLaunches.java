@@ -1,4 +1,4 @@
-package org.ladderae.executor;
+package org.ladderae.gpu;
 
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
@@ -6,17 +6,14 @@ import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.JCudaDriver;
-import org.ladderae.gpu.CudaContext;
-import org.ladderae.gpu.CudaDriver;
-import org.ladderae.gpu.Kernel;
 
 /**
- * A layer's launch sequence captured once into a CUDA graph (cuStreamBeginCapture .. cuStreamEndCapture on a stream of
+ * A launch sequence (a layer, a whole model) captured once into a CUDA graph (cuStreamBeginCapture .. cuStreamEndCapture on a stream of
  * its own, then cuGraphInstantiate), replayed by one cuGraphLaunch on the default stream: the CPU cost of ~11-20
  * separate cuLaunchKernel calls per layer goes away, as in an inference engine that replays its decode step. Kernel
  * arguments are copied at capture, so the graph runs on the very buffers the executor allocated.
  */
-final class CapturedLayer implements AutoCloseable {
+public final class CapturedLaunches implements AutoCloseable {
     private final CudaContext context;
     private static final CUstream DEFAULT_STREAM = new CUstream();
     private CUstream stream;
@@ -24,7 +21,7 @@ final class CapturedLayer implements AutoCloseable {
     private CUgraphExec exec;
 
     /** Captures what {@code enqueue} launches (it must only launch kernels) and instantiates the graph. */
-    CapturedLayer(CudaContext context, Runnable enqueue) {
+    public CapturedLaunches(CudaContext context, Runnable enqueue) {
         this.context = context;
         context.bind();
         try {
@@ -50,7 +47,7 @@ final class CapturedLayer implements AutoCloseable {
     }
 
     /** Queues one replay of the layer on the default stream (ordered with events and launches there). */
-    void launch() {
+    public void launch() {
         context.bind();
         // JCuda refuses a null stream argument; a CUstream that was never created holds the null handle, the default stream.
         CudaDriver.check("cuGraphLaunch", JCudaDriver.cuGraphLaunch(exec, DEFAULT_STREAM));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ladderae.executor.EncoderBench;
 import org.ladderae.executor.LayerBench;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.kernels.GemmRunner;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Spec;
         description = {"One LLM layer (LLaMA-2-70B decoder layer or BLOOM-176B block) on Ladder's kernels: checked on the small layer of "
                 + "the same structure and format against the CPU reference, then timed at full size beside the FP16 layer."})
 public final class BenchLayerCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "llama", description = "llama or bloom.") String model;
+    @Option(names = "--model", defaultValue = "llama",
+            description = "llama or bloom (one layer), or vit or conformer (the whole encoder model at --batch; --seq and --stage do not apply).")
+    String model;
 
     @Option(names = "--batch", defaultValue = "1") int batch;
 
@@ -62,7 +65,9 @@ public final class BenchLayerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (!model.equals("llama") && !model.equals("bloom")) throw new UserError(UserError.USAGE, "--model must be llama or bloom, not '" + model + "'");
+        if (!List.of("llama", "bloom", "vit", "conformer").contains(model))
+            throw new UserError(UserError.USAGE, "--model must be llama, bloom, vit or conformer, not '" + model + "'");
+        boolean encoder = model.equals("vit") || model.equals("conformer");
         if (batch < 1 || seq < 1) throw new UserError(UserError.USAGE, "--batch and --seq must be positive");
         GemvStage st = null;
         for (GemvStage g : GemvStage.values()) if (g.token().equalsIgnoreCase(stage) || g.name().equalsIgnoreCase(stage)) st = g;
@@ -82,10 +87,11 @@ public final class BenchLayerCommand implements Callable<Integer> {
         // The "vs FP16" column needs the W_FP16A_FP16 layer measured in this run: it goes first.
         List<Layer> layers = new ArrayList<>(List.of(new Layer(WeightFormat.FP16, ActivationFormat.FP16)));
         for (WeightFormat w : formats) if (w != WeightFormat.FP16 || a != ActivationFormat.FP16) layers.add(new Layer(w, a));
-        if (buildOnlyArch != null) return buildOnly(out, st, layers);
+        if (buildOnlyArch != null) return buildOnly(out, st, layers, encoder);
         CudaContext ctx = BenchCommand.openDevice(device);
         KernelCache cache = KernelCache.defaultCache();
-        out.println("layer " + model + " BS" + batch + " SEQ" + seq + ", stage " + st.token() + ", on " + ctx.device().describe());
+        out.println((encoder ? "model " + model + " BS" + batch : "layer " + model + " BS" + batch + " SEQ" + seq + ", stage " + st.token())
+                + ", on " + ctx.device().describe());
         out.printf(Locale.ROOT, "%-14s %-7s %10s %11s %8s %12s %12s %10s %9s %9s  %s%n", "formats", "check", "median ms", "launched ms", "cv %",
                 "weights MiB", "peak MiB", "own MiB", "GB/s", "vs FP16", "check detail");
         boolean allOk = true;
@@ -97,7 +103,8 @@ public final class BenchLayerCommand implements Callable<Integer> {
                 String label = layer.label();
                 LayerBench.Result r;
                 try {
-                    r = LayerBench.measure(ctx, cache, gemv, gemm, model, batch, seq, w, layer.acts(), st, seed);
+                    r = encoder ? EncoderBench.measure(ctx, cache, gemv, gemm, model, batch, w, layer.acts(), seed)
+                            : LayerBench.measure(ctx, cache, gemv, gemm, model, batch, seq, w, layer.acts(), st, seed);
                 } catch (IllegalArgumentException e) {
                     out.printf(Locale.ROOT, "%-14s %-7s %10s  n/a: %s%n", label, "-", "-", e.getMessage());
                     continue;
@@ -117,7 +124,8 @@ public final class BenchLayerCommand implements Callable<Integer> {
                         r.weightBytes() / (ms * 1e-3) / 1e9, fp16Ms == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", fp16Ms / ms), r.check().describe());
                 if (r.graphFailure() != null) out.println("  median ms is kernel by kernel: " + r.graphFailure());
                 out.println("  launches: " + String.join(", ", r.launches()));
-                if (perOp) printPerOp(out, LayerBench.profile(ctx, cache, gemv, gemm, model, batch, seq, w, layer.acts(), st, seed, 20));
+                if (perOp) printPerOp(out, encoder ? EncoderBench.profile(ctx, cache, gemv, gemm, model, batch, w, layer.acts(), seed, 20)
+                        : LayerBench.profile(ctx, cache, gemv, gemm, model, batch, seq, w, layer.acts(), st, seed, 20));
                 out.flush();
             }
         } finally {
@@ -129,21 +137,38 @@ public final class BenchLayerCommand implements Callable<Integer> {
         return allOk ? 0 : UserError.RUN_FAILURE;
     }
 
-    /** The per-op table of {@code --per-op}: op, median ms, share of the summed medians. */
+    /** Longer profiles (a whole encoder model) are summed over repeated blocks: op names with their numbers replaced by '#'. */
+    static final int MAX_LISTED_OPS = 40;
+
+    /** The per-op table of {@code --per-op}: op, median ms, share of the summed medians (ops of repeated blocks summed when long). */
     private static void printPerOp(PrintWriter out, List<org.ladderae.executor.LayerExecutor.OpTime> ops) {
         double total = 0;
         for (var o : ops) total += o.medianMs();
-        out.printf(Locale.ROOT, "  %-60s %10s %8s%n", "op", "ms", "share");
-        for (var o : ops) out.printf(Locale.ROOT, "  %-60s %10.4f %7.1f%%%n", o.name(), o.medianMs(), 100 * o.share());
+        java.util.Map<String, double[]> rows = new java.util.LinkedHashMap<>();   // name -> {ms, count}
+        boolean grouped = ops.size() > MAX_LISTED_OPS;
+        for (var o : ops) {
+            double[] r = rows.computeIfAbsent(grouped ? opKind(o.name()) : o.name(), k -> new double[2]);
+            r[0] += o.medianMs();
+            r[1]++;
+        }
+        List<java.util.Map.Entry<String, double[]>> list = new ArrayList<>(rows.entrySet());
+        if (grouped) list.sort((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0]));
+        out.printf(Locale.ROOT, "  %-60s %10s %8s%s%n", grouped ? "op (summed over its repeats)" : "op", "ms", "share", grouped ? "  launches" : "");
+        for (var e : list)
+            out.printf(Locale.ROOT, "  %-60s %10.4f %7.1f%%%s%n", e.getKey(), e.getValue()[0], 100 * e.getValue()[0] / total,
+                    grouped ? String.format(Locale.ROOT, "  %9d", (int) e.getValue()[1]) : "");
         out.printf(Locale.ROOT, "  %-60s %10.4f %7.1f%%%n", "sum (events between launches, no L2 flush)", total, 100.0);
     }
+
+    /** An op's name with block and layer numbers replaced by '#' ("blocks.3.ffn1 (k)" -> "blocks.#.ffn1 (k)"). */
+    static String opKind(String name) { return name.replaceAll("(?<=\\.)\\d+(?=[. ]|$)", "#"); }
 
     /** One layer format of the run. */
     private record Layer(WeightFormat weights, ActivationFormat acts) {
         String label() { return "W_" + weights + "A_" + acts; }
     }
 
-    private int buildOnly(PrintWriter out, GemvStage st, List<Layer> layers) {
+    private int buildOnly(PrintWriter out, GemvStage st, List<Layer> layers, boolean encoder) {
         org.ladderae.kernels.TargetArch arch;
         try {
             arch = org.ladderae.kernels.TargetArch.parse(buildOnlyArch);
@@ -154,7 +179,8 @@ public final class BenchLayerCommand implements Callable<Integer> {
         if (cache.nvcc().isEmpty()) throw new UserError(UserError.RUN_FAILURE, "--build-only needs nvcc on PATH");
         for (Layer layer : layers) {
             try {
-                int n = LayerBench.build(cache, arch, model, batch, seq, layer.weights(), layer.acts(), st);
+                int n = encoder ? EncoderBench.build(cache, arch, model, batch, layer.weights(), layer.acts())
+                        : LayerBench.build(cache, arch, model, batch, seq, layer.weights(), layer.acts(), st);
                 out.printf(Locale.ROOT, "built %d kernels for %s BS%d SEQ%d %s (%s) into %s%n", n, model, batch, seq, layer.label(), arch.smName(), cache.root());
             } catch (IllegalArgumentException e) {
                 out.printf(Locale.ROOT, "n/a: %s BS%d SEQ%d %s: %s%n", model, batch, seq, layer.label(), e.getMessage());

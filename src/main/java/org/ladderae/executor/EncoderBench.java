@@ -63,6 +63,15 @@ public final class EncoderBench {
         }
     }
 
+    /** The full model's per-op profile ({@link LayerExecutor#timePerOp}) on device-random weights, {@code runs} runs. */
+    public static List<LayerExecutor.OpTime> profile(CudaContext ctx, KernelCache cache, GemvRunner gemv, GemmRunner gemm, String workload, int batch,
+                                                     WeightFormat w, ActivationFormat a, long seed, int runs) {
+        try (LayerExecutor ex = new LayerExecutor(ctx, cache, gemv, gemm, graph(workload, true, batch, w, a), GemvStage.HOLISTIC,
+                new LayerExecutor.Weights.DeviceRandom(seed), Map.of())) {
+            return ex.timePerOp(runs);
+        }
+    }
+
     /** Compiles (no GPU) the LLM and encoder ops and every GEMV/GEMM configuration {@link #measure} loads; IllegalArgumentException when a linear has no kernel. */
     public static int build(KernelCache cache, TargetArch arch, String workload, int batch, WeightFormat w, ActivationFormat a) {
         ModelGraph full = graph(workload, true, batch, w, a);

@@ -377,9 +377,12 @@ public final class LayerExecutor implements AutoCloseable {
      * What one integer-activation linear read and wrote in a run, as the device holds it: its quantised input (INT8
      * codes, or INT4 codes two per byte, element 0 in the low nibble; rows x K), the per-row FP32 activation scales and
      * INT32 code sums beside it, and its FP16 output rows x N (after bias and GeLU, before any later step).
+     *
+     * @param quantizerInput where a quantize_rows launch (not a fused norm or SiLU quantiser) wrote the input: the FP16
+     *                       values it read, rows x K; else null
      */
     public record IntegerLinearIo(LayerPlan.Linear linear, ActivationLayout layout, int rows, byte[] codes, float[] actScales, int[] codeSums,
-                                  short[] output) {}
+                                  short[] output, short[] quantizerInput) {}
 
     /**
      * Runs the layer once as {@link #run(Map)} does, launch by launch, and copies each integer-activation linear's
@@ -406,7 +409,17 @@ public final class LayerExecutor implements AutoCloseable {
             rowScales.get(in.name()).copyTo(scales);
             codeSums.get(in.name()).copyTo(sums);
             copyPrefix(acts.get(o.name()), y);
-            out.add(new IntegerLinearIo(l, in.layout(), rows, codes, scales, sums, y));
+            short[] x = null;
+            for (LayerPlan.Step st : plan.steps())
+                if (st instanceof LayerPlan.Quantize q && q.out().equals(in.name())) {
+                    // the quantiser's FP16 source is written once per run, before it, and not touched after
+                    LayerPlan.View v = q.x();
+                    short[] all = new short[(int) (acts.get(v.buffer()).bytes() / 2)];
+                    acts.get(v.buffer()).copyTo(all);
+                    x = new short[rows * q.width()];
+                    for (int r = 0; r < rows; r++) System.arraycopy(all, r * v.ld() + v.colOffset(), x, r * q.width(), q.width());
+                }
+            out.add(new IntegerLinearIo(l, in.layout(), rows, codes, scales, sums, y, x));
         }
         context.synchronize();
         return out;

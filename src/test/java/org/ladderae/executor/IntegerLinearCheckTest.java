@@ -37,6 +37,15 @@ class IntegerLinearCheckTest {
             assertThat(err).as(l.name()).isLessThan(IntegerLinearGpuTest.TOLERANCE / 2).isGreaterThan(0);
             assertThat(IntegerLinearGpuTest.error(g, SEED, capture(plan, l, master, 1.02, 0))).as(l.name() + " scale x1.02").isGreaterThan(IntegerLinearGpuTest.TOLERANCE);
             assertThat(IntegerLinearGpuTest.error(g, SEED, capture(plan, l, master, 1.0, 1))).as(l.name() + " zero + 1").isGreaterThan(IntegerLinearGpuTest.TOLERANCE);
+            LayerExecutor.IntegerLinearIo badScale = capture(plan, l, master, 1.0, 0);
+            badScale.actScales()[0] = Math.nextUp(badScale.actScales()[0]);   // one FP32 ulp off the quantiser's amax / qmax
+            assertThatThrownBy(() -> IntegerLinearGpuTest.error(g, SEED, badScale)).hasMessageContaining("quantiser");
+            LayerExecutor.IntegerLinearIo swapped = capture(plan, l, master, 1.0, 0);
+            if (swapped.layout() == ActivationLayout.INT4) {   // nibbles of one byte exchanged: element 1 before element 0
+                int b = swapped.codes()[0] & 0xff;
+                swapped.codes()[0] = (byte) ((b >> 4) | (b << 4));
+                if ((b >> 4) != (b & 15)) assertThatThrownBy(() -> IntegerLinearGpuTest.error(g, SEED, swapped)).isInstanceOf(AssertionError.class);
+            }
             io.codeSums()[io.rows() - 1]++;
             assertThatThrownBy(() -> IntegerLinearGpuTest.error(g, SEED, io)).hasMessageContaining("code sum");
         }
@@ -77,6 +86,8 @@ class IntegerLinearCheckTest {
                 out[r * n + j] = (short) Fp16.INSTANCE.encode(act.applyAsDouble(v));
             }
         }
-        return new LayerExecutor.IntegerLinearIo(l, layout, rows, codes, scales, sums, out);
+        short[] x16 = new short[x.length];
+        for (int i = 0; i < x.length; i++) x16[i] = (short) Fp16.INSTANCE.encode(x[i]);
+        return new LayerExecutor.IntegerLinearIo(l, layout, rows, codes, scales, sums, out, x16);
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ladderae.formats.ActivationFormat;
+import org.ladderae.formats.ActivationQuantizer;
 import org.ladderae.formats.Fp16;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.GpuTestSupport;
@@ -34,9 +35,11 @@ import org.ladderae.models.reference.SeededWeights;
  * executor runs the layer launch by launch and hands back each linear's quantised input as the quantiser wrote it
  * (codes, FP32 row scales, INT32 code sums) and its FP16 output; the codes must lie in [-qmax, qmax] and sum to the
  * code sums exactly, and the output must equal sum(code x decoded weight) x row scale (+ bias, GeLU) in double on the
- * reference's decoded weights to FP16 rounding. Unlike the whole-layer check (whose tolerance grows with how far FP16
- * rounding moves a quantised graph, see LayerComparison), this pins the GEMV/GEMM and the dequantising epilogue
- * down at every M: a wrong layout, scale, zero point or row gives errors of order 0.1 to 1 here.
+ * reference's decoded weights to FP16 rounding; where quantize_rows wrote the input (attention outputs, BLOOM's GeLU
+ * outputs), its codes and scales must be bit-exact with ActivationQuantizer on the FP16 values it read. Unlike the
+ * whole-layer check (whose tolerance grows with how far FP16 rounding moves a quantised graph, see LayerComparison),
+ * this pins the GEMV/GEMM, the quantiser and the dequantising epilogue down at every M: a wrong layout, scale, zero
+ * point or row gives errors of order 0.1 to 1 here.
  */
 @Tag("gpu")
 class IntegerLinearGpuTest {
@@ -131,6 +134,16 @@ class IntegerLinearGpuTest {
             }
             assertThat((long) io.codeSums()[r]).as("%s code sum of row %d", l.name(), r).isEqualTo(sum);
             assertThat(io.actScales()[r]).as("%s scale of row %d", l.name(), r).isPositive().isFinite();
+        }
+        if (io.quantizerInput() != null) {
+            // quantize_rows against the CPU definition on the very FP16 values it read: codes, scale and sum bit-exact
+            double[] x = new double[rows * k];
+            for (int i = 0; i < x.length; i++) x[i] = Fp16.INSTANCE.decode(io.quantizerInput()[i] & 0xffff);
+            for (int r = 0; r < rows; r++) {
+                ActivationQuantizer.IntRow q = ActivationQuantizer.quantizeInt(x, r * k, k, qmax);
+                assertThat(java.util.Arrays.copyOfRange(codes, r * k, r * k + k)).as("%s quantiser codes of row %d", l.name(), r).containsExactly(q.codes());
+                assertThat(io.actScales()[r]).as("%s quantiser scale of row %d", l.name(), r).isEqualTo(q.scale());
+            }
         }
         double diff = 0, norm = 0;
         for (int j = 0; j < n; j++) {

@@ -72,8 +72,8 @@ class IntegerLinearGpuTest {
         if (cache.nvcc().isEmpty()) return;
         TargetArch arch = TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());
         java.util.Set<Object> configs = new java.util.LinkedHashSet<>();
-        layers().forEach(a -> {
-            LayerPlan p = LayerPlan.lower(graph(a.get()));
+        Stream.concat(layers().map(a -> graph(a.get())), encoders().map(a -> encoderGraph(a.get()))).forEach(g -> {
+            LayerPlan p = LayerPlan.lower(g);
             for (LayerPlan.Linear l : p.linears()) {
                 LinearChoice c = LinearChoice.select(l, p.rows(l), GemvStage.HOLISTIC, arch, null);
                 configs.add(c.usesGemm() ? c.gemm() : c.gemv());
@@ -98,7 +98,31 @@ class IntegerLinearGpuTest {
     @ParameterizedTest(name = "{0} BS{1} SEQ{2} W_{3}A_{4}")
     @MethodSource("layers")
     void everyIntegerLinearEqualsItsOwnOperandsTimesTheDecodedWeights(String model, int batch, int seq, WeightFormat w, ActivationFormat a) {
-        ModelGraph g = graph(new Object[] {model, batch, seq, w, a});
+        checkIntegerLinears(graph(new Object[] {model, batch, seq, w, a}), w, a);
+    }
+
+    /** The encoder check models of Figure 9's quantised points (ViT at M = 26 / 442, the Conformer at 130 frames). */
+    static Stream<Arguments> encoders() {
+        return Stream.of(Arguments.of("vit", 1, WeightFormat.INT4, ActivationFormat.INT4), Arguments.of("vit", 128, WeightFormat.INT4, ActivationFormat.INT4),
+                Arguments.of("conformer", 1, WeightFormat.INT4, ActivationFormat.INT4), Arguments.of("conformer", 1, WeightFormat.INT4, ActivationFormat.INT8));
+    }
+
+    private static ModelGraph encoderGraph(Object[] a) {
+        return EncoderBench.graph((String) a[0], false, (int) a[1], (WeightFormat) a[2], (ActivationFormat) a[3]);
+    }
+
+    /** Every integer linear of the encoder check model as above; then the whole model's check as Figure 9 runs it (its tolerance printed). */
+    @ParameterizedTest(name = "{0} BS{1} W_{2}A_{3}")
+    @MethodSource("encoders")
+    void encoderIntegerLinearsAndTheModelCheck(String model, int batch, WeightFormat w, ActivationFormat a) {
+        ModelGraph g = encoderGraph(new Object[] {model, batch, w, a});
+        checkIntegerLinears(g, w, a);
+        LayerBench.Check c = LayerBench.check(context, cache, gemv, gemm, g, GemvStage.HOLISTIC, Map.of(), SEED);
+        System.out.println(c.describe());
+        assertThat(c.passed()).as(c.describe()).isTrue();
+    }
+
+    private static void checkIntegerLinears(ModelGraph g, WeightFormat w, ActivationFormat a) {
         List<LayerExecutor.IntegerLinearIo> ios;
         Map<String, LinearChoice> choices;
         try (LayerExecutor ex = new LayerExecutor(context, cache, gemv, gemm, g, GemvStage.HOLISTIC, new LayerExecutor.Weights.Seeded(SEED), Map.of())) {

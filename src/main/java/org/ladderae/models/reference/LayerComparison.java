@@ -41,7 +41,7 @@ public final class LayerComparison {
      * (Int4ActivationGemmEmulationTest). The GPU's own roundings flip other codes than the FP16-storage run's, so it
      * may be about as far again: hence the factor 2. A wrong layout, scale or zero point gives errors of order 1 on
      * the small layers; where the spread itself is large (the encoder models with INT4 activations) this end-to-end
-     * check is weak, and the per-linear check of LayerExecutorGpuTest (the GPU's own quantised inputs, exact sums)
+     * check is weak, and the per-linear check of IntegerLinearGpuTest (the GPU's own quantised operands, FP16 rounding)
      * is the one that pins the kernels down.
      */
     public static final double QUANTISED_ACTIVATION_SPREAD_FACTOR = 2;

@@ -80,6 +80,8 @@ public final class LayerExecutor implements AutoCloseable {
     private final List<DeviceBuffer> owned = new ArrayList<>();
     private final List<Runnable> launches = new ArrayList<>();
     private final List<String> launchNames = new ArrayList<>();
+    /** Each linear by the number of launches queued up to and including its last one (its epilogue). */
+    private final Map<Integer, LayerPlan.Linear> linearEnds = new HashMap<>();
     private final Map<String, LinearChoice> choices = new LinkedHashMap<>();
     /** Linear weights stored in their format (a compiled model), or null when they are quantised here from master weights. */
     private Map<String, org.ladderae.models.reference.StoredLinearWeight> stored;
@@ -163,6 +165,7 @@ public final class LayerExecutor implements AutoCloseable {
                     quantOutput(KernelArgs.of().buffer(act(q.x())).i32(q.x().ld()).i32(q.x().colOffset()).i32(q.width()), q.out()));
         } else if (step instanceof LayerPlan.Linear l) {
             buildLinear(l, gemv, gemm, workspace, master, seed);
+            linearEnds.put(launches.size(), l);
         } else if (step instanceof LayerPlan.Rotary r) {
             // Few rows (decode): split each row's pairs over blocks so about one wave of blocks runs.
             int pairs = r.heads() * (r.headDim() / 2), perRow = Math.max(1, Math.min((pairs + 127) / 128, (264 + rows - 1) / rows));
@@ -367,6 +370,80 @@ public final class LayerExecutor implements AutoCloseable {
 
     /** {@link #run(Map)}, replaying the captured CUDA graph instead of launching kernel by kernel when {@code graph}. */
     public DenseTensor run(Map<String, DenseTensor> inputs, boolean graph) {
+        prepareRun(inputs);
+        if (graph) enqueueGraph();
+        else enqueue();
+        context.synchronize();
+        return output();
+    }
+
+    /**
+     * What one integer-activation linear read and wrote in a run, as the device holds it: its quantised input (INT8
+     * codes, or INT4 codes two per byte, element 0 in the low nibble; rows x K), the per-row FP32 activation scales and
+     * INT32 code sums beside it, and its FP16 output rows x N (after bias and GeLU, before any later step).
+     *
+     * @param quantizerInput where a quantize_rows launch (not a fused norm or SiLU quantiser) wrote the input: the FP16
+     *                       values it read, rows x K; else null
+     */
+    public record IntegerLinearIo(LayerPlan.Linear linear, ActivationLayout layout, int rows, byte[] codes, float[] actScales, int[] codeSums,
+                                  short[] output, short[] quantizerInput) {}
+
+    /**
+     * Runs the layer once as {@link #run(Map)} does, launch by launch, and copies each integer-activation linear's
+     * input and output right after its last launch (rotary later rewrites q and k in place): the kernels' own
+     * quantised operands, so a check can recompute every linear exactly from them.
+     */
+    public List<IntegerLinearIo> runCapturingIntegerLinears(Map<String, DenseTensor> inputs) {
+        prepareRun(inputs);
+        List<IntegerLinearIo> out = new ArrayList<>();
+        for (int i = 0; i < launches.size(); i++) {
+            launches.get(i).run();
+            LayerPlan.Linear l = linearEnds.get(i + 1);
+            if (l == null || !LinearChoice.integerActivations(l)) continue;
+            context.synchronize();
+            LayerPlan.BufferSpec in = plan.buffers().get(l.input().buffer()), o = plan.buffers().get(l.out());
+            if (!l.input().contiguous() || in.width() != l.k() || o.width() != l.nTotal())
+                throw new IllegalStateException(l.name() + ": integer activations in a strided view");
+            int rows = plan.rows(l);
+            byte[] codes = new byte[(int) in.bytes()];
+            float[] scales = new float[rows];
+            int[] sums = new int[rows];
+            short[] y = new short[rows * l.nTotal()];
+            copyPrefix(acts.get(in.name()), codes);
+            rowScales.get(in.name()).copyTo(scales);
+            codeSums.get(in.name()).copyTo(sums);
+            copyPrefix(acts.get(o.name()), y);
+            short[] x = null;
+            for (LayerPlan.Step st : plan.steps())
+                if (st instanceof LayerPlan.Quantize q && q.out().equals(in.name())) {
+                    // the quantiser's FP16 source is written once per run, before it, and not touched after
+                    LayerPlan.View v = q.x();
+                    short[] all = new short[(int) (acts.get(v.buffer()).bytes() / 2)];
+                    acts.get(v.buffer()).copyTo(all);
+                    x = new short[rows * q.width()];
+                    for (int r = 0; r < rows; r++) System.arraycopy(all, r * v.ld() + v.colOffset(), x, r * q.width(), q.width());
+                }
+            out.add(new IntegerLinearIo(l, in.layout(), rows, codes, scales, sums, y, x));
+        }
+        context.synchronize();
+        return out;
+    }
+
+    /** The first {@code host.length} bytes of {@code b} (buffers are allocated in whole words). */
+    private static void copyPrefix(DeviceBuffer b, byte[] host) {
+        byte[] all = new byte[(int) b.bytes()];
+        b.copyTo(all);
+        System.arraycopy(all, 0, host, 0, host.length);
+    }
+
+    private static void copyPrefix(DeviceBuffer b, short[] host) {
+        short[] all = new short[(int) (b.bytes() / 2)];
+        b.copyTo(all);
+        System.arraycopy(all, 0, host, 0, host.length);
+    }
+
+    /** Poisons the activation buffers, scales and code sums and uploads the inputs (see {@link #run(Map)}). */
+    private void prepareRun(Map<String, DenseTensor> inputs) {
         if (plan.maskInput() != null) {
             DenseTensor m = inputs.get(plan.maskInput());
             if (m != null) for (double v : m.values()) if (v != 1) throw new IllegalArgumentException("attention mask with padding: the GPU executor takes all-ones masks only");
@@ -380,10 +457,6 @@ public final class LayerExecutor implements AutoCloseable {
             if (x == null) throw new IllegalArgumentException("no value for input " + in);
             acts.get(in).copyFrom(StackedWeights.fp16(x.values()));
         }
-        if (graph) enqueueGraph();
-        else enqueue();
-        context.synchronize();
-        return output();
     }
 
     /** The output buffer's current contents. */

@@ -166,35 +166,49 @@ __device__ __forceinline__ float row_partial(const float (&v)[kRowChunks][8], in
     return s;
 }
 
-// y = x' / sqrt(mean(x'^2) + eps) * w with x' = x (+ r); sum_out (if given) = x'. One block per row.
+// Launch shapes of the FP16 norms: block (T, 1) and grid (rows): one block per row (long rows: LLaMA's 8192, BLOOM's
+// 14336); block (32, R) and grid (ceil(rows / R)): one warp per row, R rows per block, for rows of at most 32 * 8 *
+// kRowChunks = 1024 values held in registers (the encoders' 144..768), where a block per row spent its time in block-wide
+// barriers. `rows` bounds the warp rows of the last block.
+__device__ __forceinline__ bool warp_rows() { return blockDim.y > 1; }
+__device__ __forceinline__ float row_sum(float v, float* red) { return warp_rows() ? warp_sum(v) : block_sum(v, red); }
+
+// y = x' / sqrt(mean(x'^2) + eps) * w with x' = x (+ r); sum_out (if given) = x'.
 extern "C" __global__ void add_rmsnorm(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
-                                       const half* __restrict__ w, half* __restrict__ y, int d, float eps) {
+                                       const half* __restrict__ w, half* __restrict__ y, int d, float eps, int rows) {
     __shared__ float red[32];
-    size_t base = (size_t)blockIdx.x * d;
+    const int row = warp_rows() ? blockIdx.x * blockDim.y + threadIdx.y : blockIdx.x;
+    if (row >= rows) return;   // whole warps of the last block (warp rows only)
+    size_t base = (size_t)row * d;
     if (row_in_registers(d, x, r, sum_out, w, nullptr, y)) {
         float v[kRowChunks][8];
         load_row(x, r, sum_out, base, d, v);
-        const float inv = rsqrtf(block_sum(row_partial(v, d, [](float t) { return t * t; }), red) / d + eps);
+        const float inv = rsqrtf(row_sum(row_partial(v, d, [](float t) { return t * t; }), red) / d + eps);
         store_row(v, 0.f, inv, w, nullptr, y, base, d);
         return;
     }
+    if (warp_rows()) __trap();   // the host launches warp rows only for rows that fit the registers
     float inv = rms_inverse(x, r, sum_out, base, d, eps, red);
     for (int i = threadIdx.x; i < d; i += blockDim.x) y[base + i] = __float2half(rms_value(x, r, w, base, i, inv));
 }
 
 // y = (x' - mean) / sqrt(var + eps) * w + b; x' and sum_out as above.
 extern "C" __global__ void add_layernorm(const half* __restrict__ x, const half* __restrict__ r, half* __restrict__ sum_out,
-                                         const half* __restrict__ w, const half* __restrict__ b, half* __restrict__ y, int d, float eps) {
+                                         const half* __restrict__ w, const half* __restrict__ b, half* __restrict__ y, int d, float eps,
+                                         int rows) {
     __shared__ float red[32];
-    size_t base = (size_t)blockIdx.x * d;
+    const int row = warp_rows() ? blockIdx.x * blockDim.y + threadIdx.y : blockIdx.x;
+    if (row >= rows) return;
+    size_t base = (size_t)row * d;
     if (row_in_registers(d, x, r, sum_out, w, b, y)) {
         float v[kRowChunks][8];
         load_row(x, r, sum_out, base, d, v);
-        const float mean = block_sum(row_partial(v, d, [](float t) { return t; }), red) / d;
-        const float inv = rsqrtf(block_sum(row_partial(v, d, [mean](float t) { return (t - mean) * (t - mean); }), red) / d + eps);
+        const float mean = row_sum(row_partial(v, d, [](float t) { return t; }), red) / d;
+        const float inv = rsqrtf(row_sum(row_partial(v, d, [mean](float t) { return (t - mean) * (t - mean); }), red) / d + eps);
         store_row(v, mean, inv, w, b, y, base, d);
         return;
     }
+    if (warp_rows()) __trap();
     float2 st = layernorm_stats(x, r, sum_out, base, d, eps, red);
     for (int i = threadIdx.x; i < d; i += blockDim.x) y[base + i] = __float2half(layernorm_value(x, r, w, b, base, i, st));
 }

@@ -57,8 +57,12 @@ public final class LayerExecutor implements AutoCloseable {
         public double ownMib() { return ownAllocationBytes / 1048576.0; }
     }
 
-    /** Sequences from this length up go to the flash kernel (tensor cores, tiled); shorter ones to the per-warp kernel. */
-    public static final int FLASH_MIN_SEQ = 128;
+    /**
+     * Sequences from this length up go to the flash kernel (tensor cores, tiled); shorter ones (decode) to the per-warp kernel.
+     * On the per-warp kernel ViT's 50-token attention took 0.18 ms per block at batch 128 (H100, a quarter of the model); 16
+     * keeps ViT's 26-token check model on the flash kernel as well, so the check runs the kernel family that is timed.
+     */
+    public static final int FLASH_MIN_SEQ = 16;
     /** The LLM ops' source (under kernels/) and nvcc flags. */
     static final String OPS_SOURCE = "llm/llm_ops.cu";
     static final List<String> OPS_FLAGS = List.of("-O3");
@@ -152,14 +156,12 @@ public final class LayerExecutor implements AutoCloseable {
             if (!n.rms()) a = n.bias() == null ? a.i64(0) : a.buffer(param(n.bias(), n.width(), master, 0, 0.1, seed));
             String kernelName = n.rms() ? "add_rmsnorm" : "add_layernorm";
             if (layout(n.out()) == ActivationLayout.FP16) {
-                a = a.buffer(acts.get(n.out())).i32(n.width()).f32((float) n.eps());
+                a = a.buffer(acts.get(n.out())).i32(n.width()).f32((float) n.eps()).i32(rows);
+                add(n.name(), kernel(kernelName), normLaunch(rows, n.width()), a);
             } else {
                 a = quantOutput(a.i32(n.width()).f32((float) n.eps()), n.out());
-                kernelName += "_quant";
+                add(n.name(), kernel(kernelName + "_quant"), LaunchConfig.of1d(rows, 256), a);
             }
-            // 512 threads hold a row of up to 16384 FP16 values in registers (add_rmsnorm / add_layernorm); the quantising
-            // variants keep their 256.
-            add(n.name(), kernel(kernelName), LaunchConfig.of1d(rows, kernelName.endsWith("_quant") ? 256 : 512), a);
         } else if (step instanceof LayerPlan.Quantize q) {
             add(q.name(), kernel("quantize_rows"), LaunchConfig.of1d(plan.buffers().get(q.out()).rows(), 256),
                     quantOutput(KernelArgs.of().buffer(act(q.x())).i32(q.x().ld()).i32(q.x().colOffset()).i32(q.width()), q.out()));
@@ -197,6 +199,20 @@ public final class LayerExecutor implements AutoCloseable {
         } else {
             throw new IllegalStateException("no launch for " + step);
         }
+    }
+
+    /** Rows of at most this many values (a multiple of 8) are normalised one warp per row (add_rmsnorm / add_layernorm). */
+    static final int WARP_ROW_MAX_WIDTH = 1024;
+    static final int WARP_ROWS_PER_BLOCK = 8;
+
+    /**
+     * The FP16 norms' launch: one warp per row, 8 rows per block, for rows that fit a warp's registers (the encoders'
+     * widths); else one block of 512 threads per row, which holds up to 16384 values in registers (LLaMA's 8192, BLOOM's 14336).
+     */
+    static LaunchConfig normLaunch(int rows, int width) {
+        if (width % 8 == 0 && width <= WARP_ROW_MAX_WIDTH)
+            return new LaunchConfig((rows + WARP_ROWS_PER_BLOCK - 1) / WARP_ROWS_PER_BLOCK, 1, 1, 32, WARP_ROWS_PER_BLOCK, 1, 0);
+        return LaunchConfig.of1d(rows, 512);
     }
 
     private void buildLinear(LayerPlan.Linear l, GemvRunner gemv, GemmRunner gemm, DeviceBuffer workspace, Map<String, DenseTensor> master, long seed) {

@@ -39,7 +39,8 @@ class ConvGpuTest {
             for (String layer : List.of("C4", "C6"))   // K = 64 and K = 128 layers: every candidate tile
                 for (ConvConfig c : ConvKernels.candidates(f, ConvShape.FIGURE12.get(layer), arch)) distinct.putIfAbsent(c.label() + layer, c);
         for (String dims : List.of("1,3,224,224,24,3,3,2,1", "1,58,28,28,58,1,1,1,0", "1,116,14,14,116,1,1,1,0"))   // gathers of 1, 2, 4 channels
-            for (ConvConfig c : ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse(dims), arch)) distinct.putIfAbsent(c.label(), c);
+            for (ConvFormat f : List.of(ConvFormat.W_FP16A_FP16, ConvFormat.W_FP8A_FP16))   // FP8 weights beside FP16 activations: any C
+                for (ConvConfig c : ConvKernels.candidates(f, ConvShape.parse(dims), arch)) distinct.putIfAbsent(c.label(), c);
         List<Arguments> out = new ArrayList<>();
         for (ConvConfig c : distinct.values()) out.add(Arguments.of(c));
         return out.stream();

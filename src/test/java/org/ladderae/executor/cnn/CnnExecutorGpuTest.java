@@ -61,6 +61,36 @@ class CnnExecutorGpuTest {
         assertThat(c.passed()).as(c.describe()).isTrue();
     }
 
+    /**
+     * The low-bit points of Figure 9 on the check models: every conv's output against the reference conv on the GPU's own
+     * input (same stored weights, same activation quantisation), and the logits against the whole-model reference with
+     * the same quantisation ({@link CnnBench#check}); the record says which convs ran low-bit.
+     */
+    @ParameterizedTest(name = "{0} BS{1} 64x64 {2}")
+    @CsvSource({"resnet,2,W_FP8A_FP16", "resnet,2,W_MXFP8A_MXFP8", "resnet,1,W_INT1A_INT4", "resnet,3,W_INT1A_INT4", "shufflenet,2,W_FP8A_FP16",
+            "shufflenet,1,W_FP8A_FP16"})
+    void lowBitModelsMatchTheQuantisedReference(String workload, int batch, ConvFormat format) {
+        CnnModels.CnnModel m = CnnModels.of(workload, batch, 64);
+        org.ladderae.executor.LayerBench.Check c = CnnBench.check(context, cache, m, format, CnnBench.installedConvs(), 7);
+        System.out.println(c.describe() + "; " + CnnQuantization.summary(m, format));
+        assertThat(c.passed()).as(c.describe()).isTrue();
+    }
+
+    /** A low-bit reproduction point as LadderCnnRunner measures it (check model, then the full model timed beside its FP16 run). */
+    @ParameterizedTest(name = "bench {0} BS{1} {2}")
+    @CsvSource({"resnet,128,W_FP8A_FP16", "resnet,128,W_MXFP8A_MXFP8", "resnet,1,W_INT1A_INT4", "shufflenet,1,W_FP8A_FP16"})
+    @Timeout(300)
+    void lowBitBenchPointChecksThenTimes(String workload, int batch, ConvFormat format) {
+        CnnBench.Result fp16 = CnnBench.measure(context, cache, workload, batch, ConvFormat.W_FP16A_FP16, CnnBench.installedConvs(), 3);
+        CnnBench.Result r = CnnBench.measure(context, cache, workload, batch, format, CnnBench.installedConvs(), 3);
+        System.out.printf(java.util.Locale.ROOT, "bench %s BS%d %s: %s; %s; FP16 same run %s; %s%n", workload, batch, format.label(), r.check().describe(),
+                r.timing() == null ? "not timed" : String.format(java.util.Locale.ROOT, "%.3f ms (median of %d), weights %.1f MiB, convs %s",
+                        r.timing().medianMs(), r.timing().samplesMs().size(), r.weightBytes() / 1048576.0, kernelCounts(r.convKernels())),
+                fp16.timing() == null ? "not timed" : String.format(java.util.Locale.ROOT, "%.3f ms, weights %.1f MiB", fp16.timing().medianMs(), fp16.weightBytes() / 1048576.0),
+                r.precision());
+        assertThat(r.ok()).as(r.check().describe()).isTrue();
+    }
+
     @ParameterizedTest(name = "{0} direct convs only")
     @CsvSource({"resnet", "shufflenet"})
     void directConvKernelsMatchTheReference(String workload) {

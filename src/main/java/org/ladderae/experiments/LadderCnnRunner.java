@@ -70,8 +70,19 @@ final class LadderCnnRunner implements LadderModelRunner {
 
         Cnns(ReproduceContext rc) { this.rc = rc; }
 
+        /** Builds every Ladder conv kernel the points' check and full models take, on all cores (else one nvcc run at a time). */
         @Override
-        public void prepare(List<Located> todo) {}   // kernels load (and build, where nvcc is present) as the executor needs them
+        public void prepare(List<Located> todo) {
+            if (cache.nvcc().isEmpty()) return;   // prebuilt cubins load as the executor needs them
+            org.ladderae.kernels.TargetArch arch = org.ladderae.kernels.TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
+            List<org.ladderae.kernels.ConvConfig> configs = new java.util.ArrayList<>();
+            for (Located l : todo) {
+                ModelPoint p = l.point();
+                configs.addAll(org.ladderae.executor.cnn.CnnExecutor.ladderConvConfigs(CnnModels.of(p.workload(), Math.min(p.batch(), 2), CnnBench.CHECK_IMAGE), l.format(), arch));
+                configs.addAll(org.ladderae.executor.cnn.CnnExecutor.ladderConvConfigs(CnnModels.of(p.workload(), p.batch(), CnnModels.IMAGE), l.format(), arch));
+            }
+            org.ladderae.kernels.ConvRunner.buildAll(cache, configs, arch);
+        }
 
         @Override
         public Measurement measure(Located l) {

@@ -82,6 +82,23 @@ public final class CnnExecutor implements AutoCloseable {
         this.usedAfterSetup = usedBytes();
     }
 
+    /**
+     * The Ladder conv configurations {@code m}'s convs take at {@code format} on {@code arch} (as {@link LadderConvLauncher}
+     * picks them; the direct kernels take the rest), distinct, so that a caller can build them all in parallel first
+     * ({@link org.ladderae.kernels.ConvRunner#buildAll}) instead of one nvcc run after another as the executor loads them.
+     */
+    public static List<org.ladderae.kernels.ConvConfig> ladderConvConfigs(CnnModels.CnnModel m, ConvFormat format, org.ladderae.kernels.TargetArch arch) {
+        org.ladderae.checkpoints.CheckpointStore checkpoints = org.ladderae.checkpoints.CheckpointStore.installed();
+        Map<String, Tensor> t = m.graph().tensors();
+        Set<org.ladderae.kernels.ConvConfig> out = new java.util.LinkedHashSet<>();
+        for (Op op : m.graph().ops()) {
+            if (!(op instanceof Op.Conv2d c)) continue;
+            ConvSpec s = spec(c, t, format);
+            if (LadderConvLauncher.whyNot(s, arch) == null) out.add(LadderConvLauncher.configFor(s, arch, checkpoints));
+        }
+        return new ArrayList<>(out);
+    }
+
     /** Opens a tensor-core conv launcher on the executor's context (so the executor can own and close it). */
     public interface ConvLauncherFactory {
         ConvLauncher open(CudaContext context, KernelCache cache);

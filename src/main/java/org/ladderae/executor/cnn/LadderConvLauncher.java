@@ -51,14 +51,17 @@ final class LadderConvLauncher implements ConvLauncher {
     }
 
     @Override
-    public String whyNot(ConvSpec s) {
+    public String whyNot(ConvSpec s) { return whyNot(s, runner.arch()); }
+
+    /** Why Ladder's conv kernels have no configuration for {@code s} on {@code arch}, or null. */
+    static String whyNot(ConvSpec s, org.ladderae.kernels.TargetArch arch) {
         if (s.groups() != 1) return "Ladder's implicit-GEMM conv is dense (groups 1), not " + s.groups() + " groups";
         if (s.format() == ConvFormat.W_FP16A_FP16) {
-            if (ConvKernels.heuristic(s.shape(), runner.arch()) == null) return ConvKernels.unsupportedReason(ConvFormat.W_FP16A_FP16, s.shape());
+            if (ConvKernels.heuristic(s.shape(), arch) == null) return ConvKernels.unsupportedReason(ConvFormat.W_FP16A_FP16, s.shape());
             return null;
         }
         if (s.format() == ConvFormat.W_INT4A_INT4) return "the CNN executor has no W_INT4A_INT4 weight encoding";
-        if (ConvKernels.candidates(s.format(), s.shape(), runner.arch()).isEmpty()) {
+        if (ConvKernels.candidates(s.format(), s.shape(), arch).isEmpty()) {
             String why = ConvKernels.unsupportedReason(s.format(), s.shape());
             return why != null ? why : "no " + s.format().label() + " tile divides K=" + s.k();
         }
@@ -82,12 +85,19 @@ final class LadderConvLauncher implements ConvLauncher {
         return codes.bytes() + exponents.bytes() + partials.bytes() + scale.bytes();
     }
 
-    /** The low-bit configuration: tuned if the checkpoints hold one, else the candidate whose grid fills the SMs best. */
-    private org.ladderae.kernels.ConvConfig lowBitConfig(ConvFormat f, ConvShape shape) {
-        java.util.Optional<org.ladderae.kernels.ConvConfig> t = tuned(f, shape);
+    /**
+     * The configuration of {@code s} (one {@link #whyNot} accepts) on {@code arch}: tuned if the checkpoints hold one for
+     * its format and shape; else FP16's {@link ConvKernels#heuristic}, or for a low-bit format the first candidate whose
+     * grid fills the SMs (the larger tiles come first), else the one with the most blocks.
+     */
+    static org.ladderae.kernels.ConvConfig configFor(ConvSpec s, org.ladderae.kernels.TargetArch arch, org.ladderae.checkpoints.CheckpointStore checkpoints) {
+        ConvFormat f = s.format();
+        ConvShape shape = s.shape();
+        java.util.Optional<org.ladderae.kernels.ConvConfig> t = tuned(checkpoints, arch, f, shape);
         if (t.isPresent()) return t.get();
+        if (f == ConvFormat.W_FP16A_FP16) return ConvKernels.heuristic(shape, arch);
         org.ladderae.kernels.ConvConfig best = null;
-        for (org.ladderae.kernels.ConvConfig c : ConvKernels.candidates(f, shape, runner.arch())) {
+        for (org.ladderae.kernels.ConvConfig c : ConvKernels.candidates(f, shape, arch)) {
             if (c.blocks() >= SMS) return c;   // the first (larger-tile) candidate with a full wave
             if (best == null || c.blocks() > best.blocks()) best = c;
         }
@@ -100,7 +110,7 @@ final class LadderConvLauncher implements ConvLauncher {
                                    LongFunction<DeviceBuffer> alloc) {
         ConvShape shape = s.shape();
         ConvFormat f = s.format();
-        org.ladderae.kernels.ConvConfig cfg = lowBitConfig(f, shape);
+        org.ladderae.kernels.ConvConfig cfg = configFor(s, runner.arch(), checkpoints);
         ConvLayer layer = runner.layer(cfg);
         prepared.add(cfg);
         CnnQuantization.StoredConv sc = CnnQuantization.encode(f, weightOhwi, s.k());   // OHWI is KRSC
@@ -163,8 +173,8 @@ final class LadderConvLauncher implements ConvLauncher {
                             LongFunction<DeviceBuffer> alloc) {
         if (s.format() != ConvFormat.W_FP16A_FP16) return prepareLowBit(s, weightOhwi, bias, x, residual, y, alloc);
         ConvShape shape = s.shape();
-        java.util.Optional<org.ladderae.kernels.ConvConfig> tuned = tuned(ConvFormat.W_FP16A_FP16, shape);
-        ConvLayer layer = tuned.isPresent() ? runner.layer(tuned.get()) : runner.layer(shape);
+        boolean tuned = tuned(checkpoints, runner.arch(), ConvFormat.W_FP16A_FP16, shape).isPresent();
+        ConvLayer layer = runner.layer(configFor(s, runner.arch(), checkpoints));
         prepared.add(layer.config());
         int[] codes = new int[weightOhwi.length];
         for (int i = 0; i < codes.length; i++) codes[i] = Fp16.INSTANCE.encode(weightOhwi[i]);   // OHWI is KRSC
@@ -174,13 +184,14 @@ final class LadderConvLauncher implements ConvLauncher {
         w.copyFrom(device);
         DeviceBuffer b = CnnExecutor.uploadHalves(bias, alloc);
         boolean relu = s.relu();
-        return new Prepared(layer.config().kernelName() + (tuned.isPresent() ? " (tuned)" : ""), () -> layer.launch(x, w, b, residual, relu, y), w.bytes() + b.bytes());
+        return new Prepared(layer.config().kernelName() + (tuned ? " (tuned)" : ""), () -> layer.launch(x, w, b, residual, relu, y), w.bytes() + b.bytes());
     }
 
     /** The configuration tuned for this exact conv on this GPU's arch, when the shipped conv checkpoints hold one. */
-    private java.util.Optional<org.ladderae.kernels.ConvConfig> tuned(ConvFormat f, ConvShape shape) {
+    private static java.util.Optional<org.ladderae.kernels.ConvConfig> tuned(org.ladderae.checkpoints.CheckpointStore checkpoints,
+                                                                             org.ladderae.kernels.TargetArch arch, ConvFormat f, ConvShape shape) {
         try {
-            return org.ladderae.tuning.ConvCheckpoints.lookup(checkpoints, runner.arch().smName(), f, shape);
+            return org.ladderae.tuning.ConvCheckpoints.lookup(checkpoints, arch.smName(), f, shape);
         } catch (org.ladderae.checkpoints.CheckpointException e) {
             LOG.warn("conv checkpoint for {} unusable, taking the heuristic tile: {}", shape.dims(), e.getMessage());
             return java.util.Optional.empty();

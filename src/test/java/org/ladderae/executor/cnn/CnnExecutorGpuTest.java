@@ -45,6 +45,16 @@ class CnnExecutorGpuTest {
     static void open() {
         context = GpuTestSupport.context();
         cache = KernelCache.defaultCache();
+        if (cache.nvcc().isEmpty()) return;
+        // every conv kernel the tests below load, built on all cores first (the executor would build them one by one)
+        org.ladderae.kernels.TargetArch arch = org.ladderae.kernels.TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());
+        List<org.ladderae.kernels.ConvConfig> configs = new java.util.ArrayList<>();
+        for (String workload : List.of("resnet", "shufflenet"))
+            for (int batch : new int[] {1, 2, 3, 128})
+                for (int image : new int[] {32, 64, CnnModels.IMAGE})
+                    for (ConvFormat f : List.of(ConvFormat.W_FP16A_FP16, ConvFormat.W_FP8A_FP16, ConvFormat.W_MXFP8A_MXFP8, ConvFormat.W_INT1A_INT4))
+                        configs.addAll(CnnExecutor.ladderConvConfigs(CnnModels.of(workload, batch, image), f, arch));
+        org.ladderae.kernels.ConvRunner.buildAll(cache, configs, arch);
     }
 
     private static String kernelCounts(Map<String, String> convKernels) {

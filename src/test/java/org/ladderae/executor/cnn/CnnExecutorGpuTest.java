@@ -91,7 +91,7 @@ class CnnExecutorGpuTest {
      * model timed), and the same full model in FP16 timed in the same run (FP16 is checked by the tests above).
      */
     @ParameterizedTest(name = "bench {0} BS{1} {2}")
-    @CsvSource({"resnet,128,W_FP8A_FP16", "resnet,128,W_MXFP8A_MXFP8", "resnet,1,W_INT1A_INT4", "resnet,128,W_INT1A_INT4", "shufflenet,1,W_FP8A_FP16"})
+    @CsvSource({"resnet,128,W_FP8A_FP16", "resnet,1,W_INT1A_INT4", "resnet,128,W_MXFP8A_MXFP8", "shufflenet,1,W_FP8A_FP16", "resnet,128,W_INT1A_INT4"})
     @Timeout(300)
     void lowBitBenchPointChecksThenTimes(String workload, int batch, ConvFormat format) {
         CnnBench.Result r = CnnBench.measure(context, cache, workload, batch, format, CnnBench.installedConvs(), 3);

@@ -18,8 +18,11 @@ import org.ladderae.results.Measurement;
  * {@link LadderModelRunner} on the CNN executor ({@link CnnBench}): "resnet" is torchvision's ResNet-50 and
  * "shufflenet" ShuffleNet v2 x1.0, 3x224x224 at the point's batch, seeded weights with the batch norms folded. Each
  * point is checked on the same model at 64x64 against the double-precision reference, then timed at full size; memory
- * goes into the extras as {@link LadderLayerRunner} records it. Formats the executor has no conv kernel for are n/a
- * with the reason.
+ * goes into the extras as {@link LadderLayerRunner} records it. Low-bit points (W_FP8A_FP8 = E5M2 weights with FP16
+ * activations, W_MXFP8A_MXFP8, W_INT1A_INT4) are checked conv by conv on the GPU's own inputs and on their logits
+ * ({@link CnnBench#check}); their notes say which convs ran low-bit and which stayed FP16 (depthwise convs, a stem the
+ * format cannot take, pooling, the classifier) and how weights and activations were quantised. Formats the executor
+ * has no conv kernel for are n/a with the reason.
  */
 final class LadderCnnRunner implements LadderModelRunner {
     private record Located(ModelPoint point, ConvFormat format) implements LadderPointLoop.Located {

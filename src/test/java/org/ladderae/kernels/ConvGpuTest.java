@@ -19,10 +19,11 @@ import org.ladderae.gpu.GpuTestSupport;
 
 /**
  * Every conv kernel (each candidate tile of W_FP16A_FP16 - mma.sync and, on sm_90a, both wgmma paths - and
- * of W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4) against the double-precision CPU reference on fresh random
+ * of W_FP8A_FP16 (also at C = 3, 58, 116: FP16 gathers), W_MXFP8A_MXFP8, W_INT4A_INT4, W_INT1A_INT4) against the double-precision CPU reference on fresh random
  * data with NaN-poisoned outputs, at the check shapes (odd sizes, C % 64 != 0, K not a multiple of the tile,
  * padding, stride 2, 7x7 stems with C = 3, the fused bias + residual + ReLU epilogue) and at the batch-1
- * Figure 12 layers; the executor's entry point ({@link ConvLayer}) on channel slices; the conv tuner.
+ * Figure 12 layers; the executor's entry points ({@link ConvLayer}) on channel slices and, for quantised activations,
+ * with the dequantising scales and the fused epilogue; the conv tuner.
  */
 @Tag("gpu")
 class ConvGpuTest {

@@ -2,6 +2,7 @@
 // Activations are NHWC FP16, row-major with channels fastest; FP32 math. Optional pointers (bias, residual)
 // are tested against null (the host passes 0). Element-wise kernels use grid-stride loops over 64-bit indices.
 #include <cuda_fp16.h>
+#include <cuda_fp8.h>
 #include <stdint.h>
 
 #define GRID_STRIDE(i, total) for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < (total); i += (int64_t)gridDim.x * blockDim.x)
@@ -174,5 +175,91 @@ extern "C" __global__ void linear_bias(const half* __restrict__ x, const half* _
             int gc = col0 + tx * 4 + j;
             if (gc < n) y[(int64_t)gr * n + gc] = __float2half(acc[i][j] + (bias ? __half2float(bias[gc]) : 0.f));
         }
+    }
+}
+
+// ---- activation quantisers of the low-bit convs (CPU semantics: org.ladderae.executor.cnn.CnnQuantization) ----
+
+// MXFP8 (org.ladderae.formats.Mxfp8.encodeBlock) of an NHWC tensor whose C is a multiple of 32: every 32
+// consecutive elements (one pixel's 32-channel block) share the E8M0 exponent X + 127, X = floor(log2 amax) - 15
+// (E5M2's emax); elements RNE(v / 2^X) saturated to +-57344 (exact for FP16 inputs: v / 2^X is an FP16 value scaled
+// by a power of two). One thread per block: four 16-byte loads, two 16-byte stores.
+extern "C" __global__ void quant_mxfp8_blocks(const half* __restrict__ x, int64_t blocks, uint8_t* __restrict__ codes, uint8_t* __restrict__ exps) {
+    GRID_STRIDE(b, blocks) {
+        const uint4* src = reinterpret_cast<const uint4*>(x + b * 32);
+        float v[32];
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            uint4 u = src[i];
+            const half2* h = reinterpret_cast<const half2*>(&u);
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+                float2 f = __half22float2(h[j]);
+                v[8 * i + 2 * j] = f.x;
+                v[8 * i + 2 * j + 1] = f.y;
+            }
+        }
+        float amax = 0.f;
+#pragma unroll
+        for (int i = 0; i < 32; i++) amax = fmaxf(amax, fabsf(v[i]));
+        // amax is an FP16 value, normal in FP32: its exponent field is floor(log2 amax) exactly.
+        int e = amax == 0.f ? -127 : (int)((__float_as_uint(amax) >> 23) & 0xff) - 127 - 15;
+        e = max(-127, min(127, e));
+        const float inv = amax == 0.f ? 1.f : __int_as_float((127 - e) << 23);
+        uint32_t out[8];
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+            uint32_t w = 0;
+#pragma unroll
+            for (int j = 0; j < 4; j++) w |= (uint32_t)__nv_cvt_float_to_fp8(v[4 * i + j] * inv, __NV_SATFINITE, __NV_E5M2) << (8 * j);
+            out[i] = w;
+        }
+        uint4* dst = reinterpret_cast<uint4*>(codes + b * 32);
+        dst[0] = make_uint4(out[0], out[1], out[2], out[3]);
+        dst[1] = make_uint4(out[4], out[5], out[6], out[7]);
+        exps[b] = (uint8_t)(e + 127);
+    }
+}
+
+// INT4 per tensor, pass 1: max |x| of each block's grid-stride share (n even), into partial[blockIdx.x]. Two passes
+// (no atomics, nothing to reset between runs): quant_int4_tensor reduces the partials again in every block.
+__device__ __forceinline__ float cnn_block_max(float v, float* red) {
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = (blockDim.x + 31) >> 5;
+    __syncthreads();
+    if (lane == 0) red[warp] = v;
+    __syncthreads();
+    float t = 0.f;
+    for (int w = 0; w < warps; w++) t = fmaxf(t, red[w]);
+    return t;
+}
+
+extern "C" __global__ void absmax_partial(const half* __restrict__ x, int64_t pairs, float* __restrict__ partial) {
+    __shared__ float red[32];
+    float m = 0.f;
+    GRID_STRIDE(i, pairs) {
+        float2 f = __half22float2(reinterpret_cast<const half2*>(x)[i]);
+        m = fmaxf(m, fmaxf(fabsf(f.x), fabsf(f.y)));
+    }
+    m = cnn_block_max(m, red);
+    if (threadIdx.x == 0) partial[blockIdx.x] = m;
+}
+
+// Pass 2: amax = max(partial[0 .. parts)), scale = amax / 7 (FP32), code = RNE(x / scale) (IEEE division) clamped
+// to [-7, 7], two per byte (element 0 low), as org.ladderae.formats.ActivationQuantizer.quantizeInt does per row; an
+// all-zero tensor has scale 0 and codes 0. Block 0 stores the scale the conv's epilogue multiplies by.
+extern "C" __global__ void quant_int4_tensor(const half* __restrict__ x, int64_t pairs, const float* __restrict__ partial, int parts,
+                                             uint8_t* __restrict__ codes, float* __restrict__ scale) {
+    __shared__ float red[32];
+    float m = 0.f;
+    for (int i = threadIdx.x; i < parts; i += blockDim.x) m = fmaxf(m, partial[i]);
+    const float amax = cnn_block_max(m, red);
+    const float s = amax / 7.f;
+    if (blockIdx.x == 0 && threadIdx.x == 0) *scale = s;
+    GRID_STRIDE(i, pairs) {
+        float2 f = __half22float2(reinterpret_cast<const half2*>(x)[i]);
+        int lo = amax > 0.f ? max(-7, min(7, __float2int_rn(__fdiv_rn(f.x, s)))) : 0;
+        int hi = amax > 0.f ? max(-7, min(7, __float2int_rn(__fdiv_rn(f.y, s)))) : 0;
+        codes[i] = (uint8_t)((lo & 15) | ((hi & 15) << 4));
     }
 }

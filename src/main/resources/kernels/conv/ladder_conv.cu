@@ -18,13 +18,19 @@
 // Configuration (all by -D):
 //   KNAME       kernel symbol (chosen by org.ladderae.kernels.ConvConfig)
 //   CONV_FMT    0 = W_FP16  A_FP16   mma m16n8k16 f16 (or wgmma m64nBNk16 with CONV_WGMMA), FP32 accumulation
-//               1 = W_FP8   A_FP16   E5M2 weights in the FP8 fragment layout (below), decoded in registers (prmt)
+//               1 = W_FP8   A_FP16   E5M2 weights in the FP8 fragment layout (below), decoded in registers (prmt);
+//                                    FP16 activations gathered as in format 0 (any C, A_VEC wide), weight rows padded
 //               2 = W_MXFP8 A_MXFP8  E5M2 elements of W and X + E8M0 exponents per 32 along K (W: XS[pixel][C/32],
 //                                    WS[k][R*S*C/32]); each 32-block is an exact FP16 MMA into FP32 partials that are
 //                                    scaled by 2^(ea-127) * 2^(ew-127) into the FP32 accumulators
 //               3 = W_INT4  A_INT4   unsigned INT4 weights x signed INT4 activations (two per byte, element 0 low),
 //                                    unpacked to s8 in registers, mma m16n8k32 s8, INT32 accumulation, FP16 output
-//               Formats 1-3 need C % 64 == 0 (a K tile inside one tap) and ldx == C.
+//               4 = W_INT1  A_INT4   1-bit weight codes (8 per byte along K, element 0 in bit 0) x signed INT4
+//                                    activations: each K tile's codes are expanded while staged into an INT4 tile
+//                                    (code 1 -> +1, code 0 -> -1: the binary weight sign(w)), then the format 3 path
+//               Formats 3-4: with XS / WS non-null, y = acc * XS[0] (FP32 activation scale, per tensor) * WS[k] (FP32
+//               weight scale per output channel) before bias / residual / ReLU; null pointers mean scale 1.
+//               Formats 2-4 need C % 64 == 0 (a K tile inside one tap) and ldx == C.
 //   BM, BN, WARPS_M, WARPS_N, STAGES, MIN_BLOCKS (blocks per SM the register budget is sized for)
 //   A_VEC       FP16 gather width in elements (8, 4, 2, 1)
 //   CONV_WGMMA  1: FP16 on sm_90a warpgroup MMA. WARPS_M = 4 * warpgroups (each one m64 x BN), WARPS_N = 1,
@@ -101,7 +107,7 @@
 #define W_BITS 8
 #else
 #define A_BITS 4
-#define W_BITS 4
+#define W_BITS 4  // the shared-memory tile; format 4 stores 1 bit per weight in global memory
 #endif
 #define A_ROWB (BK * A_BITS / 8)
 #define W_ROWB (BK * W_BITS / 8)
@@ -154,7 +160,7 @@ static_assert(MI % 2 == 0, "byte A tiles load two 16-row fragments per ldmatrix.
 static_assert(NI % 4 == 0, "byte W tiles load four 8-column fragments per ldmatrix.x4");
 #endif
 
-#if CONV_FMT == 3
+#if CONV_FMT >= 3
 typedef int acc_t;
 #else
 typedef float acc_t;
@@ -169,6 +175,15 @@ template <int CH> LADDER_DEV uint32_t swz(int r, int c) {
 // E5M2 bytes (b0..b3 of w) -> half2(b0, b1) and half2(b2, b3): the byte is the high byte of the half (exact).
 LADDER_DEV uint32_t e5m2_lo(uint32_t w) { return __byte_perm(w, 0u, 0x1404); }
 LADDER_DEV uint32_t e5m2_hi(uint32_t w) { return __byte_perm(w, 0u, 0x3424); }
+// Bits b0..b7 of the low byte of b -> nibbles n0..n7 (n_i = b_i ? 1 : 0xF, i.e. INT4 +1 / -1): spread each bit
+// into its nibble (x_i in {0, 1}), then 0xF ^ (0xE * x_i) per nibble (no carries: each nibble product is 0 or 0xE).
+LADDER_DEV uint32_t bits_to_pm1_nibbles(uint32_t b) {
+  uint32_t x = b & 0xFFu;
+  x = (x | (x << 12)) & 0x000F000Fu;
+  x = (x | (x << 6)) & 0x03030303u;
+  x = (x | (x << 3)) & 0x11111111u;
+  return 0xFFFFFFFFu ^ (x * 0xEu);
+}
 // Nibbles n0..n7 of w -> s8x4 (n0, n2, n4, n6) and (n1, n3, n5, n7); signed: bit 3 replicated into the high nibble.
 LADDER_DEV uint32_t u4_lo(uint32_t w) { return w & 0x0F0F0F0Fu; }
 LADDER_DEV uint32_t u4_hi(uint32_t w) { return (w >> 4) & 0x0F0F0F0Fu; }
@@ -189,13 +204,12 @@ struct ConvParams {
 // Row table entry: pixel base n*H*W (-1 past M), top-left input coordinates of the receptive field.
 struct RowInfo { int pix; int hb; int wb; int pad_; };
 
-#if CONV_FMT == 0
-// FP16: any C (A_VEC | C, A_VEC | ldx); the thread's column, hence its tap, is the same for every row it copies.
+#if CONV_FMT <= 1
+// FP16 activations: any C (A_VEC | C, A_VEC | ldx); the thread's column, hence its tap, is the same for every row it copies.
 template <int NT>
 LADDER_DEV void load_stage_t(uint8_t* stage_ptr, int kt, const uint8_t* Xb, const uint8_t* Wb, const ConvParams& p, int n0, int tid,
                              const RowInfo* rows) {
   const half* X = reinterpret_cast<const half*>(Xb);
-  const half* Wt = reinterpret_cast<const half*>(Wb);
   const uint32_t sA = smem_u32(stage_ptr), sW = sA + A_STAGE;
   constexpr int COLS = BK / A_VEC;
   const int col = tid % COLS;
@@ -222,6 +236,8 @@ LADDER_DEV void load_stage_t(uint8_t* stage_ptr, int kt, const uint8_t* Xb, cons
     asm volatile("st.shared.u16 [%0], %1;\n" ::"r"(dst), "h"(v));
 #endif
   }
+#if W_BITS == 16
+  const half* Wt = reinterpret_cast<const half*>(Wb);
   const int wc = tid & 7;
 #pragma unroll
   for (int row = tid >> 3; row < BN; row += NT / 8) {
@@ -229,6 +245,16 @@ LADDER_DEV void load_stage_t(uint8_t* stage_ptr, int kt, const uint8_t* Xb, cons
     const half* src = Wt + (ok ? (size_t)(n0 + row) * p.ldw + kt * BK + wc * 8 : 0);
     cp_async16(sW + swz<8>(row, wc), src, ok ? 16 : 0);
   }
+#else
+  // FP8 weights (format 1): rows of ldw bytes (zero-padded to the K tile), 64-byte tile rows.
+#pragma unroll
+  for (int i = tid; i < BN * W_CH; i += NT) {
+    const int row = i / W_CH, c = i % W_CH;
+    const bool ok = n0 + row < p.K;
+    const uint8_t* src = Wb + (ok ? ((size_t)(n0 + row) * p.ldw + kt * BK) * W_BITS / 8 + c * 16 : 0);
+    cp_async16(sW + swz<W_CH>(row, c), src, ok ? 16 : 0);
+  }
+#endif
 }
 // Every thread of the block gathers (all but the warp-specialised kernel).
 LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* Xb, const uint8_t* Wb, const uint8_t*, const uint8_t*,
@@ -254,6 +280,21 @@ LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* X, const u
     const uint8_t* src = X + (pix * p.C + c0) * A_BITS / 8 + c * 16;
     cp_async16(smem_u32(sA + swz<A_CH>(row, c)), src, ok ? 16 : 0);
   }
+#if CONV_FMT == 4
+  // 1-bit codes: 32 of them (one aligned 4-byte word, rows of ldw / 8 bytes) expand to one 16-byte INT4 chunk, so the
+  // tile is exactly a format 3 tile of +-1 values. A plain load + st.shared (no cp.async): the codes are 1/4 of
+  // the tile's bytes; rows past K are stored as zeros.
+#pragma unroll
+  for (int i = tid; i < BN * W_CH; i += NTHREADS) {
+    int row = i / W_CH, c = i % W_CH;
+    uint4 v = make_uint4(0u, 0u, 0u, 0u);
+    if (n0 + row < p.K) {
+      const uint32_t b = __ldg(reinterpret_cast<const uint32_t*>(Wt + ((size_t)(n0 + row) * p.ldw + k0) / 8) + c);
+      v = make_uint4(bits_to_pm1_nibbles(b), bits_to_pm1_nibbles(b >> 8), bits_to_pm1_nibbles(b >> 16), bits_to_pm1_nibbles(b >> 24));
+    }
+    *reinterpret_cast<uint4*>(sW + swz<W_CH>(row, c)) = v;
+  }
+#else
 #pragma unroll
   for (int i = tid; i < BN * W_CH; i += NTHREADS) {
     int row = i / W_CH, c = i % W_CH;
@@ -261,6 +302,7 @@ LADDER_DEV void load_stage(uint8_t* stage_ptr, int kt, const uint8_t* X, const u
     const uint8_t* src = Wt + (ok ? ((size_t)(n0 + row) * p.ldw + k0) * W_BITS / 8 + c * 16 : 0);
     cp_async16(smem_u32(sW + swz<W_CH>(row, c)), src, ok ? 16 : 0);
   }
+#endif
 #if CONV_FMT == 2
   // The two exponents (32-blocks) of this K tile per row: 2 bytes, 2-byte aligned (C and k0 multiples of 64).
   const size_t kg = (size_t)p.gemmK;
@@ -635,7 +677,7 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
     }
     const uint8_t* sA = sbase + (kt % STAGES) * STAGE_BYTES;
     const uint32_t sA_u = smem_u32(sA), sW_u = sA_u + A_STAGE;
-#if CONV_FMT == 3
+#if CONV_FMT >= 3
     constexpr int KSTEPS = 2;  // k32 per step, one 16-byte chunk of a 32-byte row
 #else
     constexpr int KSTEPS = 4;  // k16 per step
@@ -685,6 +727,9 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
 #if W_BITS == 8
           bf[j + u][0] = e5m2_lo(q[u]);
           bf[j + u][1] = e5m2_hi(q[u]);
+#elif CONV_FMT == 4
+          bf[j + u][0] = s4_ext(u4_lo(q[u]));   // +-1 nibbles
+          bf[j + u][1] = s4_ext(u4_hi(q[u]));
 #else
           bf[j + u][0] = u4_lo(q[u]);
           bf[j + u][1] = u4_hi(q[u]);
@@ -706,7 +751,7 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
       for (int i = 0; i < MI; ++i)
 #pragma unroll
         for (int j = 0; j < NI; ++j) {
-#if CONV_FMT == 3
+#if CONV_FMT >= 3
           mma_s8_16832(acc[i][j], af[i], bf[j]);
 #elif CONV_FMT == 2
           mma_f16_16816(part[i][j], af[i], bf[j]);
@@ -738,6 +783,11 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
     }
   }
   cp_async_wait<0>();
+#if CONV_FMT >= 3
+  // Dequantising scales of the integer sums (exact up to 2^24 in FP32; null: scale 1).
+  const float a_scale = XS != nullptr ? *reinterpret_cast<const float*>(XS) : 1.f;
+  const float* const w_scale = reinterpret_cast<const float*>(WS);
+#endif
 
   // Epilogue: fragment (i, j): c0,c1 at (row g, cols 2t, 2t+1), c2,c3 at row g+8; Y is [M][ldy] (NHWC).
 #pragma unroll
@@ -752,7 +802,16 @@ KNAME(const uint8_t* __restrict__ X, const uint8_t* __restrict__ Wt, const uint8
           store_partial(ws, M, p.K, row, col, (float)acc[i][j][2 * h]);
           store_partial(ws, M, p.K, row, col + 1, (float)acc[i][j][2 * h + 1]);
         } else {
+#if CONV_FMT >= 3
+          float v0 = (float)acc[i][j][2 * h] * a_scale, v1 = (float)acc[i][j][2 * h + 1] * a_scale;
+          if (w_scale != nullptr && row < M) {
+            if (col < p.K) v0 *= w_scale[col];
+            if (col + 1 < p.K) v1 *= w_scale[col + 1];
+          }
+          store_pair(Y, bias, residual, p, M, relu, vec2, row, col, v0, v1);
+#else
           store_pair(Y, bias, residual, p, M, relu, vec2, row, col, (float)acc[i][j][2 * h], (float)acc[i][j][2 * h + 1]);
+#endif
         }
       }
 #endif

@@ -33,12 +33,12 @@ import picocli.CommandLine.Spec;
  * channels-last and NCHW), measured in the same run.
  */
 @Command(name = "conv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Conv2d NHWC as implicit GEMM on tensor cores (W_FP16A_FP16, W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4) "
+        description = "Conv2d NHWC as implicit GEMM on tensor cores (W_FP16A_FP16, W_FP8A_FP16, W_MXFP8A_MXFP8, W_INT4A_INT4, W_INT1A_INT4) "
                 + "beside cuDNN through torch; each kernel is checked against the CPU reference first.")
 final class BenchConvCommand implements Callable<Integer> {
-    @Option(names = "--weights", defaultValue = "fp16", description = "fp16, fp8 (E5M2), mxfp8 or int4 (unsigned).") String weights;
+    @Option(names = "--weights", defaultValue = "fp16", description = "fp16, fp8 (E5M2), mxfp8, int4 (unsigned) or int1 (+-1 codes).") String weights;
 
-    @Option(names = "--acts", defaultValue = "fp16", description = "fp16 (fp16/fp8 weights), mxfp8 (mxfp8 weights) or int4 (signed; int4 weights).")
+    @Option(names = "--acts", defaultValue = "fp16", description = "fp16 (fp16/fp8 weights), mxfp8 (mxfp8 weights) or int4 (signed; int4/int1 weights).")
     String acts;
 
     @Option(names = "--all-formats", description = "Every format pair instead of --weights/--acts.") boolean allFormats;

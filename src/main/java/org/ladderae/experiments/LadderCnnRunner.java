@@ -18,8 +18,11 @@ import org.ladderae.results.Measurement;
  * {@link LadderModelRunner} on the CNN executor ({@link CnnBench}): "resnet" is torchvision's ResNet-50 and
  * "shufflenet" ShuffleNet v2 x1.0, 3x224x224 at the point's batch, seeded weights with the batch norms folded. Each
  * point is checked on the same model at 64x64 against the double-precision reference, then timed at full size; memory
- * goes into the extras as {@link LadderLayerRunner} records it. Formats the executor has no conv kernel for are n/a
- * with the reason.
+ * goes into the extras as {@link LadderLayerRunner} records it. Low-bit points (W_FP8A_FP8 = E5M2 weights with FP16
+ * activations, W_MXFP8A_MXFP8, W_INT1A_INT4) are checked conv by conv on the GPU's own inputs and on their logits
+ * ({@link CnnBench#check}); their notes say which convs ran low-bit and which stayed FP16 (depthwise convs, a stem the
+ * format cannot take, pooling, the classifier) and how weights and activations were quantised. Formats the executor
+ * has no conv kernel for are n/a with the reason.
  */
 final class LadderCnnRunner implements LadderModelRunner {
     private record Located(ModelPoint point, ConvFormat format) implements LadderPointLoop.Located {
@@ -45,14 +48,22 @@ final class LadderCnnRunner implements LadderModelRunner {
 
     /**
      * The conv format pair of a paper series: FP16; the artifact's W_FP8A_FP8 is E5M2 weights beside FP16 activations
-     * (EXPERIMENTS.md 2.2), Ladder's W_FP8A_FP16 conv; MXFP8 both sides; null for the rest (INT1 x INT4 has no conv kernel).
+     * (EXPERIMENTS.md 2.2), Ladder's W_FP8A_FP16 conv; MXFP8 both sides; W_INT1A_INT4 (conv fake-quant {@code --bits 1
+     * --format int4b}); null for the rest.
      */
     static ConvFormat convFormat(FormatPair f) {
         if (f.weights() == NumberFormat.FP16 && f.activations() == NumberFormat.FP16) return ConvFormat.W_FP16A_FP16;
         if (f.weights() == NumberFormat.FP8 && (f.activations() == NumberFormat.FP8 || f.activations() == NumberFormat.FP16)) return ConvFormat.W_FP8A_FP16;
         if (f.weights() == NumberFormat.MXFP8 && f.activations() == NumberFormat.MXFP8) return ConvFormat.W_MXFP8A_MXFP8;
+        if (f.weights() == NumberFormat.INT1 && f.activations() == NumberFormat.INT4) return ConvFormat.W_INT1A_INT4;
         return null;
     }
+
+    /** How each low-bit point stores its weights and activations (CnnQuantization), for the record's notes. */
+    static final Map<ConvFormat, String> QUANTISATION = Map.of(
+            ConvFormat.W_FP8A_FP16, "E5M2 weights (RNE, offline), FP16 activations: the artifact's W_FP8A_FP8 (fp_e5m2 weights, FP16 x E5M2 operator)",
+            ConvFormat.W_MXFP8A_MXFP8, "MXFP8 weights per filter (32 along R*S*C, offline) and activations per pixel (32 channels, on the device before each conv), E5M2 elements + E8M0 exponents",
+            ConvFormat.W_INT1A_INT4, "1-bit weight codes (+-1 x FP32 mean |w| per filter, offline), INT4 activations with one FP32 scale per tensor (amax/7, on the device), INT32 sums dequantised in the conv epilogue");
 
     /** The GPU side, opened only when some point is measured. */
     private static final class Cnns implements LadderPointLoop.Family<Located> {
@@ -62,8 +73,19 @@ final class LadderCnnRunner implements LadderModelRunner {
 
         Cnns(ReproduceContext rc) { this.rc = rc; }
 
+        /** Builds every Ladder conv kernel the points' check and full models take, on all cores (else one nvcc run at a time). */
         @Override
-        public void prepare(List<Located> todo) {}   // kernels load (and build, where nvcc is present) as the executor needs them
+        public void prepare(List<Located> todo) {
+            if (cache.nvcc().isEmpty()) return;   // prebuilt cubins load as the executor needs them
+            org.ladderae.kernels.TargetArch arch = org.ladderae.kernels.TargetArch.forComputeCapability(ctx.device().ccMajor(), ctx.device().ccMinor());
+            List<org.ladderae.kernels.ConvConfig> configs = new java.util.ArrayList<>();
+            for (Located l : todo) {
+                ModelPoint p = l.point();
+                configs.addAll(org.ladderae.executor.cnn.CnnExecutor.ladderConvConfigs(CnnModels.of(p.workload(), Math.min(p.batch(), 2), CnnBench.CHECK_IMAGE), l.format(), arch));
+                configs.addAll(org.ladderae.executor.cnn.CnnExecutor.ladderConvConfigs(CnnModels.of(p.workload(), p.batch(), CnnModels.IMAGE), l.format(), arch));
+            }
+            org.ladderae.kernels.ConvRunner.buildAll(cache, configs, arch);
+        }
 
         @Override
         public Measurement measure(Located l) {
@@ -73,8 +95,12 @@ final class LadderCnnRunner implements LadderModelRunner {
             Map<String, Integer> kernels = new TreeMap<>();
             for (String k : r.convKernels().values()) kernels.merge(k, 1, Integer::sum);
             kernels.forEach((k, n) -> more.put("convs_on_" + k, n.doubleValue()));
+            Map<String, String> notes = new LinkedHashMap<>();
+            notes.put("precision", r.precision());
+            notes.put("check", r.check().describe());
+            if (l.format() != ConvFormat.W_FP16A_FP16) notes.put("quantisation", QUANTISATION.get(l.format()));
             return LadderPointLoop.modelRecord(p, rc, ctx.device().name(), r.check(), r.fullOutputFinite(), r.timing(), r.memory(),
-                    r.weightBytes(), more);
+                    r.weightBytes(), more, notes);
         }
 
         @Override

@@ -140,6 +140,7 @@ final class LadderConvPoints {
                 case W_FP8A_FP16 -> "E5M2 weights in the FP8 fragment order, decoded in registers; FP16 activations";
                 case W_MXFP8A_MXFP8 -> "E5M2 elements with E8M0 exponents per 32 channels (activations per pixel, weights per filter), exact decode";
                 case W_INT4A_INT4 -> "unsigned INT4 weights x signed INT4 activations, unpacked to INT8 (s8 IMMA, INT32 accumulation, FP16 output)";
+                case W_INT1A_INT4 -> "1-bit weights (+-1) x signed INT4 activations, expanded to INT4 tiles, unpacked to INT8 (s8 IMMA, INT32 accumulation, FP16 output)";
             });
             return new Measurement(SYSTEM, p.series(), p.workload(), p.setting(), Measurement.Status.OK, timing.stats(), null, ctx.device().name(),
                     notes, extras);

@@ -76,6 +76,13 @@ final class LadderPointLoop {
     static Measurement modelRecord(LadderModelRunner.ModelPoint p, ReproduceContext rc, String device, org.ladderae.executor.LayerBench.Check check,
                                    boolean fullOutputFinite, org.ladderae.results.TimingStats timing, org.ladderae.executor.LayerExecutor.Memory memory,
                                    long weightBytes, java.util.Map<String, Double> more) {
+        return modelRecord(p, rc, device, check, fullOutputFinite, timing, memory, weightBytes, more, java.util.Map.of());
+    }
+
+    /** As above, with {@code notes} on the record (and on its failure reason). */
+    static Measurement modelRecord(LadderModelRunner.ModelPoint p, ReproduceContext rc, String device, org.ladderae.executor.LayerBench.Check check,
+                                   boolean fullOutputFinite, org.ladderae.results.TimingStats timing, org.ladderae.executor.LayerExecutor.Memory memory,
+                                   long weightBytes, java.util.Map<String, Double> more, java.util.Map<String, String> notes) {
         rc.out().printf(java.util.Locale.ROOT, "%s %s %s: %s%s%n", p.workload(), p.setting(), p.formats().label(), check.describe(),
                 timing == null ? "" : String.format(java.util.Locale.ROOT, "; %.4f ms, peak %.0f MiB", timing.medianMs(), memory.peakMib()));
         rc.out().flush();
@@ -87,7 +94,7 @@ final class LadderPointLoop {
         extras.put("weights_mib", weightBytes / 1048576.0);
         extras.put("check_relative_error", check.error());
         extras.putAll(more);
-        return new Measurement(SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, timing, null, device, java.util.Map.of(), extras);
+        return new Measurement(SYSTEM, p.formats(), p.workload(), p.setting(), Measurement.Status.OK, timing, null, device, notes, extras);
     }
 
     /** Measures {@code points} in order; {@code family} is only opened when some point is not reused. */

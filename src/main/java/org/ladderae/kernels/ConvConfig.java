@@ -31,7 +31,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
 
     /** An mma.sync configuration with the widest gather {@code shape}'s C allows (16-byte chunks for the byte formats). */
     public ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, int minBlocks) {
-        this(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, ConvMma.MMA_SYNC, format == ConvFormat.W_FP16A_FP16 ? widestGather(shape.c()) : 8);
+        this(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, ConvMma.MMA_SYNC, format.actBits() == 16 ? widestGather(shape.c()) : 8);
     }
 
     /** Without split-K. */
@@ -60,7 +60,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         int mi = bm / warpsM / 16, ni = bn / warpsN / 8;
         if (format.actBits() < 16 && mi % 2 != 0) throw new IllegalArgumentException("byte activation tiles need an even number of 16-row fragments per warp");
         if (format.weightBits() < 16 && ni % 4 != 0) throw new IllegalArgumentException("byte weight tiles need a multiple of 4 8-column fragments per warp");
-        if (format == ConvFormat.W_FP16A_FP16) {
+        if (format.actBits() == 16) {   // FP16 activations (FP16 or FP8 weights): any C, gathered aVec channels at a time
             if (aVec != 8 && aVec != 4 && aVec != 2 && aVec != 1) throw new IllegalArgumentException("aVec in {8, 4, 2, 1}, not " + aVec);
             if (shape.c() % aVec != 0) throw new IllegalArgumentException("C=" + shape.c() + " is not a multiple of the gather width " + aVec);
             if (warpsM * warpsN * 32 % (BK / aVec) != 0) throw new IllegalArgumentException("threads must be a multiple of " + BK / aVec);
@@ -151,7 +151,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     /** 1024 (stages start 1024-byte aligned for the wgmma swizzle) + stages x (A + W tiles + MXFP8 exponents) + the row table. */
     static int sharedMemoryBytesOf(ConvFormat f, int bm, int bn, int stages) {
         int scales = f.microscaled() ? ((bm + bn) * 2 + 127) / 128 * 128 : 0;
-        return 1024 + stages * (bm * BK * f.actBits() / 8 + bn * BK * f.weightBits() / 8 + scales) + bm * 16;
+        return 1024 + stages * (bm * BK * f.actBits() / 8 + bn * BK * f.tileWeightBits() / 8 + scales) + bm * 16;
     }
 
     /** Bytes the kernel must move at least once: input, weights, MX exponents, FP16 output. */

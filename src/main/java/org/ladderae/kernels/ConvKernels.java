@@ -75,13 +75,13 @@ public final class ConvKernels {
             }
             return new ArrayList<>(out.values());
         }
-        int deep = f == ConvFormat.W_INT4A_INT4 ? 6 : 4;
+        int deep = f.integer() ? 6 : 4;
         // 128 x 64, 4 warps of 64 x 32, two blocks per SM: the workhorse for K = 64 layers.
         add(out, mma(f, s, 128, 64, 2, 2, deep, 2));
         if (s.k() % 128 == 0) add(out, mma(f, s, 128, 128, 2, 4, deep - 1, 1));   // 8 warps of 64 x 32
         add(out, mma(f, s, 256, 64, 4, 2, 3, 1));                                  // 8 warps, more reuse of each weight tile
         add(out, mma(f, s, 64, 64, 2, 2, deep, 4));                                // small tiles: more blocks for batch 1
-        if (f != ConvFormat.W_FP16A_FP16) out.values().removeIf(c -> s.k() % c.bn() != 0);   // byte formats: whole N tiles, as shipped
+        if (f.actBits() < 16) out.values().removeIf(c -> s.k() % c.bn() != 0);   // byte activations: whole N tiles, as shipped
         return new ArrayList<>(out.values());
     }
 

@@ -6,7 +6,7 @@ import org.ladderae.gpu.KernelArgs;
 import org.ladderae.gpu.LaunchConfig;
 
 /**
- * One FP16 conv2d layer of a CNN, built and loaded, launched on caller-owned device buffers (the entry point
+ * One conv2d layer of a CNN (FP16, or a low-bit format of {@link ConvFormat}), built and loaded, launched on caller-owned device buffers (the entry point
  * of the CNN executor). Get one from {@link ConvRunner#layer(ConvShape)} (heuristic configuration) or
  * {@link ConvRunner#layer(ConvConfig)} (e.g. a tuned one).
  *
@@ -36,7 +36,6 @@ public final class ConvLayer {
 
     /** {@code reduce} and {@code workspace} ({@link ConvConfig#workspaceBytes}) only with split-K, else null. */
     ConvLayer(ConvConfig config, Kernel kernel, Kernel reduce, DeviceBuffer workspace) {
-        if (config.format() != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("ConvLayer launches the FP16 conv kernels, not " + config.format());
         if (config.splitK() > 1 && (reduce == null || workspace == null || workspace.bytes() < config.workspaceBytes()))
             throw new IllegalArgumentException(config.label() + " needs the split-K reduce kernel and a " + config.workspaceBytes() + "-byte workspace");
         this.config = config;
@@ -50,8 +49,41 @@ public final class ConvLayer {
 
     public ConvShape shape() { return config.shape(); }
 
-    /** Bytes of the device weight tensor {@code w}. */
-    public long weightBytes() { return 2 * ConvWeightLayout.deviceElements(config.shape()); }
+    /** Bytes of the device weight tensor {@code w} (FP16, FP8, INT4 or 1-bit codes, rows of {@link ConvWeightLayout#rowLength}). */
+    public long weightBytes() { return ConvWeightLayout.deviceElements(config.shape()) * config.format().weightBits() / 8; }
+
+    /**
+     * Quantised activations (MXFP8, INT4), dense NHWC input and output. {@code x}: the input's codes (E5M2 bytes, or INT4
+     * two per byte, element 0 low); {@code xs} / {@code ws}: MXFP8's E8M0 exponents ([pixel][C/32], [k][R*S*C/32]), or for
+     * the integer formats the FP32 activation scale (one value) and the FP32 weight scale per output channel (K values)
+     * the epilogue multiplies the INT32 sums by (null: scale 1). Bias, residual and output FP16 as in {@link #launch}.
+     */
+    public void launchQuantized(DeviceBuffer x, DeviceBuffer xs, DeviceBuffer w, DeviceBuffer ws, DeviceBuffer bias, DeviceBuffer residual, boolean relu,
+                                DeviceBuffer y) {
+        ConvShape s = config.shape();
+        ConvFormat f = config.format();
+        if (f.actBits() == 16) throw new IllegalArgumentException(config.kernelName() + " reads FP16 activations: use launch");
+        need(x, "x", s.inputElements() * f.actBits() / 8);
+        need(w, "w", weightBytes());
+        if (f.microscaled()) {
+            need(xs, "xs", s.inputElements() / 32);
+            need(ws, "ws", s.weightElements() / 32);
+        } else {
+            if (xs != null) need(xs, "xs", 4);
+            if (ws != null) need(ws, "ws", 4L * s.k());
+        }
+        need(y, "y", 2 * s.outputElements());
+        if (bias != null) need(bias, "bias", 2L * s.k());
+        if (residual != null) need(residual, "residual", 2 * s.outputElements());
+        KernelArgs a = KernelArgs.of().buffer(x).buffer(w);
+        if (xs != null) a.buffer(xs); else a.nullPointer();
+        if (ws != null) a.buffer(ws); else a.nullPointer();
+        a.buffer(y);
+        if (bias != null) a.buffer(bias); else a.nullPointer();
+        if (residual != null) a.buffer(residual); else a.nullPointer();
+        shapeArgs(a, s, s.c(), s.k(), relu ? 1 : 0);
+        kernel.launch(launch, a);
+    }
 
     /** Dense NHWC input and output (pixel strides C and K, no offsets). */
     public void launch(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer residual, boolean relu, DeviceBuffer y) {
@@ -68,6 +100,7 @@ public final class ConvLayer {
     public void launch(DeviceBuffer x, long xOffset, int xPixelStride, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer residual, boolean relu,
                        DeviceBuffer y, long yOffset, int yPixelStride) {
         ConvShape s = config.shape();
+        if (config.format().actBits() != 16) throw new IllegalArgumentException(config.kernelName() + " reads quantised activations: use launchQuantized");
         if (xPixelStride < s.c() || yPixelStride < s.k()) throw new IllegalArgumentException("pixel strides " + xPixelStride + "/" + yPixelStride + " below C=" + s.c() + "/K=" + s.k());
         if (xPixelStride % config.aVec() != 0 || xOffset % config.aVec() != 0)
             throw new IllegalArgumentException(config.kernelName() + " gathers " + config.aVec() + " channels at a time: input stride " + xPixelStride

@@ -38,9 +38,10 @@ public record ConvProblem(ConvFormat format, ConvShape shape, int[] x, int[] xEx
                 xe = encodeMx(x, rnd);
                 we = encodeMx(w, rnd);
             }
-            case W_INT4A_INT4 -> {
+            case W_INT4A_INT4, W_INT1A_INT4 -> {
                 for (int i = 0; i < x.length; i++) x[i] = rnd.nextInt(-8, 8);
-                for (int i = 0; i < w.length; i++) w[i] = rnd.nextInt(16);
+                int codes = format == ConvFormat.W_INT4A_INT4 ? 16 : 2;
+                for (int i = 0; i < w.length; i++) w[i] = rnd.nextInt(codes);
             }
         }
         return new ConvProblem(format, shape, x, xe, w, we);
@@ -64,7 +65,7 @@ public record ConvProblem(ConvFormat format, ConvShape shape, int[] x, int[] xEx
         return switch (format) {
             case W_FP16A_FP16, W_FP8A_FP16 -> BitPacking.pack(x, 16);
             case W_MXFP8A_MXFP8 -> BitPacking.pack(x, 8);
-            case W_INT4A_INT4 -> BitPacking.pack(x, 4);   // the low nibble of a negative value is its two's complement
+            case W_INT4A_INT4, W_INT1A_INT4 -> BitPacking.pack(x, 4);   // the low nibble of a negative value is its two's complement
         };
     }
 
@@ -72,9 +73,10 @@ public record ConvProblem(ConvFormat format, ConvShape shape, int[] x, int[] xEx
     public byte[] deviceWeights() {
         return switch (format) {
             case W_FP16A_FP16 -> BitPacking.pack(ConvWeightLayout.padRows(w, shape), 16);
-            case W_FP8A_FP16 -> ConvWeightLayout.fp8ForMma(w);
+            case W_FP8A_FP16 -> ConvWeightLayout.fp8ForMma(ConvWeightLayout.padRows(w, shape));   // any C: rows padded to the K tile
             case W_MXFP8A_MXFP8 -> BitPacking.pack(w, 8);
             case W_INT4A_INT4 -> BitPacking.pack(w, 4);
+            case W_INT1A_INT4 -> BitPacking.pack(ConvWeightLayout.padRows(w, shape), 1);
         };
     }
 
@@ -88,7 +90,7 @@ public record ConvProblem(ConvFormat format, ConvShape shape, int[] x, int[] xEx
         return switch (format) {
             case W_FP16A_FP16, W_FP8A_FP16 -> Fp16.INSTANCE.decode(x[i]);
             case W_MXFP8A_MXFP8 -> Mxfp8.decode(xExp[i / Mxfp8.BLOCK], x[i]);
-            case W_INT4A_INT4 -> x[i];
+            case W_INT4A_INT4, W_INT1A_INT4 -> x[i];
         };
     }
 
@@ -99,6 +101,7 @@ public record ConvProblem(ConvFormat format, ConvShape shape, int[] x, int[] xEx
             case W_FP8A_FP16 -> Fp8E5M2.INSTANCE.decode(w[i]);
             case W_MXFP8A_MXFP8 -> Mxfp8.decode(wExp[i / Mxfp8.BLOCK], w[i]);
             case W_INT4A_INT4 -> w[i];
+            case W_INT1A_INT4 -> 2 * w[i] - 1;   // the binary weight: code 1 is +1, code 0 is -1
         };
     }
 
@@ -159,7 +162,7 @@ public record ConvProblem(ConvFormat format, ConvShape shape, int[] x, int[] xEx
 
     /** The exact integer convolution (INT4 x INT4): what the kernel's INT32 accumulators hold before the FP16 cast. */
     public long[] exactReference() {
-        if (format != ConvFormat.W_INT4A_INT4) throw new IllegalStateException("not an integer format: use reference()");
+        if (!format.integer()) throw new IllegalStateException("not an integer format: use reference()");
         double[] y = reference();   // integer sums below 2^53 are exact in double
         long[] out = new long[y.length];
         for (int i = 0; i < y.length; i++) out[i] = (long) y[i];

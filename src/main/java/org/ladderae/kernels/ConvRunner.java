@@ -93,7 +93,7 @@ public final class ConvRunner implements AutoCloseable {
     public static List<ConvConfig> checkShapes(ConvConfig timed) {
         int bn = timed.bn(), v = timed.aVec();
         List<ConvConfig> out = new ArrayList<>();
-        if (timed.format() == ConvFormat.W_FP16A_FP16) {
+        if (timed.format().actBits() == 16) {   // FP16 activations (FP16 or FP8 weights): any C
             int c = 128 + 3 * v;   // 131, 134, 140, 152: C % 64 != 0, a multiple of the gather width
             out.add(timed.withShape(new ConvShape(3, c, 13, 11, 2 * bn - 6, 3, 3, 1, 1)));
             out.add(timed.withShape(new ConvShape(2, c, 9, 9, bn, 1, 1, 2, 0)));
@@ -248,6 +248,7 @@ public final class ConvRunner implements AutoCloseable {
         return switch (bits) {
             case 16 -> WeightFormat.FP16;
             case 8 -> WeightFormat.FP8_E5M2;
+            case 1 -> WeightFormat.INT1;
             default -> WeightFormat.INT4;
         };
     }
@@ -266,7 +267,10 @@ public final class ConvRunner implements AutoCloseable {
         }
         ConvShape s = c.shape();
         Kernel k = module(c).kernel(c.kernelName());
-        KernelArgs args = KernelArgs.of().buffer(x).buffer(w).buffer(xs).buffer(ws).buffer(y).nullPointer().nullPointer();
+        KernelArgs args = KernelArgs.of().buffer(x).buffer(w);
+        if (c.format().integer()) args.nullPointer().nullPointer();   // no dequantising scales: the output is the INT32 sum
+        else args.buffer(xs).buffer(ws);
+        args.buffer(y).nullPointer().nullPointer();
         ConvLayer.shapeArgs(args, s, s.c(), s.k(), 0);
         LaunchConfig lc = ConvLayer.launchConfig(c);
         return () -> k.launch(lc, args);

@@ -18,7 +18,7 @@ class BenchConvCommandTest {
         CliTest.Run r = CliTest.run("bench", "conv", "--weights", "int4", "--acts", "fp16");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("no conv kernel for --weights int4 --acts fp16");
-        r = CliTest.run("bench", "conv", "--weights", "fp8", "--acts", "fp16", "--shape", "1,3,224,224,64,7,7,2,3");   // FP16 runs C = 3; FP8 does not
+        r = CliTest.run("bench", "conv", "--weights", "mxfp8", "--acts", "mxfp8", "--shape", "1,3,224,224,64,7,7,2,3");   // FP16 and FP8 weights run C = 3; MXFP8 does not
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("C=3 is not a multiple of 64");
         r = CliTest.run("bench", "conv", "--shape", "C9");

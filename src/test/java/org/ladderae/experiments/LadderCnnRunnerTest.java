@@ -26,14 +26,19 @@ class LadderCnnRunnerTest {
         assertThat(LadderCnnRunner.convFormat(FormatPair.FP16)).isEqualTo(ConvFormat.W_FP16A_FP16);
         assertThat(LadderCnnRunner.convFormat(new FormatPair(NumberFormat.FP8, NumberFormat.FP8))).isEqualTo(ConvFormat.W_FP8A_FP16);  // E5M2 weights, FP16 acts
         assertThat(LadderCnnRunner.convFormat(new FormatPair(NumberFormat.MXFP8, NumberFormat.MXFP8))).isEqualTo(ConvFormat.W_MXFP8A_MXFP8);
-        assertThat(LadderCnnRunner.convFormat(new FormatPair(NumberFormat.INT1, NumberFormat.INT4))).isNull();
+        assertThat(LadderCnnRunner.convFormat(new FormatPair(NumberFormat.INT1, NumberFormat.INT4))).isEqualTo(ConvFormat.W_INT1A_INT4);
+        assertThat(LadderCnnRunner.convFormat(new FormatPair(NumberFormat.INT4, NumberFormat.FP16))).isNull();
     }
 
     @Test
     void whatTheCnnExecutorCannotRunIsNaWithItsReason() {
         assertThat(LadderCnnRunner.notRunnable(point("resnet", 128, NumberFormat.FP16, NumberFormat.FP16))).isNull();
         assertThat(LadderCnnRunner.notRunnable(point("shufflenet", 1, NumberFormat.FP16, NumberFormat.FP16))).isNull();
-        assertThat(LadderCnnRunner.notRunnable(point("resnet", 1, NumberFormat.INT1, NumberFormat.INT4))).contains("no Ladder conv kernel computes W_INT1A_INT4");
+        assertThat(LadderCnnRunner.notRunnable(point("resnet", 1, NumberFormat.INT1, NumberFormat.INT4))).isNull();
+        assertThat(LadderCnnRunner.notRunnable(point("resnet", 128, NumberFormat.FP8, NumberFormat.FP8))).isNull();
+        assertThat(LadderCnnRunner.notRunnable(point("resnet", 128, NumberFormat.MXFP8, NumberFormat.MXFP8))).isNull();
+        assertThat(LadderCnnRunner.notRunnable(point("shufflenet", 1, NumberFormat.FP8, NumberFormat.FP8))).isNull();
+        assertThat(LadderCnnRunner.notRunnable(point("resnet", 1, NumberFormat.INT4, NumberFormat.FP16))).contains("no Ladder conv kernel computes W_INT4A_FP16");
         assertThat(LadderCnnRunner.notRunnable(point("vit", 1, NumberFormat.FP16, NumberFormat.FP16))).contains("not vit");
         assertThat(LadderCnnRunner.notRunnable(new LadderModelRunner.ModelPoint("resnet", 1, 1, FormatPair.FP16, GemvStage.PTX))).contains("no kernel stages");
     }

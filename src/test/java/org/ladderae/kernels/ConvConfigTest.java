@@ -31,12 +31,17 @@ class ConvConfigTest {
         assertThat(new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 128, 64, 2, 2, 4, 2).sharedMemoryBytes()).isEqualTo(1024 + 2048 + 4 * (16384 + 4096));
         assertThat(new ConvConfig(ConvFormat.W_MXFP8A_MXFP8, C0, 128, 64, 2, 2, 4, 1).sharedMemoryBytes()).isEqualTo(1024 + 2048 + 4 * (8192 + 4096 + 384));
         assertThat(new ConvConfig(ConvFormat.W_INT4A_INT4, C0, 128, 64, 2, 2, 6, 2).sharedMemoryBytes()).isEqualTo(1024 + 2048 + 6 * (4096 + 2048));
+        // 1-bit codes are expanded to an INT4 tile in shared memory
+        assertThat(new ConvConfig(ConvFormat.W_INT1A_INT4, C0, 128, 64, 2, 2, 6, 2).sharedMemoryBytes()).isEqualTo(1024 + 2048 + 6 * (4096 + 2048));
+        assertThat(new ConvConfig(ConvFormat.W_INT1A_INT4, C0, 128, 64, 2, 2, 6, 2).kernelName()).contains("_w_int1_a_int4_nhwc_mma16832_");
     }
 
     @Test
     void rejectsShapesAndTilesTheKernelCannotRun() {
-        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"), 128, 64, 2, 2, 4, 1))
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_MXFP8A_MXFP8, ConvShape.parse("1,3,224,224,64,7,7,2,3"), 128, 64, 2, 2, 4, 1))
                 .hasMessageContaining("C=3 is not a multiple of 64");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_INT1A_INT4, ConvShape.parse("1,96,8,8,64,1,1,1,0"), 128, 64, 2, 2, 4, 1))
+                .hasMessageContaining("C=96 is not a multiple of 64");
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("1,58,8,8,96,1,1,1,0"), 128, 64, 2, 2, 4, 1, ConvMma.MMA_SYNC, 4))
                 .hasMessageContaining("C=58 is not a multiple of the gather width 4");
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, C0, 128, 96, 8, 1, 4, 1, ConvMma.WGMMA, 8)).hasMessageContaining("bn in {64, 128, 256}");
@@ -55,8 +60,11 @@ class ConvConfigTest {
                 assertThat(cs.stream().map(ConvConfig::label).distinct()).hasSize(cs.size());   // split-K launches share their cubin
                 assertThat(ConvKernels.unsupportedReason(f, e.getValue())).isNull();
             }
-        assertThat(ConvKernels.candidates(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).isEmpty();
-        assertThat(ConvKernels.unsupportedReason(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).contains("C=3");
+        assertThat(ConvKernels.candidates(ConvFormat.W_MXFP8A_MXFP8, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).isEmpty();
+        assertThat(ConvKernels.unsupportedReason(ConvFormat.W_INT1A_INT4, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).contains("C=3");
+        // FP8 weights beside FP16 activations gather as FP16 does: the stem (one channel at a time) and ShuffleNet's 58 channels
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,3,224,224,64,7,7,2,3"))).isNotEmpty().allSatisfy(c -> assertThat(c.aVec()).isEqualTo(1));
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP8A_FP16, ConvShape.parse("1,58,28,28,58,1,1,1,0"))).isNotEmpty().allSatisfy(c -> assertThat(c.aVec()).isEqualTo(2));
     }
 
     @Test
@@ -107,7 +115,9 @@ class ConvConfigTest {
         assertThat(ConvRunner.checksEpilogue(timed, shapes.get(1))).isFalse();
         assertThat(ConvRunner.checkShapes(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C6")).get(0))).hasSize(5);
         ConvConfig fp8 = ConvKernels.candidates(ConvFormat.W_FP8A_FP16, C0).get(0);
-        assertThat(ConvRunner.checkShapes(fp8)).hasSize(3).allSatisfy(c -> assertThat(c.shape().c() % 64).isZero());
+        assertThat(ConvRunner.checkShapes(fp8)).hasSize(4).anySatisfy(c -> assertThat(c.shape().c() % 64).isNotZero());   // FP16 activations: any C
+        ConvConfig mx = ConvKernels.candidates(ConvFormat.W_MXFP8A_MXFP8, C0).get(0);
+        assertThat(ConvRunner.checkShapes(mx)).hasSize(3).allSatisfy(c -> assertThat(c.shape().c() % 64).isZero());
     }
 
     @Test

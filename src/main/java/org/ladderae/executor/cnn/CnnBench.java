@@ -16,12 +16,15 @@ import org.ladderae.models.reference.ReferenceExecutor;
 import org.ladderae.results.TimingStats;
 
 /**
- * One CNN point: the model (ResNet-50 or ShuffleNet v2 x1.0) at 224x224 and the point's batch, seeded weights with the
+ * One CNN point (FP16, or a low-bit format of {@link CnnQuantization}): the model (ResNet-50 or ShuffleNet v2 x1.0) at 224x224 and the point's batch, seeded weights with the
  * batch norms folded in. It is first checked on the same model at {@link #CHECK_IMAGE}x{@link #CHECK_IMAGE} and batch
  * min(batch, 2) (same structure, same kernel families; the double reference of the full model would take minutes)
  * against the double-precision CPU reference on the very folded weights the GPU multiplies, then, only if that
  * passed, timed at full size with its memory sampled. The full model's conv kernels may differ from the small model's
  * (tiles are picked per shape), so before timing each of them is checked on its own ({@link ConvLauncher#checkPrepared}).
+ * A low-bit point's check is per conv ({@link CnnExecutor#runCheckingConvs}: every conv against the reference conv on the
+ * GPU's own input, {@link #CONV_TOLERANCE}) plus its logits against the whole-model reference with the same weights and
+ * activation quantisation ({@link #modelBound}).
  */
 public final class CnnBench {
     /** Image side of the check model: every stage keeps a spatial extent > 1 (ResNet's last stage is 2x2). */
@@ -38,6 +41,27 @@ public final class CnnBench {
     /** E5M2 weights keep 2 mantissa bits: the check's reference uses the same rounded weights, so the FP16 bound holds. */
     public static final double FP8_MODEL_TOLERANCE = FP16_MODEL_TOLERANCE;
 
+    /**
+     * Relative Frobenius error of one conv's output against the reference conv on the GPU's own (stored FP16) input,
+     * quantised as the device quantises it: the codes are the same bit for bit, so what is left is the output's FP16
+     * rounding (unit roundoff 4.9e-4, ~2e-4 in the Frobenius norm, as the conv kernels' own checks measure) and FP32
+     * accumulation; twice {@link org.ladderae.kernels.ConvRunner#FP16_TOLERANCE}. A wrong decode, layout, scale or
+     * quantiser gives errors of order 1.
+     */
+    public static final double CONV_TOLERANCE = 2e-3;
+
+    /**
+     * Bound on the logits of a model whose activations are quantised (MXFP8, INT4) against the whole-model reference with
+     * the same quantisation. Not a precision bound: one FP16 ulp of difference in an earlier tensor flips a quantisation
+     * step (E5M2: 25% of a value; INT4: 1/7 of the tensor's range) and the flips compound over ~50 convs. Rounding the
+     * reference's own intermediates to FP16 moves its logits by 5.8e-2 to 6.6e-2 (MXFP8) and 0.19 to 0.23 (INT1 x INT4) on
+     * the seeded ResNet-50 check models (seeds 3, 5, 7, batch 1-3; CnnQuantizationTest prints one), so these bounds are
+     * about 4x / 2.2x that: a sanity check of the
+     * wiring (a wrong buffer, shuffle or layout gives errors of order 1); the per-conv check ({@link #CONV_TOLERANCE}) is
+     * the precise one.
+     */
+    public static final double MXFP8_MODEL_BOUND = 0.25, INT4_ACT_MODEL_BOUND = 0.5;
+
     private CnnBench() {}
 
     /** The tensor-core conv launchers tried before the direct kernels, in order. */
@@ -46,15 +70,28 @@ public final class CnnBench {
     }
 
 
+    /**
+     * @param precision which convs ran in {@code format} and which stayed FP16, and why ({@link CnnQuantization#summary})
+     */
     public record Result(String workload, int batch, ConvFormat format, LayerBench.Check check, TimingStats timing, LayerExecutor.Memory memory,
-                         long weightBytes, boolean fullOutputFinite, Map<String, String> convKernels) {
+                         long weightBytes, boolean fullOutputFinite, Map<String, String> convKernels, String precision) {
         public boolean ok() { return check.passed() && timing != null && fullOutputFinite; }
     }
 
     /** Why the executor has no conv kernels for {@code format} (the reproductions' n/a reason), or null when it has. */
     public static String whyNoKernels(ConvFormat format) {
-        return format == ConvFormat.W_FP16A_FP16 ? null
-                : "the CNN executor's convs run FP16 weights only (Ladder's conv layer API launches the FP16 kernels), not " + format.label();
+        return format == ConvFormat.W_INT4A_INT4
+                ? "the CNN executor has no W_INT4A_INT4 weight encoding (the conv kernel's unsigned INT4 codes without a zero point)" : null;
+    }
+
+    /** The sanity bound on a low-bit model's logits against the quantised whole-model reference (see the constants). */
+    public static double modelBound(ConvFormat format) {
+        return switch (format) {
+            case W_FP16A_FP16 -> FP16_MODEL_TOLERANCE;
+            case W_FP8A_FP16 -> FP8_MODEL_TOLERANCE;
+            case W_MXFP8A_MXFP8 -> MXFP8_MODEL_BOUND;
+            case W_INT1A_INT4, W_INT4A_INT4 -> INT4_ACT_MODEL_BOUND;
+        };
     }
 
     /**
@@ -62,9 +99,19 @@ public final class CnnBench {
      * stores where its launcher converts it (E5M2 for FP8). The reference of a check multiplies exactly these.
      */
     public static Map<String, DenseTensor> storedWeights(CnnModels.CnnModel m, ConvFormat format, long seed) {
-        Map<String, DenseTensor> w = CnnWeights.foldedWeights(m, seed);
-        if (format == ConvFormat.W_FP16A_FP16) return w;
-        throw new IllegalArgumentException("the CNN check knows how " + format.label() + " stores weights only once its conv launcher does");
+        return CnnQuantization.storedWeights(m, CnnWeights.foldedWeights(m, seed), format);
+    }
+
+    /**
+     * The double-precision reference of {@code m} in {@code format}: the stored (decoded) weights {@code w}, and each
+     * low-bit conv reading its input quantised as the device quantises it ({@link CnnQuantization}); {@code storeOutput}
+     * models how the GPU stores intermediates (identity: exact).
+     */
+    public static DenseTensor reference(CnnModels.CnnModel m, ConvFormat format, DenseTensor image, Map<String, DenseTensor> w,
+                                        java.util.function.UnaryOperator<DenseTensor> storeOutput) {
+        Map<String, DenseTensor> all = ReferenceExecutor.runAll(m.graph(), Map.of("image", image), w, storeOutput,
+                format == ConvFormat.W_FP16A_FP16 ? null : CnnQuantization.activationQuantizer(m.graph(), format));
+        return all.get(m.graph().outputs().get(0));
     }
 
     /** Runs {@code m} on the GPU with seeded weights and compares its logits with the reference on the same weights. */
@@ -73,12 +120,29 @@ public final class CnnBench {
         Map<String, DenseTensor> w = storedWeights(m, format, seed);
         DenseTensor image = CnnWeights.image(m, seed);
         DenseTensor gpu;
+        List<CnnExecutor.ConvCheck> convChecks = null;
         try (CnnExecutor ex = new CnnExecutor(ctx, cache, m, format, w, convs)) {
-            gpu = ex.run(image);
+            if (format == ConvFormat.W_FP16A_FP16) {
+                gpu = ex.run(image);
+            } else {
+                convChecks = ex.runCheckingConvs(image, w);
+                gpu = ex.output();
+            }
         }
-        DenseTensor ref = ReferenceExecutor.run(m.graph(), Map.of("image", image), w).values().iterator().next();
-        return new LayerBench.Check(m.graph().name() + " " + format.label(), LayerComparison.relativeFrobeniusError(ref, gpu),
-                format == ConvFormat.W_FP16A_FP16 ? FP16_MODEL_TOLERANCE : FP8_MODEL_TOLERANCE, gpu.allFinite());
+        DenseTensor ref = reference(m, format, image, w, java.util.function.UnaryOperator.identity());
+        String name = m.graph().name() + " " + format.label();
+        double logits = LayerComparison.relativeFrobeniusError(ref, gpu);
+        LayerBench.Check model = new LayerBench.Check(name + " logits vs the quantised reference", logits, modelBound(format), gpu.allFinite());
+        if (convChecks == null) return new LayerBench.Check(name, logits, FP16_MODEL_TOLERANCE, gpu.allFinite());
+        CnnExecutor.ConvCheck worst = null;
+        for (CnnExecutor.ConvCheck c : convChecks) {
+            if (!c.finite() || !(c.error() <= CONV_TOLERANCE))
+                return new LayerBench.Check(name + " conv " + c.conv() + " (" + c.format().label() + ") on the GPU's input", c.error(), CONV_TOLERANCE, c.finite());
+            if (worst == null || c.error() > worst.error()) worst = c;
+        }
+        if (!model.passed()) return model;
+        return new LayerBench.Check(String.format(Locale.ROOT, "%s: worst of %d convs on the GPU's own inputs (%s), logits vs the quantised reference %.2e (bound %.2g)",
+                name, convChecks.size(), worst == null ? "none" : worst.conv(), logits, modelBound(format)), worst == null ? 0 : worst.error(), CONV_TOLERANCE, gpu.allFinite());
     }
 
     /** Checks the small model, then times the full one (see the class comment). */
@@ -86,15 +150,16 @@ public final class CnnBench {
                                  List<? extends CnnExecutor.ConvLauncherFactory> convs, long seed) {
         LayerBench.Check check = check(ctx, cache, CnnModels.of(workload, Math.min(batch, 2), CHECK_IMAGE), format, convs, seed);
         CnnModels.CnnModel full = CnnModels.of(workload, batch, CnnModels.IMAGE);
-        if (!check.passed()) return new Result(workload, batch, format, check, null, null, 0, false, Map.of());
+        String precision = CnnQuantization.summary(full, format);
+        if (!check.passed()) return new Result(workload, batch, format, check, null, null, 0, false, Map.of(), precision);
         try (CnnExecutor ex = new CnnExecutor(ctx, cache, full, format, storedWeights(full, format, seed), convs)) {
             ConvLauncher.KernelCheck bad = ex.checkConvKernels(seed);
             if (bad != null) return new Result(workload, batch, format, new LayerBench.Check(full.graph().name() + " conv kernel " + bad.kernel(), bad.error(), bad.tolerance(), true),
-                    null, null, ex.weightBytes(), false, ex.convKernels());
+                    null, null, ex.weightBytes(), false, ex.convKernels(), precision);
             DenseTensor out = ex.run(CnnWeights.image(full, seed));
             TimingStats t = ex.time();
             LayerExecutor.Memory mem = ex.memory();
-            return new Result(workload, batch, format, check, t, mem, ex.weightBytes(), out.allFinite(), ex.convKernels());
+            return new Result(workload, batch, format, check, t, mem, ex.weightBytes(), out.allFinite(), ex.convKernels(), precision);
         }
     }
 }

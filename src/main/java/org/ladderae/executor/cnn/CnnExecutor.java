@@ -52,6 +52,10 @@ public final class CnnExecutor implements AutoCloseable {
     private final List<Runnable> launches = new ArrayList<>();
     private final List<String> launchNames = new ArrayList<>();
     private final Map<String, String> convKernels = new LinkedHashMap<>();
+    private final Map<String, ConvFormat> convFormats = new LinkedHashMap<>();
+    /** Each conv and the index of its launch (quantiser + conv), in launch order: what {@link #runCheckingConvs} stops at. */
+    private final List<ConvStep> convSteps = new ArrayList<>();
+    private record ConvStep(Op.Conv2d op, ConvFormat format, int launch) {}
     private final long usedBefore, usedAfterSetup;
     private long ownBytes, weightBytes, activationBytes;
 
@@ -78,6 +82,23 @@ public final class CnnExecutor implements AutoCloseable {
         this.usedAfterSetup = usedBytes();
     }
 
+    /**
+     * The Ladder conv configurations {@code m}'s convs take at {@code format} on {@code arch} (as {@link LadderConvLauncher}
+     * picks them; the direct kernels take the rest), distinct, so that a caller can build them all in parallel first
+     * ({@link org.ladderae.kernels.ConvRunner#buildAll}) instead of one nvcc run after another as the executor loads them.
+     */
+    public static List<org.ladderae.kernels.ConvConfig> ladderConvConfigs(CnnModels.CnnModel m, ConvFormat format, org.ladderae.kernels.TargetArch arch) {
+        org.ladderae.checkpoints.CheckpointStore checkpoints = org.ladderae.checkpoints.CheckpointStore.installed();
+        Map<String, Tensor> t = m.graph().tensors();
+        Set<org.ladderae.kernels.ConvConfig> out = new java.util.LinkedHashSet<>();
+        for (Op op : m.graph().ops()) {
+            if (!(op instanceof Op.Conv2d c)) continue;
+            ConvSpec s = spec(c, t, format);
+            if (LadderConvLauncher.whyNot(s, arch) == null) out.add(LadderConvLauncher.configFor(s, arch, checkpoints));
+        }
+        return new ArrayList<>(out);
+    }
+
     /** Opens a tensor-core conv launcher on the executor's context (so the executor can own and close it). */
     public interface ConvLauncherFactory {
         ConvLauncher open(CudaContext context, KernelCache cache);
@@ -87,6 +108,9 @@ public final class CnnExecutor implements AutoCloseable {
 
     /** Bytes of every weight the model reads per run (conv weights and folded biases in their formats, fc). */
     public long weightBytes() { return weightBytes; }
+
+    /** The format each conv runs in ({@link CnnQuantization#convFormat}), by conv name, in graph order. */
+    public Map<String, ConvFormat> convFormats() { return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(convFormats)); }
 
     /** Which kernel each conv runs on, by conv name, in graph order. */
     public Map<String, String> convKernels() { return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(convKernels)); }
@@ -113,6 +137,17 @@ public final class CnnExecutor implements AutoCloseable {
         activationBuffers.addAll(slots);
         activationBytes = plan.activationBytes();
         plan.slotOf().forEach((tensor, slot) -> buffers.put(tensor, slots.get(slot)));
+        // Scratch first (activation codes of the low-bit convs): every launcher learns the convs it will take, then allocates.
+        for (CnnPlan.Step step : plan.steps()) {
+            if (step.concatShuffle() || !(step.op() instanceof Op.Conv2d c)) continue;
+            ConvSpec spec = spec(c, t, format);
+            for (ConvLauncher l : launchers) {
+                if (l.whyNot(spec) != null) continue;
+                l.reserve(spec);
+                break;
+            }
+        }
+        for (ConvLauncher l : launchers) activationBytes += l.allocateScratch(this::alloc);
         for (CnnPlan.Step step : plan.steps()) {
             if (step.concatShuffle()) {
                 Op.ChannelConcat cat = (Op.ChannelConcat) step.op();
@@ -128,8 +163,7 @@ public final class CnnExecutor implements AutoCloseable {
 
     private void buildOp(Op op, Map<String, Tensor> t, Map<String, DenseTensor> w, ConvFormat format) {
         if (op instanceof Op.Conv2d c) {
-            Tensor x = t.get(c.input());
-            ConvSpec spec = ConvSpec.of(c, x, format);
+            ConvSpec spec = spec(c, t, format);
             List<String> why = new ArrayList<>();
             for (ConvLauncher l : launchers) {
                 String no = l.whyNot(spec);
@@ -138,7 +172,9 @@ public final class CnnExecutor implements AutoCloseable {
                         c.residual() == null ? null : buf(c.residual()), buf(c.output()), this::allocWeights);
                 weightBytes += p.weightBytes();
                 convKernels.put(c.name(), p.kernel());
+                convFormats.put(c.name(), spec.format());
                 launches.add(p.launch());
+                convSteps.add(new ConvStep(c, spec.format(), launches.size() - 1));
                 launchNames.add(c.name() + " (" + p.kernel() + ")");
                 return;
             }
@@ -175,6 +211,11 @@ public final class CnnExecutor implements AutoCloseable {
         } else {
             throw new IllegalArgumentException("the CNN executor has no kernel for " + op.kind() + " '" + op.name() + "'");
         }
+    }
+
+    private static ConvSpec spec(Op.Conv2d c, Map<String, Tensor> t, ConvFormat format) {
+        Tensor x = t.get(c.input());
+        return ConvSpec.of(c, x, CnnQuantization.convFormat(c, x, format));
     }
 
     private void add(String name, String kernel, LaunchConfig lc, KernelArgs args) {
@@ -222,28 +263,71 @@ public final class CnnExecutor implements AutoCloseable {
 
     /** Runs once on {@code image} (NHWC, FP16 values) with every activation buffer NaN-poisoned first; returns the logits. */
     public DenseTensor run(DenseTensor image) {
-        Tensor in = model.graph().inputs().get(0);
-        if (!image.shape().equals(in.shape())) throw new IllegalArgumentException("image " + image.shape() + " is not " + in);
-        for (DeviceBuffer b : activationBuffers) b.fill16(HalfPrecision.POISON);
-        short[] h = new short[image.size()];
-        for (int i = 0; i < h.length; i++) h[i] = (short) Fp16.INSTANCE.encode(image.values()[i]);
-        buffers.get(in.name()).copyFrom(h);
+        upload(image);
         enqueue();
         context.synchronize();
         return output();
     }
 
     /** The output buffer's current contents ([N, classes]). */
-    public DenseTensor output() {
-        Tensor out = model.graph().tensor(model.graph().outputs().get(0));
+    public DenseTensor output() { return download(model.graph().outputs().get(0)); }
+
+    /** The current contents of an activation tensor's buffer (FP16 values). */
+    private DenseTensor download(String tensor) {
+        Tensor out = model.graph().tensor(tensor);
         short[] raw = new short[(int) out.elements()];
-        DeviceBuffer b = buffers.get(out.name());
+        DeviceBuffer b = buf(tensor);
         short[] all = new short[(int) (b.bytes() / 2)];
         b.copyTo(all);
         System.arraycopy(all, 0, raw, 0, raw.length);
         double[] v = new double[raw.length];
         for (int i = 0; i < v.length; i++) v[i] = Fp16.INSTANCE.decode(raw[i] & 0xffff);
         return new DenseTensor(out.shape(), v);
+    }
+
+    /** One conv's output against the double-precision reference conv on the GPU's own input. */
+    public record ConvCheck(String conv, ConvFormat format, double error, boolean finite) {}
+
+    /**
+     * Runs the model once on {@code image} (activations NaN-poisoned first), launch by launch; after each conv, compares
+     * its output with the double-precision reference conv applied to that conv's input as the GPU stored it (FP16),
+     * quantised as the device quantises it for the conv's format ({@link CnnQuantization#quantizeActivations}: the same
+     * codes, bit for bit), with the stored (decoded) weights {@code w}, bias and residual. Unlike a whole-model
+     * comparison this is not thrown off by quantisation steps that one FP16 ulp of an earlier tensor flips. Returns
+     * every conv's relative Frobenius error, in launch order; the logits are in {@link #output} afterwards.
+     */
+    public List<ConvCheck> runCheckingConvs(DenseTensor image, Map<String, DenseTensor> w) {
+        upload(image);
+        List<ConvCheck> out = new ArrayList<>();
+        int next = 0;
+        for (int i = 0; i < launches.size(); i++) {
+            launches.get(i).run();
+            for (; next < convSteps.size() && convSteps.get(next).launch() == i; next++) {
+                context.synchronize();
+                ConvStep cs = convSteps.get(next);
+                Op.Conv2d c = cs.op();
+                DenseTensor x = download(c.input()), y = download(c.output());
+                if (cs.format().actBits() < 16) x = new DenseTensor(x.shape(), CnnQuantization.quantizeActivations(cs.format(), x.values(), x.dim(-1)));
+                Map<String, DenseTensor> v = new HashMap<>();
+                v.put(c.input(), x);
+                v.put(c.weight(), w.get(c.weight()));
+                if (c.bias() != null) v.put(c.bias(), w.get(c.bias()));
+                if (c.residual() != null) v.put(c.residual(), download(c.residual()));
+                DenseTensor ref = org.ladderae.models.reference.ReferenceExecutor.execute(c, v).get(0);
+                out.add(new ConvCheck(c.name(), cs.format(), org.ladderae.models.reference.LayerComparison.relativeFrobeniusError(ref, y), y.allFinite()));
+            }
+        }
+        context.synchronize();
+        return out;
+    }
+
+    private void upload(DenseTensor image) {
+        Tensor in = model.graph().inputs().get(0);
+        if (!image.shape().equals(in.shape())) throw new IllegalArgumentException("image " + image.shape() + " is not " + in);
+        for (DeviceBuffer b : activationBuffers) b.fill16(HalfPrecision.POISON);
+        short[] h = new short[image.size()];
+        for (int i = 0; i < h.length; i++) h[i] = (short) Fp16.INSTANCE.encode(image.values()[i]);
+        buffers.get(in.name()).copyFrom(h);
     }
 
     /** Times the whole model (GpuTimer: warm-up, CUDA events per run, median); L2 flushed unless the working set exceeds it twice. */

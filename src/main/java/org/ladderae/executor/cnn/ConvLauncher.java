@@ -12,6 +12,12 @@ public interface ConvLauncher extends AutoCloseable {
     /** Why this launcher has no kernel for {@code s}, or null when it has one. */
     String whyNot(ConvSpec s);
 
+    /** Before any {@link #prepare}: {@code s} will be prepared here (a launcher sizes its shared scratch buffers from these). */
+    default void reserve(ConvSpec s) {}
+
+    /** After every {@link #reserve}, before any {@link #prepare}: allocates the shared scratch from {@code alloc}; returns its bytes. */
+    default long allocateScratch(LongFunction<DeviceBuffer> alloc) { return 0; }
+
     /**
      * Stores the folded weights (OHWI values, FP16-representable) and bias in this launcher's layout, in buffers from
      * {@code alloc} (the executor owns and counts them), and returns the launch of the conv on the given activations;

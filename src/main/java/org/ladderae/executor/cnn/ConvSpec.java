@@ -8,14 +8,15 @@ import org.ladderae.models.Tensor;
 /**
  * One conv of a CNN graph as a kernel sees it: NHWC input N x H x W x C, K filters of R x S x C/groups (OHWI), stride,
  * symmetric padding, and the epilogue the graph fused into it (folded-BN bias always, residual add, ReLU), with the
- * weight format of the point being measured.
+ * format the conv runs in and the name of its input tensor.
  */
 public record ConvSpec(String name, ConvFormat format, int n, int h, int w, int c, int k, int r, int s, int stride, int pad, int groups,
-                       boolean residual, boolean relu) {
+                       boolean residual, boolean relu, String input) {
 
+    /** {@code format}: what this conv runs in ({@link CnnQuantization#convFormat}); {@code input}: the input tensor's name. */
     static ConvSpec of(Op.Conv2d op, Tensor input, ConvFormat format) {
         return new ConvSpec(op.name(), format, input.dim(0), input.dim(1), input.dim(2), input.dim(3), op.outChannels(), op.kernelH(), op.kernelW(),
-                op.stride(), op.pad(), op.groups(), op.residual() != null, op.relu());
+                op.stride(), op.pad(), op.groups(), op.residual() != null, op.relu(), input.name());
     }
 
     public int p() { return (h + 2 * pad - r) / stride + 1; }

@@ -44,12 +44,32 @@ public final class ReferenceExecutor {
      */
     public static Map<String, DenseTensor> runAll(ModelGraph g, Map<String, DenseTensor> inputs, Map<String, DenseTensor> decodedWeights,
                                                   UnaryOperator<DenseTensor> storeOutput) {
+        return runAll(g, inputs, decodedWeights, storeOutput, null);
+    }
+
+    /** What an op reads of one of its inputs: e.g. a low-bit conv reads its input activation quantised. */
+    @FunctionalInterface
+    public interface InputRead {
+        DenseTensor read(Op op, String tensor, DenseTensor value);
+    }
+
+    /**
+     * As {@link #runAll(ModelGraph, Map, Map, UnaryOperator)}, with each op seeing its inputs through {@code read} (null:
+     * as stored); later ops still read the stored tensors.
+     */
+    public static Map<String, DenseTensor> runAll(ModelGraph g, Map<String, DenseTensor> inputs, Map<String, DenseTensor> decodedWeights,
+                                                  UnaryOperator<DenseTensor> storeOutput, InputRead read) {
         Map<String, Tensor> declared = g.tensors();
         Map<String, DenseTensor> values = new LinkedHashMap<>();
         for (Tensor t : g.inputs()) values.put(t.name(), provided(inputs, t, "input"));
         for (Tensor t : g.weights()) values.put(t.name(), provided(decodedWeights, t, "weight"));
         for (Op op : g.ops()) {
-            List<DenseTensor> produced = execute(op, values);
+            Map<String, DenseTensor> seen = values;
+            if (read != null) {
+                seen = new java.util.HashMap<>(values);
+                for (String in : op.inputs()) if (values.containsKey(in)) seen.put(in, read.read(op, in, values.get(in)));
+            }
+            List<DenseTensor> produced = execute(op, seen);
             for (int i = 0; i < produced.size(); i++) {
                 String name = op.outputs().get(i);
                 checkShape(declared.get(name), produced.get(i), op.kind() + " '" + op.name() + "' output");
@@ -71,7 +91,7 @@ public final class ReferenceExecutor {
     public static DenseTensor roundToFp16(DenseTensor t) { return ElementwiseOps.map(t, Fp16::round); }
 
     /** One op on already computed tensors; outputs in the op's {@link Op#outputs()} order. */
-    static List<DenseTensor> execute(Op op, Map<String, DenseTensor> v) {
+    public static List<DenseTensor> execute(Op op, Map<String, DenseTensor> v) {
         // Java 17 has no pattern switch; the sealed interface keeps this list closed, and the last line catches a new op.
         if (op instanceof Op.Linear o) return List.of(LinearOps.linear(o, v.get(o.input()), v.get(o.weight()), o.bias() == null ? null : v.get(o.bias())));
         if (op instanceof Op.MatMul o) return List.of(LinearOps.matMul(o, v.get(o.a()), v.get(o.b())));

@@ -45,6 +45,16 @@ class CnnExecutorGpuTest {
     static void open() {
         context = GpuTestSupport.context();
         cache = KernelCache.defaultCache();
+        if (cache.nvcc().isEmpty()) return;
+        // every conv kernel the tests below load, built on all cores first (the executor would build them one by one)
+        org.ladderae.kernels.TargetArch arch = org.ladderae.kernels.TargetArch.forComputeCapability(context.device().ccMajor(), context.device().ccMinor());
+        List<org.ladderae.kernels.ConvConfig> configs = new java.util.ArrayList<>();
+        for (String workload : List.of("resnet", "shufflenet"))
+            for (int batch : new int[] {1, 2, 3, 128})
+                for (int image : new int[] {32, 64, CnnModels.IMAGE})
+                    for (ConvFormat f : List.of(ConvFormat.W_FP16A_FP16, ConvFormat.W_FP8A_FP16, ConvFormat.W_MXFP8A_MXFP8, ConvFormat.W_INT1A_INT4))
+                        configs.addAll(CnnExecutor.ladderConvConfigs(CnnModels.of(workload, batch, image), f, arch));
+        org.ladderae.kernels.ConvRunner.buildAll(cache, configs, arch);
     }
 
     private static String kernelCounts(Map<String, String> convKernels) {
@@ -59,6 +69,46 @@ class CnnExecutorGpuTest {
         org.ladderae.executor.LayerBench.Check c = CnnBench.check(context, cache, CnnModels.of(workload, batch, 64), ConvFormat.W_FP16A_FP16, CnnBench.installedConvs(), 5);
         System.out.println(c.describe());
         assertThat(c.passed()).as(c.describe()).isTrue();
+    }
+
+    /**
+     * The low-bit points of Figure 9 on the check models: every conv's output against the reference conv on the GPU's own
+     * input (same stored weights, same activation quantisation), and the logits against the whole-model reference with
+     * the same quantisation ({@link CnnBench#check}); the record says which convs ran low-bit.
+     */
+    @ParameterizedTest(name = "{0} BS{1} 64x64 {2}")
+    @CsvSource({"resnet,2,W_FP8A_FP16", "resnet,2,W_MXFP8A_MXFP8", "resnet,1,W_INT1A_INT4", "resnet,3,W_INT1A_INT4", "shufflenet,2,W_FP8A_FP16",
+            "shufflenet,1,W_FP8A_FP16"})
+    void lowBitModelsMatchTheQuantisedReference(String workload, int batch, ConvFormat format) {
+        CnnModels.CnnModel m = CnnModels.of(workload, batch, 64);
+        org.ladderae.executor.LayerBench.Check c = CnnBench.check(context, cache, m, format, CnnBench.installedConvs(), 7);
+        System.out.println(c.describe() + "; " + CnnQuantization.summary(m, format));
+        assertThat(c.passed()).as(c.describe()).isTrue();
+    }
+
+    /**
+     * A low-bit reproduction point as LadderCnnRunner measures it (check model, each full-size conv kernel, then the full
+     * model timed), and the same full model in FP16 timed in the same run (FP16 is checked by the tests above).
+     */
+    @ParameterizedTest(name = "bench {0} BS{1} {2}")
+    @CsvSource({"resnet,128,W_FP8A_FP16", "resnet,1,W_INT1A_INT4", "resnet,128,W_MXFP8A_MXFP8", "shufflenet,1,W_FP8A_FP16", "resnet,128,W_INT1A_INT4"})
+    @Timeout(300)
+    void lowBitBenchPointChecksThenTimes(String workload, int batch, ConvFormat format) {
+        CnnBench.Result r = CnnBench.measure(context, cache, workload, batch, format, CnnBench.installedConvs(), 3);
+        CnnModels.CnnModel full = CnnModels.of(workload, batch, CnnModels.IMAGE);
+        TimingStats fp16;
+        long fp16Weights;
+        try (CnnExecutor ex = new CnnExecutor(context, cache, full, ConvFormat.W_FP16A_FP16, CnnBench.storedWeights(full, ConvFormat.W_FP16A_FP16, 3),
+                CnnBench.installedConvs())) {
+            assertThat(ex.run(CnnWeights.image(full, 3)).allFinite()).isTrue();
+            fp16 = ex.time();
+            fp16Weights = ex.weightBytes();
+        }
+        System.out.printf(java.util.Locale.ROOT, "bench %s BS%d %s: %s; %s; FP16 same run %.3f ms, weights %.1f MiB; %s%n", workload, batch, format.label(),
+                r.check().describe(), r.timing() == null ? "not timed" : String.format(java.util.Locale.ROOT, "%.3f ms (median of %d), weights %.1f MiB, peak %.0f MiB, convs %s",
+                        r.timing().medianMs(), r.timing().samplesMs().size(), r.weightBytes() / 1048576.0, r.memory().peakMib(), kernelCounts(r.convKernels())),
+                fp16.medianMs(), fp16Weights / 1048576.0, r.precision());
+        assertThat(r.ok()).as(r.check().describe()).isTrue();
     }
 
     @ParameterizedTest(name = "{0} direct convs only")

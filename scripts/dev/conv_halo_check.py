@@ -32,11 +32,11 @@ IM2COL = {"C0": ("wgmma64n64_128x64x64_w8x1_4stage_b2", "-DBM=128 -DBN=64 -DWARP
           "C2": ("wgmma64n128_128x128x64_w8x1_3stage_b1", "-DBM=128 -DBN=128 -DWARPS_M=8 -DWARPS_N=1 -DSTAGES=3 -DMIN_BLOCKS=1", 256, 101376, 128)}
 IM2COL["C1"] = IM2COL["C0"]
 IM2COL["C3"] = IM2COL["C2"]
-# Halo variants per shape: (TP, NCW, NST[, extra flags]).
-HALO = {"C0": [(4, 2, 3), (2, 2, 4), (4, 1, 2), (4, 2, 3, "-DB_DESC_SWAP=1")],
-        "C1": [(4, 2, 6), (4, 2, 4), (2, 2, 8), (4, 1, 3)],
-        "C2": [(4, 2, 3), (8, 2, 2), (4, 1, 3), (2, 2, 4)],
-        "C3": [(8, 2, 5), (8, 2, 4), (4, 2, 8), (4, 1, 6)]}
+# Halo variants per shape: (TP, NCW, NST, RINGS).
+HALO = {"C0": [(4, 2, 3, 1), (4, 2, 2, 2), (3, 2, 4, 1), (4, 1, 2, 1)],
+        "C1": [(4, 2, 6, 1), (4, 2, 4, 1), (4, 2, 6, 2), (4, 2, 4, 2)],
+        "C2": [(4, 2, 3, 1), (8, 1, 2, 1), (6, 1, 2, 1), (6, 2, 2, 2)],
+        "C3": [(8, 2, 4, 2), (4, 2, 8, 2), (4, 2, 10, 2), (8, 1, 4, 1)]}
 
 
 def halo_geom(dims, tp):
@@ -50,7 +50,7 @@ def halo_geom(dims, tp):
 def halo_smem(dims, tp, nst):
     N, C, H, W, K, R, S, st, pad = dims
     wp, nw, hpx = halo_geom(dims, tp)
-    return 1024 + R * S * (C // 64) * 8192 + nst * hpx * 128
+    return 1024 + R * S * (C // 64) * 8192 + nst * 8 * (hpx * 16 + 16)
 
 
 def halo_grid(dims, tp, smem):
@@ -72,13 +72,15 @@ def variants():
                         flags=f"-O3 -DKNAME={sym} -DCONV_FMT=0 {fl} -DCONV_WGMMA=1 -DA_VEC=8 -DCONV_WS=0"))
         N, C, H, W, K, R, S, st, pad = dims
         for v in HALO[key]:
-            tp, ncw, nst = v[:3]
-            extra = v[3] if len(v) > 3 else ""
+            tp, ncw, nst, rings = v
+            extra = f"-DRINGS={rings}"
             wp, nw, hpx = halo_geom(dims, tp)
             smem = halo_smem(dims, tp, nst)
             if smem > MAX_DYN:
                 print(f"skip {key} tp{tp} w{ncw} s{nst}: smem {smem}"); continue
-            tag = f"halo_r{R}s{S}_wp{wp}_tp{tp}_w{ncw}_s{nst}" + ("_swap" if extra else "")
+            if rings == 1 and nst < (C // 64) * (ncw - 1) + 1:
+                print(f"skip {key} tp{tp} w{ncw} s{nst}: shared ring needs >= {(C // 64) * (ncw - 1) + 1} stages"); continue
+            tag = f"halo_r{R}s{S}_wp{wp}_tp{tp}_w{ncw}_s{nst}" + ("_rings" if rings > 1 else "")
             out.append(dict(key=key, kind="halo", name=tag, sym="ladder_conv_" + tag, src=SRC_HALO, threads=(ncw + 1) * 128, smem=smem, tp=tp,
                             flags=f"-O3 -DKNAME=ladder_conv_{tag} -DWP={wp} -DTP={tp} -DCR={R} -DCS={S} -DNCW={ncw} -DNST={nst} {extra}"))
     return out

@@ -13,9 +13,9 @@
 //
 // wgmma with the weights as M (64 output channels) and the pixels as N = NW (TP * WP rounded up to 8; output pixels
 // in the WP - Q padding columns are computed and dropped). B (pixels) uses the no-swizzle K-major layout: pixel j,
-// channel c at (c / 8) * HPX * 16 + j * 16 + (c % 8) * 2, i.e. 8 x 8 core matrices of 128 contiguous bytes, N-direction
-// core matrices 128 bytes apart (SBO), K-direction ones HPX * 16 bytes apart (LBO); a shift by any number of pixels is
-// a 16-byte multiple of the start address. A (weights) is resident in shared memory for the whole kernel: the
+// channel c at (c / 8) * PLANE + j * 16 + (c % 8) * 2, i.e. 8 x 8 core matrices of 128 contiguous bytes, N-direction
+// core matrices 128 bytes apart (SBO), K-direction ones PLANE = HPX * 16 + 16 bytes apart (LBO); a shift by any
+// number of pixels is a 16-byte multiple of the start address. A (weights) is resident in shared memory for the whole kernel: the
 // R*S*(C/64) tiles of 64 channels x 64 k for this block's 64 output channels, 128-byte swizzled (as ladder_conv.cu).
 //
 // Blocks are persistent: gridDim.x % CB == 0 (CB = ceil(K / 64) output-channel blocks), block b keeps output channels
@@ -26,8 +26,8 @@
 // after its MMAs), then 16-byte rows to Y (+ residual in FP32, ReLU); with a residual the sum is rounded twice.
 //
 // Configuration (-D): KNAME, WP (padded row width = W + 2*pad), TP (output rows per tile), CR, CS (filter R, S),
-// NCW (consumer warpgroups), NST (ring stages). Shared memory (dynamic): 1024 (alignment) + CR*CS*(C/64)*8192 (weights)
-// + NST * HPX * 128 (ring); org.ladderae.kernels.ConvHaloConfig.sharedMemoryBytes.
+// NCW (consumer warpgroups), NST (stages), RINGS (1 or NCW, below). Shared memory (dynamic): 1024 (alignment) +
+// CR*CS*(C/64)*8192 (weights) + NST * 8 * (HPX * 16 + 16) (stages); org.ladderae.kernels.ConvConfig.sharedMemoryBytes.
 #include "../gemm/ladder_gemm_common.cuh"
 #include "ladder_wgmma_ss.cuh"
 
@@ -52,16 +52,24 @@
 #ifndef NST
 #define NST 3
 #endif
-#ifndef B_DESC_SWAP
-#define B_DESC_SWAP 0
-#endif
 
 #define NPIX (TP * WP)
 #define NW ((NPIX + 7) / 8 * 8)
 // Halo pixels read by the last tap of the last (padded) output pixel, rounded up to 8.
 #define HPX ((NW + (CR - 1) * WP + (CS - 1) + 7) / 8 * 8)
 #define HALO_ROWS (TP + CR - 1)
-#define STAGE_BYTES (HPX * 128)
+// K planes of a stage: 8 x HPX pixels x 16 bytes, each padded by 16 bytes so that the 8 planes of one pixel fall in
+// 8 distinct bank groups (the producer writes a pixel's 8 chunks in one phase).
+#define PLANE (HPX * 16 + 16)
+#define STAGE_BYTES (8 * PLANE)
+// Rings: 1 = all consumers share the NST stages (a consumer skips the other's chunks; its wait on a stage's "full"
+// parity is only unambiguous when the previous fill of that stage has completed, which holds iff
+// NST >= KC * (NCW - 1) + 1, KC = C / 64: ConvConfig checks it); NCW = one ring of NST / NCW stages per consumer.
+#ifndef RINGS
+#define RINGS 1
+#endif
+#define NSTR (NST / RINGS)
+static_assert(RINGS == 1 || (RINGS == NCW && NST % NCW == 0), "RINGS: 1 (shared) or NCW (NST / NCW stages each)");
 #define NTHREADS ((NCW + 1) * 128)
 static_assert(NW <= 256, "pixels per tile (wgmma N) at most 256");
 static_assert(NCW >= 1 && NCW <= 2 && NST >= 2, "1-2 consumer warpgroups, >= 2 stages");
@@ -83,13 +91,8 @@ LADDER_DEV void named_sync(int id, int n) { asm volatile("bar.sync %0, %1;\n" ::
 LADDER_DEV uint64_t desc_noswizzle(uint32_t saddr, uint32_t lbo) {
   uint64_t d = 0;
   d |= (uint64_t)((saddr & 0x3FFFF) >> 4);
-#if B_DESC_SWAP
-  d |= (uint64_t)(128 >> 4) << 16;
-  d |= (uint64_t)((lbo & 0x3FFFF) >> 4) << 32;
-#else
   d |= (uint64_t)((lbo & 0x3FFFF) >> 4) << 16;
   d |= (uint64_t)(128 >> 4) << 32;
-#endif
   return d;
 }
 
@@ -144,27 +147,30 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
   __syncthreads();
 
   if (tid >= NCW * 128) {
-    // Producer: halo chunk (tile, kc) -> stage u % NST. Each 8-thread phase copies 8 consecutive pixels of one
-    // 16-byte channel chunk (128 contiguous shared bytes: no bank conflict); a warp reads 64 bytes of 8 pixels.
+    // Producer: halo chunk (tile, kc) -> the next stage of its ring. Each 8-thread phase copies one pixel's 128 bytes
+    // (eight 16-byte chunks into the eight K planes, PLANE = 16 mod 128 apart: no bank conflict); a warp reads 4 whole
+    // pixels. Thread ptid always copies chunk ptid % 8.
     const int ptid = tid - NCW * 128;
-    const int lane7 = ptid & 7, grp = ptid >> 3;
-    int u = 0;
-    for (int sp = sp0; sp < NSP; sp += spStep) {
+    const int c = ptid & 7, jq = ptid >> 3;
+    int u0 = 0, u1 = 0;   // fills so far of ring 0 / ring 1
+    int i = 0;
+    for (int sp = sp0; sp < NSP; sp += spStep, ++i) {
       const int n = sp / PB, pb = sp - n * PB;
       const int h0 = pb * TP - pad;
-      for (int kc = 0; kc < KC; ++kc, ++u) {
-        const int s = u % NST;
-        if (u >= NST) hmbar_wait(empty0 + 8 * s, ((u / NST) - 1) & 1);
-        const uint32_t sb = sRing + s * STAGE_BYTES;
-        const half* xk = X + kc * 64;
+      const int ring = RINGS == 1 ? 0 : i % RINGS;
+      for (int kc = 0; kc < KC; ++kc) {
+        const int u = ring ? u1++ : u0++;
+        const int s = ring * NSTR + u % NSTR;
+        if (u >= NSTR) hmbar_wait(empty0 + 8 * s, ((u / NSTR) - 1) & 1);
+        const uint32_t sb = sRing + s * STAGE_BYTES + c * PLANE;
+        const half* xk = X + kc * 64 + c * 8;
 #pragma unroll 2
-        for (int v = grp; v < HPX; v += 16) {
-          const int j = (v >> 3) * 8 + lane7, c = v & 7;
+        for (int j = jq; j < HPX; j += 16) {
           const int hr = j / WP, hc = j - hr * WP;
           const int h = h0 + hr, w = hc - pad;
           const bool ok = hr < HALO_ROWS && (unsigned)h < (unsigned)H && (unsigned)w < (unsigned)W;
-          const half* src = ok ? xk + ((size_t)(n * H + h) * W + w) * ldx + c * 8 : X;
-          cp_async16(sb + c * (HPX * 16) + j * 16, src, ok ? 16 : 0);
+          const half* src = ok ? xk + ((size_t)(n * H + h) * W + w) * ldx : X;
+          cp_async16(sb + j * 16, src, ok ? 16 : 0);
         }
         asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(full0 + 8 * s) : "memory");
       }
@@ -188,14 +194,20 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
     }
   }
   const bool relu_now = relu && residual == nullptr;
+  // u: this consumer's position in its ring (RINGS == NCW), or the block's position in the shared ring (RINGS == 1),
+  // where the chunks of the other consumer's tiles are skipped (safe when NST >= KC * (NCW - 1) + 1: see above).
   int u = 0, i = 0;
+  const int ring = RINGS == 1 ? 0 : cw;
   for (int sp = sp0; sp < NSP; sp += spStep, ++i) {
-    if (i % NCW != cw) { u += KC; continue; }
+    if (i % NCW != cw) {
+      if (RINGS == 1) u += KC;
+      continue;
+    }
     const int n = sp / PB, pb = sp - n * PB;
     int prev_s = -1;
     for (int kc = 0; kc < KC; ++kc, ++u) {
-      const int s = u % NST;
-      hmbar_wait(full0 + 8 * s, (u / NST) & 1);
+      const int s = ring * NSTR + u % NSTR;
+      hmbar_wait(full0 + 8 * s, (u / NSTR) & 1);
       fence_proxy_async();
       const uint32_t sb = sRing + s * STAGE_BYTES;
       wgmma_fence();
@@ -205,7 +217,7 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
         const uint64_t da = wgmma_desc_sw128(sW + (rs * KC + kc) * 8192);
 #pragma unroll
         for (int ks = 0; ks < 4; ++ks) {
-          const uint64_t db = desc_noswizzle(sb + (r * WP + q) * 16 + ks * 2 * (HPX * 16), HPX * 16);
+          const uint64_t db = desc_noswizzle(sb + (r * WP + q) * 16 + ks * 2 * PLANE, PLANE);
           wgmma_ss<NW>(d, da + 2 * ks, db, (kc | rs | ks) != 0);
         }
       }

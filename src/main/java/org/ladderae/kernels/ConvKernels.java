@@ -33,6 +33,7 @@ public final class ConvKernels {
             boolean hopper = arch.major() == 9 && arch.archSpecific();
             ConvConfig h = heuristic(s, arch);
             if (h != null) out.put(h.label(), h);
+            if (hopper) for (ConvConfig c : haloCandidates(s)) add(out, c);
             if (hopper) {
                 add(out, wgmma(s, 128, 64, 4, 2));
                 add(out, wgmma(s, 128, 128, 3, 1));
@@ -95,6 +96,16 @@ public final class ConvKernels {
      */
     public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
         boolean hopper = arch.major() == 9 && arch.archSpecific();
+        if (hopper && s.k() <= HALO_MAX_K) {
+            ConvConfig h = haloHeuristic(s);
+            if (h != null) return h;
+        }
+        return im2colHeuristic(s, arch);
+    }
+
+    /** {@link #heuristic} among the im2col kernels of {@code ladder_conv.cu} only. */
+    public static ConvConfig im2colHeuristic(ConvShape s, TargetArch arch) {
+        boolean hopper = arch.major() == 9 && arch.archSpecific();
         int bn = s.k() <= 64 ? 64 : 128;
         long m = s.gemmM(), nTiles = (s.k() + bn - 1) / bn;
         ConvFormat f = ConvFormat.W_FP16A_FP16;
@@ -110,6 +121,66 @@ public final class ConvKernels {
         return c != null ? c : mma(f, s, 128, 64, 2, 2, 4, 2);
     }
 
+    /**
+     * The heuristic takes the halo conv up to this many output channels (two blocks share an input tile at K = 128;
+     * wider layers re-read it K / 64 times and were not measured: the tuner's candidates still include them).
+     */
+    static final int HALO_MAX_K = 128;
+
+    /** Most halo stages worth their shared memory (more did not help the memory-bound 1x1 convs on the H100). */
+    static final int HALO_MAX_STAGES = 4;
+
+    /**
+     * The halo conv ({@link ConvMma#HALO}) for {@code s}, or null when it does not apply: stride 1, C % 64 == 0,
+     * K % 8 == 0, and at least a wave of persistent blocks' worth of tiles (batch-1 layers keep the im2col kernels).
+     * Two consumer warpgroups and the tallest tile (output rows, wgmma N <= 256) whose stages still make a pipeline:
+     * one shared ring of >= 3 stages (>= C/64 + 1), or two rings of >= 2 stages each.
+     */
+    public static ConvConfig haloHeuristic(ConvShape s) {
+        if (ConvConfig.haloUnsupportedReason(s) != null) return null;
+        int wp = s.w() + 2 * s.pad(), kc = s.c() / 64, cb = (s.k() + 63) / 64;
+        for (int tp = Math.min(256 / wp, s.p()); tp >= 1; tp--) {
+            if ((long) s.n() * ((s.p() + tp - 1) / tp) * cb < SMS) return null;
+            int st = haloStagesThatFit(s, tp);
+            if (st >= Math.max(3, kc + 1)) return halo(s, tp, 2, Math.min(st, Math.max(HALO_MAX_STAGES, kc + 1)));
+            if (st >= 4) return halo(s, tp, 2, Math.min(st, 2 * HALO_MAX_STAGES) / 2 * 2);
+        }
+        return null;
+    }
+
+    /** Halo candidates besides the heuristic's: the next shorter tile, and one consumer warpgroup with the heuristic's tile. */
+    static List<ConvConfig> haloCandidates(ConvShape s) {
+        ConvConfig h = haloHeuristic(s);
+        List<ConvConfig> out = new ArrayList<>();
+        if (h == null) return out;
+        out.add(h);
+        int tp = h.bm();
+        if (tp > 1) {
+            int st = haloStagesThatFit(s, tp - 1), kc = s.c() / 64;
+            if (st >= kc + 1) add(out, halo(s, tp - 1, 2, Math.min(st, Math.max(HALO_MAX_STAGES, kc + 1))));
+            else if (st >= 4) add(out, halo(s, tp - 1, 2, Math.min(st, 2 * HALO_MAX_STAGES) / 2 * 2));
+        }
+        add(out, halo(s, tp, 1, Math.min(haloStagesThatFit(s, tp), HALO_MAX_STAGES)));
+        return out;
+    }
+
+    private static void add(List<ConvConfig> out, ConvConfig c) { if (c != null && !out.contains(c)) out.add(c); }
+
+    /** Stages of the halo conv with {@code tileRows} output rows that fit next to the resident weights. */
+    static int haloStagesThatFit(ConvShape s, int tileRows) {
+        int fixed = ConvConfig.haloSharedMemoryBytes(s, tileRows, 0), per = ConvConfig.haloSharedMemoryBytes(s, tileRows, 1) - fixed;
+        return Math.max(0, (GemmConfig.MAX_SMEM_PER_BLOCK - 1024 - fixed) / per);
+    }
+
+    /** The halo conv with {@code tileRows} output rows per tile, {@code consumers} MMA warpgroups and {@code stages} halo stages; null when it cannot. */
+    public static ConvConfig halo(ConvShape s, int tileRows, int consumers, int stages) {
+        try {
+            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, tileRows, 64, 4 * consumers, 1, stages, 1, ConvMma.HALO, 8);
+        } catch (IllegalArgumentException notForThisShape) {
+            return null;
+        }
+    }
+
     /** The heuristic FP16 configuration for the project's GPU (sm_90a). */
     public static ConvConfig heuristic(ConvShape s) { return heuristic(s, TargetArch.parse("sm_90a")); }
 
@@ -118,6 +189,10 @@ public final class ConvKernels {
      * slice of a wider NHWC tensor); {@code c} itself when its gather already does.
      */
     public static ConvConfig gatherFor(ConvConfig c, int inputPixelStride, long inputOffsetElements) {
+        if (c.mma().halo() && (inputPixelStride % 8 != 0 || inputOffsetElements % 8 != 0)) {   // 16-byte halo copies: an im2col tile instead
+            ConvConfig alt = im2colHeuristic(c.shape(), TargetArch.parse("sm_90a"));
+            return alt == null ? null : gatherFor(alt, inputPixelStride, inputOffsetElements);
+        }
         int v = c.aVec();
         while (v > 1 && (inputPixelStride % v != 0 || inputOffsetElements % v != 0)) v /= 2;
         return v == c.aVec() ? c : c.withGather(v);

@@ -33,10 +33,10 @@ IM2COL = {"C0": ("wgmma64n64_128x64x64_w8x1_4stage_b2", "-DBM=128 -DBN=64 -DWARP
 IM2COL["C1"] = IM2COL["C0"]
 IM2COL["C3"] = IM2COL["C2"]
 # Halo variants per shape: (TP, NCW, NST, RINGS).
-HALO = {"C0": [(4, 2, 3, 1), (3, 2, 4, 1), (4, 1, 3, 1), (4, 2, 2, 2)],
-        "C1": [(4, 2, 4, 1), (3, 2, 4, 1), (4, 1, 4, 1), (4, 2, 4, 2), (4, 2, 6, 1)],
-        "C2": [(4, 2, 3, 1), (3, 2, 4, 1), (4, 1, 3, 1), (8, 1, 2, 1), (6, 2, 2, 2)],
-        "C3": [(9, 2, 4, 2), (8, 2, 4, 2), (9, 1, 4, 1), (4, 2, 9, 1), (4, 2, 8, 2)]}
+HALO = {"C0": [(4, 2, 3, 1, 1), (3, 2, 4, 1, 1), (4, 1, 3, 1, 1)],
+        "C1": [(4, 2, 4, 1, 1), (3, 2, 4, 1, 1), (4, 1, 4, 1, 1), (2, 1, 4, 1, 2), (2, 1, 6, 1, 2), (1, 1, 6, 1, 2)],
+        "C2": [(4, 2, 3, 1, 1), (3, 2, 4, 1, 1), (4, 1, 3, 1, 1)],
+        "C3": [(9, 2, 4, 2, 1), (4, 1, 3, 1, 2), (2, 1, 4, 1, 2)]}
 # (the first three of each shape are ConvKernels' halo candidates, the first its heuristic pick)
 
 
@@ -73,15 +73,15 @@ def variants():
                         flags=f"-O3 -DKNAME={sym} -DCONV_FMT=0 {fl} -DCONV_WGMMA=1 -DA_VEC=8 -DCONV_WS=0"))
         N, C, H, W, K, R, S, st, pad = dims
         for v in HALO[key]:
-            tp, ncw, nst, rings = v
-            extra = f"-DRINGS={rings}"
+            tp, ncw, nst, rings, minb = v
+            extra = f"-DRINGS={rings} -DMINB={minb}"
             wp, nw, hpx = halo_geom(dims, tp)
             smem = halo_smem(dims, tp, nst)
             if smem > MAX_DYN:
                 print(f"skip {key} tp{tp} w{ncw} s{nst}: smem {smem}"); continue
             if rings == 1 and nst < (C // 64) * (ncw - 1) + 1:
                 print(f"skip {key} tp{tp} w{ncw} s{nst}: shared ring needs >= {(C // 64) * (ncw - 1) + 1} stages"); continue
-            tag = f"halo_r{R}s{S}_wp{wp}_tp{tp}_w{ncw}_s{nst}" + ("_rings" if rings > 1 else "")
+            tag = f"halo_r{R}s{S}_wp{wp}_tp{tp}_w{ncw}_s{nst}" + ("_rings" if rings > 1 else "") + (f"_b{minb}" if minb > 1 else "")
             out.append(dict(key=key, kind="halo", name=tag, sym="ladder_conv_" + tag, src=SRC_HALO, threads=(ncw + 1) * 128, smem=smem, tp=tp,
                             flags=f"-O3 -DKNAME=ladder_conv_{tag} -DWP={wp} -DTP={tp} -DCR={R} -DCS={S} -DNCW={ncw} -DNST={nst} {extra}"))
     return out

@@ -18,7 +18,7 @@
 // number of pixels is a 16-byte multiple of the start address. A (weights) is resident in shared memory for the whole kernel: the
 // R*S*(C/64) tiles of 64 channels x 64 k for this block's 64 output channels, 128-byte swizzled (as ladder_conv.cu).
 //
-// Blocks are persistent: gridDim.x % CB == 0 (CB = ceil(K / 64) output-channel blocks), block b keeps output channels
+// Blocks are persistent (MINB per SM): gridDim.x % CB == 0 (CB = ceil(K / 64) output-channel blocks), block b keeps output channels
 // (b % CB) * 64 .. +63 and walks the spatial tiles (image, row block) b / CB, + gridDim.x / CB, ... One producer
 // warpgroup gathers halo chunks (tile, 64 input channels) into an NST-stage ring (mbarriers full / empty); NCW consumer
 // warpgroups take the tiles in turn (consumer i of a block: its tiles i, i + NCW, ...), so one consumer's epilogue
@@ -26,7 +26,7 @@
 // after its MMAs), then 16-byte rows to Y (+ residual in FP32, ReLU); with a residual the sum is rounded twice.
 //
 // Configuration (-D): KNAME, WP (padded row width = W + 2*pad), TP (output rows per tile), CR, CS (filter R, S),
-// NCW (consumer warpgroups), NST (stages), RINGS (1 or NCW, below). Shared memory (dynamic): 1024 (alignment) +
+// NCW (consumer warpgroups), NST (stages), RINGS (1 or NCW, below), MINB (blocks per SM). Shared memory (dynamic): 1024 (alignment) +
 // CR*CS*(C/64)*8192 (weights) + NST * 8 * (HPX * 16 + 16) (stages); org.ladderae.kernels.ConvConfig.sharedMemoryBytes.
 #include "../gemm/ladder_gemm_common.cuh"
 #include "ladder_wgmma_ss.cuh"
@@ -51,6 +51,9 @@
 #endif
 #ifndef NST
 #define NST 3
+#endif
+#ifndef MINB
+#define MINB 1   // blocks per SM the registers are budgeted for (2: 128 registers a thread, for N <= 128)
 #endif
 
 #define NPIX (TP * WP)
@@ -96,7 +99,7 @@ LADDER_DEV uint64_t desc_noswizzle(uint32_t saddr, uint32_t lbo) {
   return d;
 }
 
-extern "C" __global__ void __launch_bounds__(NTHREADS, 1)
+extern "C" __global__ void __launch_bounds__(NTHREADS, MINB)
 KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint8_t* __restrict__ XS,
       const uint8_t* __restrict__ WS, half* __restrict__ Y, const half* __restrict__ bias, const half* __restrict__ residual,
       int N, int C, int H, int W, int K, int R, int S, int stride, int pad, int P, int Q, int ldx, int ldy, int ldw, int relu) {

@@ -94,16 +94,25 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         if (format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the halo conv is FP16 only");
         String why = haloUnsupportedReason(shape);
         if (why != null) throw new IllegalArgumentException(why);
-        if (bn != 64 || warpsN != 1 || (warpsM != 4 && warpsM != 8) || minBlocks != 1 || aVec != 8 || splitK != 1)
-            throw new IllegalArgumentException("halo conv: 64 output channels per block (bn 64), 1-2 consumer warpgroups (warpsM 4 or 8, warpsN 1), minBlocks 1, aVec 8, no split-K");
+        if (bn != 64 || warpsN != 1 || (warpsM != 4 && warpsM != 8) || (minBlocks != 1 && minBlocks != 2) || aVec != 8 || splitK != 1)
+            throw new IllegalArgumentException("halo conv: 64 output channels per block (bn 64), 1-2 consumer warpgroups (warpsM 4 or 8, warpsN 1), minBlocks 1 or 2, aVec 8, no split-K");
         if (tileRows < 1 || haloPixels(shape, tileRows) > 256)
             throw new IllegalArgumentException("halo conv: " + tileRows + " output rows of " + (shape.w() + 2 * shape.pad()) + " padded pixels exceed wgmma's N of 256");
         int ncw = warpsM / 4, kc = shape.c() / BK;
-        if (ncw == 2 && stages < kc + 1 && stages % 2 != 0)
-            throw new IllegalArgumentException("halo conv: " + stages + " stages neither feed one shared ring (>= C/64 + 1 = " + (kc + 1) + ") nor split into two rings");
-        if (haloSharedMemoryBytes(shape, tileRows, stages) > GemmConfig.MAX_SMEM_PER_BLOCK - 1024)
-            throw new IllegalArgumentException("shared memory " + haloSharedMemoryBytes(shape, tileRows, stages) + " B over the limit (resident weights + halo stages)");
+        // Two rings of stages / 2: a consumer holds chunk kc - 1 until chunk kc's MMAs are issued, so with C > 64 a ring needs two stages.
+        if (ncw == 2 && stages < kc + 1 && (stages % 2 != 0 || (kc > 1 && stages < 4)))
+            throw new IllegalArgumentException("halo conv: " + stages + " stages neither feed one shared ring (>= C/64 + 1 = " + (kc + 1) + ") nor two rings"
+                    + (kc > 1 ? " of >= 2 stages" : ""));
+        if (minBlocks == 2 && haloPixels(shape, tileRows) > 128)
+            throw new IllegalArgumentException("halo conv: two blocks per SM leave 128 registers a thread, for wgmma N <= 128, not " + haloPixels(shape, tileRows));
+        int perBlock = GemmConfig.MAX_SMEM_PER_BLOCK - 1024, perSm = SMEM_PER_SM / minBlocks - 2048;   // 1 KB static + 1 KB reserved a block
+        if (haloSharedMemoryBytes(shape, tileRows, stages) > Math.min(perBlock, perSm))
+            throw new IllegalArgumentException("shared memory " + haloSharedMemoryBytes(shape, tileRows, stages) + " B over the limit (resident weights + halo stages, "
+                    + minBlocks + " block(s) per SM)");
     }
+
+    /** Shared memory per SM on sm_90 (228 KB; each block also reserves 1 KB). */
+    static final int SMEM_PER_SM = 233_472;
 
     /** wgmma N of the halo conv: {@code tileRows} output rows of the padded grid (W + 2 pad pixels each), rounded up to 8. */
     static int haloPixels(ConvShape s, int tileRows) { return (tileRows * (s.w() + 2 * s.pad()) + 7) / 8 * 8; }
@@ -167,7 +176,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     public String kernelName() {
         if (mma.halo())   // the geometry is compiled in: filter, padded row width, rows per tile
             return "ladder_conv_" + format.token() + "_nhwc_halo_r" + shape.r() + "s" + shape.s() + "_wp" + (shape.w() + 2 * shape.pad()) + "_tp" + bm + "_w"
-                    + warpsM / 4 + "_s" + stages + (haloRings() > 1 ? "_rings" : "");
+                    + warpsM / 4 + "_s" + stages + (haloRings() > 1 ? "_rings" : "") + (minBlocks > 1 ? "_b" + minBlocks : "");
         String inst = switch (mma) {
             case MMA_SYNC -> format.integer() ? "mma16832" : "mma16816";
             case WGMMA, WGMMA_WS -> mma.token() + bn;
@@ -191,7 +200,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     public List<String> defineFlags() {
         if (mma.halo())
             return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DWP=" + (shape.w() + 2 * shape.pad()), "-DTP=" + bm, "-DCR=" + shape.r(),
-                    "-DCS=" + shape.s(), "-DNCW=" + warpsM / 4, "-DNST=" + stages, "-DRINGS=" + haloRings()));
+                    "-DCS=" + shape.s(), "-DNCW=" + warpsM / 4, "-DNST=" + stages, "-DRINGS=" + haloRings(), "-DMINB=" + minBlocks));
         return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DCONV_FMT=" + format.code(), "-DBM=" + bm, "-DBN=" + bn,
                 "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN, "-DSTAGES=" + stages, "-DMIN_BLOCKS=" + minBlocks,
                 "-DCONV_WGMMA=" + mma.code(), "-DA_VEC=" + aVec, "-DCONV_WS=" + (mma.warpSpecialized() ? 1 : 0)));
@@ -208,10 +217,10 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
 
     /** Grid over output tiles: ceil(M/BM) * ceil(K/BN) (the kernel walks them in grouped order) x the K splits. */
     public int[] grid() {
-        if (mma.halo()) {   // persistent: one block per SM (rounded down to a multiple of the output-channel blocks), at most one per tile
+        if (mma.halo()) {   // persistent: minBlocks per SM (rounded down to a multiple of the output-channel blocks), at most one per tile
             int cb = (shape.k() + 63) / 64;
             long tiles = (long) shape.n() * ((shape.p() + bm - 1) / bm) * cb;
-            return new int[] {(int) Math.max(cb, Math.min(ConvKernels.SMS / cb * cb, tiles)), 1, 1};
+            return new int[] {(int) Math.max(cb, Math.min(ConvKernels.SMS * minBlocks / cb * cb, tiles)), 1, 1};
         }
         return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), splitK, 1};
     }

@@ -138,6 +138,7 @@ public final class ConvKernels {
      */
     public static ConvConfig haloHeuristic(ConvShape s) {
         if (ConvConfig.haloUnsupportedReason(s) != null) return null;
+        if (s.r() * s.s() == 1 && s.c() > 64) return null;   // 1x1 with several input-channel chunks: no reuse, and 2-3x slower than im2col at C3 (H100)
         int wp = s.w() + 2 * s.pad(), kc = s.c() / 64, cb = (s.k() + 63) / 64;
         for (int tp = Math.min(256 / wp, s.p()); tp >= 1; tp--) {
             if ((long) s.n() * ((s.p() + tp - 1) / tp) * cb < SMS) return null;
@@ -148,10 +149,17 @@ public final class ConvKernels {
         return null;
     }
 
-    /** Halo candidates besides the heuristic's: the next shorter tile, and one consumer warpgroup with the heuristic's tile. */
+    /**
+     * Halo candidates: the heuristic's, the next shorter tile, one consumer warpgroup with the heuristic's tile, and
+     * two blocks per SM of one consumer each (wgmma N <= 128) when they fit. For 1x1 convs with C > 64 (no heuristic
+     * pick) the tile the heuristic rule would take, for the tuner.
+     */
     static List<ConvConfig> haloCandidates(ConvShape s) {
-        ConvConfig h = haloHeuristic(s);
         List<ConvConfig> out = new ArrayList<>();
+        if (ConvConfig.haloUnsupportedReason(s) != null) return out;
+        ConvConfig h = haloHeuristic(s);
+        if (h == null && s.r() * s.s() == 1) h = haloHeuristic(new ConvShape(s.n(), 64, s.h(), s.w(), s.k(), 1, 1, 1, s.pad())) != null
+                ? halo(s, haloHeuristic(new ConvShape(s.n(), 64, s.h(), s.w(), s.k(), 1, 1, 1, s.pad())).bm(), 2, 4) : null;
         if (h == null) return out;
         out.add(h);
         int tp = h.bm();
@@ -161,6 +169,11 @@ public final class ConvKernels {
             else if (st >= 4) add(out, halo(s, tp - 1, 2, Math.min(st, 2 * HALO_MAX_STAGES) / 2 * 2));
         }
         add(out, halo(s, tp, 1, Math.min(haloStagesThatFit(s, tp), HALO_MAX_STAGES)));
+        for (int t = Math.min(128 / (s.w() + 2 * s.pad()), tp); t >= 1; t--) {   // two blocks per SM: the tallest tile with N <= 128 that fits
+            ConvConfig two = null;
+            for (int st = HALO_MAX_STAGES; st >= 2 && two == null; st--) two = halo(s, t, 1, st, 2);
+            if (two != null) { add(out, two); break; }
+        }
         return out;
     }
 
@@ -173,9 +186,12 @@ public final class ConvKernels {
     }
 
     /** The halo conv with {@code tileRows} output rows per tile, {@code consumers} MMA warpgroups and {@code stages} halo stages; null when it cannot. */
-    public static ConvConfig halo(ConvShape s, int tileRows, int consumers, int stages) {
+    public static ConvConfig halo(ConvShape s, int tileRows, int consumers, int stages) { return halo(s, tileRows, consumers, stages, 1); }
+
+    /** {@link #halo(ConvShape, int, int, int)} with {@code blocksPerSm} persistent blocks per SM (1 or 2). */
+    public static ConvConfig halo(ConvShape s, int tileRows, int consumers, int stages, int blocksPerSm) {
         try {
-            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, tileRows, 64, 4 * consumers, 1, stages, 1, ConvMma.HALO, 8);
+            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, tileRows, 64, 4 * consumers, 1, stages, blocksPerSm, ConvMma.HALO, 8);
         } catch (IllegalArgumentException notForThisShape) {
             return null;
         }

@@ -150,16 +150,14 @@ public final class ConvKernels {
     }
 
     /**
-     * Halo candidates: the heuristic's, the next shorter tile, one consumer warpgroup with the heuristic's tile, and
-     * two blocks per SM of one consumer each (wgmma N <= 128) when they fit. For 1x1 convs with C > 64 (no heuristic
-     * pick) the tile the heuristic rule would take, for the tuner.
+     * Halo candidates besides the heuristic's: the next shorter tile, and one consumer warpgroup with the heuristic's
+     * tile. None where the heuristic takes no halo tile: 1x1 convs with C > 64 ran 2-3x slower than the im2col kernel
+     * at C3, and two blocks per SM of one consumer each (minBlocks 2) 5% slower than one block at C1 (H100, session 5),
+     * so neither is worth the tuner's time.
      */
     static List<ConvConfig> haloCandidates(ConvShape s) {
         List<ConvConfig> out = new ArrayList<>();
-        if (ConvConfig.haloUnsupportedReason(s) != null) return out;
         ConvConfig h = haloHeuristic(s);
-        if (h == null && s.r() * s.s() == 1) h = haloHeuristic(new ConvShape(s.n(), 64, s.h(), s.w(), s.k(), 1, 1, 1, s.pad())) != null
-                ? halo(s, haloHeuristic(new ConvShape(s.n(), 64, s.h(), s.w(), s.k(), 1, 1, 1, s.pad())).bm(), 2, 4) : null;
         if (h == null) return out;
         out.add(h);
         int tp = h.bm();
@@ -169,11 +167,6 @@ public final class ConvKernels {
             else if (st >= 4) add(out, halo(s, tp - 1, 2, Math.min(st, 2 * HALO_MAX_STAGES) / 2 * 2));
         }
         add(out, halo(s, tp, 1, Math.min(haloStagesThatFit(s, tp), HALO_MAX_STAGES)));
-        for (int t = Math.min(128 / (s.w() + 2 * s.pad()), tp); t >= 1; t--) {   // two blocks per SM: the tallest tile with N <= 128 that fits
-            ConvConfig two = null;
-            for (int st = HALO_MAX_STAGES; st >= 2 && two == null; st--) two = halo(s, t, 1, st, 2);
-            if (two != null) { add(out, two); break; }
-        }
         return out;
     }
 

@@ -162,7 +162,7 @@ class ConvConfigTest {
 
     @Test
     void haloConvTakesStrideOneLayersWithWholeChannelBlocksAtBatch128() {
-        for (String layer : List.of("C0", "C1", "C2", "C3")) {
+        for (String layer : List.of("C0", "C1", "C2")) {
             ConvConfig h = ConvKernels.heuristic(ConvShape.FIGURE12.get(layer));
             assertThat(h.mma()).as(layer).isEqualTo(ConvMma.HALO);
             assertThat(h.threads()).isEqualTo(h.warpsM() * 32 + 128);
@@ -176,10 +176,23 @@ class ConvConfigTest {
         assertThat(c0.defineFlags()).contains("-DWP=58", "-DTP=4", "-DCR=3", "-DCS=3", "-DNCW=2", "-DNST=3", "-DRINGS=1");
         assertThat(c0.sharedMemoryBytes()).isEqualTo(1024 + 9 * 8192 + 3 * 8 * (352 * 16 + 16));
         assertThat(c0.grid()).containsExactly(132, 1, 1);
-        // C3: C/64 = 8 chunks per tile; a shared ring would need 9 stages, so each consumer gets its own
-        ConvConfig c3 = ConvKernels.heuristic(ConvShape.FIGURE12.get("C3"));
+        // C3 (1x1, C = 512: 2-3x slower on the halo tile than im2col) keeps im2col; its halo tile would have C/64 = 8 chunks per
+        // tile, and a shared ring would need 9 stages, so each consumer would get its own ring
+        ConvShape c3s = ConvShape.FIGURE12.get("C3");
+        assertThat(ConvKernels.heuristic(c3s).mma()).isNotEqualTo(ConvMma.HALO);
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, c3s)).noneMatch(c -> c.mma().halo());
+        ConvConfig c3 = ConvKernels.halo(c3s, 9, 2, 4);
         assertThat(c3.haloRings()).isEqualTo(2);
+        assertThat(c3.kernelName()).endsWith("_tp9_w2_s4_rings");
         assertThat(c3.grid()[0] % 2).isZero();   // two 64-channel blocks: block b keeps channels (b % 2) * 64
+        assertThat(ConvKernels.halo(ConvShape.FIGURE12.get("C2"), 6, 2, 2)).as("one stage a ring deadlocks with C > 64").isNull();
+        // two blocks per SM: wgmma N <= 128 (128 registers a thread), half the shared memory, twice the grid
+        ConvConfig two = ConvKernels.halo(ConvShape.FIGURE12.get("C1"), 2, 1, 4, 2);
+        assertThat(two.kernelName()).endsWith("_tp2_w1_s4_b2");
+        assertThat(two.defineFlags()).contains("-DMINB=2");
+        assertThat(two.grid()[0]).isEqualTo(264);
+        assertThat(ConvKernels.halo(ConvShape.FIGURE12.get("C1"), 4, 1, 4, 2)).as("N = 224 with 128 registers").isNull();
+        assertThat(ConvKernels.halo(C0, 2, 1, 2, 2)).as("72 KB of weights + stages over half an SM").isNull();
         // batch 1 (a few tiles), stride 2, C % 64 != 0 and K % 8 != 0 keep the im2col kernels
         for (String dims : List.of("1,64,56,56,64,3,3,1,1", "128,128,56,56,128,3,3,2,1", "128,116,28,28,116,1,1,1,0", "128,64,56,56,60,3,3,1,1"))
             assertThat(ConvKernels.heuristic(ConvShape.parse(dims)).mma()).as(dims).isNotEqualTo(ConvMma.HALO);

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One launch configuration of Ladder's implicit-GEMM conv2d ({@code kernels/conv/ladder_conv.cu}): the
+ * One launch configuration of Ladder's conv2d: the implicit GEMM of {@code kernels/conv/ladder_conv.cu}, or (with
+ * {@link ConvMma#HALO}) the persistent halo direct conv of {@code kernels/conv/ladder_conv_halo.cu}, whose fields read
+ * differently (see {@link ConvMma#HALO}). For the implicit GEMM: the
  * format pair, the problem, the block tile over (output pixels x output channels), the warp grid, the
  * cp.async pipeline depth, the blocks per SM the registers are budgeted for, the MMA path (mma.sync, or
  * Hopper's warpgroup MMA for FP16) and the width of the activation gather in elements.

@@ -10,7 +10,8 @@ import java.util.Map;
  * (the first candidate). The conv tuner ({@code tuning/ConvTuningProblem}) and {@link ConvRunner#tune} time
  * every candidate that passes its check and keep the fastest.
  *
- * <p>FP16 on Hopper (sm_90a) gets warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
+ * <p>FP16 on Hopper (sm_90a) gets the persistent halo conv first where it applies ({@link #haloHeuristic}: stride 1,
+ * C % 64 == 0, batch-128 ResNet layers C0-C2 of Figure 12), and warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
  * mma.sync ones; small problems (batch 1) get small mma.sync tiles so that a launch fills the SMs. The byte
  * formats keep their mma.sync tiles (C % 64 == 0).
  */
@@ -87,7 +88,9 @@ public final class ConvKernels {
     }
 
     /**
-     * The FP16 configuration picked without tuning, from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
+     * The FP16 configuration picked without tuning: on sm_90a the halo conv ({@link #haloHeuristic}) for layers with
+     * K <= {@value #HALO_MAX_K} where it applies (H100 session 5: C0 0.068 vs 0.162 ms im2col, C1 0.049 vs 0.060, C2 0.068
+     * vs 0.099); otherwise ({@link #im2colHeuristic}) from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
      * (scripts/dev/conv_check.py, 2026-11-26, second run: epilogue through shared memory, split-K): on sm_90a with
      * about a wave of 128-pixel tiles, wgmma with pixels as M (two warpgroups of 64 pixels) and N = 64 for
      * K <= 64, N = 128 otherwise; with half a wave of 64-pixel tiles, 64-pixel wgmma tiles; smaller problems

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SRC = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv.cu")
+SRC_HALO = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv_halo.cu")   # ConvMma.HALO configs (flags name -DWP=)
 
 
 def build(out, name, flags, src=SRC):
@@ -38,11 +39,11 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     cfgs = json.load(open(os.path.join(ROOT, "scripts/dev/conv_configs.json")))
-    todo = {c["sym"]: (c["flags"], SRC) for c in cfgs}
+    todo = {c["sym"]: (c["flags"], SRC_HALO if "-DWP=" in c["flags"] else SRC) for c in cfgs}
     if a.baseline_src:
         extra = []
         for c in cfgs:
-            if "CONV_WGMMA=0" in c["flags"] or "CONV_WS=1" in c["flags"] or c["dims"].startswith("1,"): continue
+            if "CONV_WGMMA=0" in c["flags"] or "CONV_WS=1" in c["flags"] or "-DWP=" in c["flags"] or c["dims"].startswith("1,"): continue
             o = dict(c, name=c["name"] + "_old", sym=c["sym"] + "_old", rank=1000 + c["rank"],
                      flags=c["flags"].replace("-DKNAME=" + c["sym"], "-DKNAME=" + c["sym"] + "_old"),
                      smem=c["smem"])

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One launch configuration of Ladder's implicit-GEMM conv2d ({@code kernels/conv/ladder_conv.cu}): the
+ * One launch configuration of Ladder's conv2d: the implicit GEMM of {@code kernels/conv/ladder_conv.cu}, or (with
+ * {@link ConvMma#HALO}) the persistent halo direct conv of {@code kernels/conv/ladder_conv_halo.cu}, whose fields read
+ * differently (see {@link ConvMma#HALO}). For the implicit GEMM: the
  * format pair, the problem, the block tile over (output pixels x output channels), the warp grid, the
  * cp.async pipeline depth, the blocks per SM the registers are budgeted for, the MMA path (mma.sync, or
  * Hopper's warpgroup MMA for FP16) and the width of the activation gather in elements.
@@ -44,6 +46,11 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         if (splitK > 1 && format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("split-K is FP16 only");
         splitK = normalisedSplits(shape.gemmK(), splitK);
         if (stages < 2 || warpsM < 1 || warpsN < 1 || minBlocks < 1) throw new IllegalArgumentException("bad stages/warps/minBlocks");
+        if (mma.halo()) validateHalo(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, aVec, splitK);
+        else validateIm2col(format, shape, bm, bn, warpsM, warpsN, stages, mma, aVec);
+    }
+
+    private static void validateIm2col(ConvFormat format, ConvShape shape, int bm, int bn, int warpsM, int warpsN, int stages, ConvMma mma, int aVec) {
         if (mma != ConvMma.MMA_SYNC && format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the wgmma conv path is FP16 only");
         if (mma != ConvMma.MMA_SYNC && stages < 3) throw new IllegalArgumentException("wgmma pipeline needs >= 3 stages");
         if (mma.warpSpecialized() && aVec < 2) throw new IllegalArgumentException("warp-specialised wgmma needs cp.async gathers (aVec >= 2)");
@@ -75,6 +82,64 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
             throw new IllegalArgumentException("shared memory " + sharedMemoryBytesOf(format, bm, bn, stages) + " B over the limit");
     }
 
+    /** Why {@code shape} cannot run on the halo kernel ({@link ConvMma#HALO}), or null when it can (with some tile). */
+    public static String haloUnsupportedReason(ConvShape shape) {
+        if (shape.stride() != 1) return "the halo conv is stride 1, not " + shape.stride();
+        if (shape.c() % BK != 0) return "the halo conv needs C % 64 == 0, not C=" + shape.c();
+        if (shape.k() % 8 != 0) return "the halo conv stores 8 output channels at a time: K=" + shape.k() + " is no multiple of 8";
+        if (shape.w() + 2 * shape.pad() > 256) return "the halo conv's padded row (" + (shape.w() + 2 * shape.pad()) + " pixels) exceeds wgmma's N of 256";
+        return null;
+    }
+
+    private static void validateHalo(ConvFormat format, ConvShape shape, int tileRows, int bn, int warpsM, int warpsN, int stages, int minBlocks, int aVec,
+                                     int splitK) {
+        if (format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the halo conv is FP16 only");
+        String why = haloUnsupportedReason(shape);
+        if (why != null) throw new IllegalArgumentException(why);
+        if (bn != 64 || warpsN != 1 || (warpsM != 4 && warpsM != 8) || (minBlocks != 1 && minBlocks != 2) || aVec != 8 || splitK != 1)
+            throw new IllegalArgumentException("halo conv: 64 output channels per block (bn 64), 1-2 consumer warpgroups (warpsM 4 or 8, warpsN 1), minBlocks 1 or 2, aVec 8, no split-K");
+        if (tileRows < 1 || haloPixels(shape, tileRows) > 256)
+            throw new IllegalArgumentException("halo conv: " + tileRows + " output rows of " + (shape.w() + 2 * shape.pad()) + " padded pixels exceed wgmma's N of 256");
+        int ncw = warpsM / 4, kc = shape.c() / BK;
+        // Two rings of stages / 2: a consumer holds chunk kc - 1 until chunk kc's MMAs are issued, so with C > 64 a ring needs two stages.
+        if (ncw == 2 && stages < kc + 1 && (stages % 2 != 0 || (kc > 1 && stages < 4)))
+            throw new IllegalArgumentException("halo conv: " + stages + " stages neither feed one shared ring (>= C/64 + 1 = " + (kc + 1) + ") nor two rings"
+                    + (kc > 1 ? " of >= 2 stages" : ""));
+        if (minBlocks == 2 && haloPixels(shape, tileRows) > 128)
+            throw new IllegalArgumentException("halo conv: two blocks per SM leave 128 registers a thread, for wgmma N <= 128, not " + haloPixels(shape, tileRows));
+        int perBlock = GemmConfig.MAX_SMEM_PER_BLOCK - 1024, perSm = SMEM_PER_SM / minBlocks - 2048;   // 1 KB static + 1 KB reserved a block
+        if (haloSharedMemoryBytes(shape, tileRows, stages) > Math.min(perBlock, perSm))
+            throw new IllegalArgumentException("shared memory " + haloSharedMemoryBytes(shape, tileRows, stages) + " B over the limit (resident weights + halo stages, "
+                    + minBlocks + " block(s) per SM)");
+    }
+
+    /** Shared memory per SM on sm_90 (228 KB; each block also reserves 1 KB). */
+    static final int SMEM_PER_SM = 233_472;
+
+    /** wgmma N of the halo conv: {@code tileRows} output rows of the padded grid (W + 2 pad pixels each), rounded up to 8. */
+    static int haloPixels(ConvShape s, int tileRows) { return (tileRows * (s.w() + 2 * s.pad()) + 7) / 8 * 8; }
+
+    /** Halo pixels gathered per stage (the last tap of the last padded output pixel), a multiple of 8. */
+    static int haloStagePixels(ConvShape s, int tileRows) {
+        int wp = s.w() + 2 * s.pad();
+        return (haloPixels(s, tileRows) + (s.r() - 1) * wp + (s.s() - 1) + 7) / 8 * 8;
+    }
+
+    /** 1024 (alignment) + the resident weights (R*S*C/64 tiles of 8 KB) + stages x 8 K planes of (halo pixels x 16 + 16) bytes. */
+    static int haloSharedMemoryBytes(ConvShape s, int tileRows, int stages) {
+        return 1024 + s.r() * s.s() * (s.c() / BK) * 8192 + stages * 8 * (haloStagePixels(s, tileRows) * 16 + 16);
+    }
+
+    /**
+     * The halo conv's rings ({@code RINGS}): 1 when its consumers can share all stages (one consumer, or
+     * {@code stages >= C/64 + 1}: a consumer skipping the other's chunks never waits on a stage two fills ahead),
+     * else one ring of {@code stages / 2} per consumer.
+     */
+    public int haloRings() {
+        int ncw = warpsM / 4;
+        return ncw == 1 || stages >= shape.c() / BK * (ncw - 1) + 1 ? 1 : ncw;
+    }
+
     /** The widest FP16 gather (8, 4, 2, 1 elements) that divides {@code channels}. */
     public static int widestGather(int channels) {
         for (int v = 8; v > 1; v /= 2) if (channels % v == 0) return v;
@@ -82,7 +147,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     }
 
     /** The MMA warps, plus the producer warpgroup of the warp-specialised path. */
-    public int threads() { return warpsM * warpsN * 32 + (mma.warpSpecialized() ? 128 : 0); }
+    public int threads() { return warpsM * warpsN * 32 + (mma.warpSpecialized() || mma.halo() ? 128 : 0); }
 
     /** K tiles of the implicit GEMM. */
     public static int kTiles(int gemmK) { return (gemmK + BK - 1) / BK; }
@@ -111,19 +176,33 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
      * and a narrower gather than 16 bytes appends {@code _v4}.
      */
     public String kernelName() {
+        if (mma.halo())   // the geometry is compiled in: filter, padded row width, rows per tile
+            return "ladder_conv_" + format.token() + "_nhwc_halo_r" + shape.r() + "s" + shape.s() + "_wp" + (shape.w() + 2 * shape.pad()) + "_tp" + bm + "_w"
+                    + warpsM / 4 + "_s" + stages + (haloRings() > 1 ? "_rings" : "") + (minBlocks > 1 ? "_b" + minBlocks : "");
         String inst = switch (mma) {
             case MMA_SYNC -> format.integer() ? "mma16832" : "mma16816";
             case WGMMA, WGMMA_WS -> mma.token() + bn;
             case WGMMA_PIXELS_N, WGMMA_PIXELS_N_WS -> mma.token() + bm / (warpsM / 4);
+            case HALO -> throw new AssertionError("named above");
         };
         return "ladder_conv_" + format.token() + "_nhwc_" + inst + "_" + bm + "x" + bn + "x" + BK + "_w" + warpsM + "x" + warpsN + "_"
                 + stages + "stage_b" + minBlocks + (aVec == 8 ? "" : "_v" + aVec);
     }
 
+    /** The im2col conv kernels' source (every configuration but {@link ConvMma#HALO}). */
     public static KernelSource source() { return KernelSource.fromClasspath("conv/ladder_conv.cu"); }
 
-    /** -O3 and the -D macros (what {@link KernelCache} needs besides the source); independent of the shape. */
+    /** The source this configuration compiles from. */
+    public KernelSource kernelSource() { return mma.halo() ? KernelSource.fromClasspath("conv/ladder_conv_halo.cu") : source(); }
+
+    /**
+     * -O3 and the -D macros (what {@link KernelCache} needs besides the source); independent of the shape, except
+     * for the halo conv, which compiles in the filter size and the padded row width.
+     */
     public List<String> defineFlags() {
+        if (mma.halo())
+            return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DWP=" + (shape.w() + 2 * shape.pad()), "-DTP=" + bm, "-DCR=" + shape.r(),
+                    "-DCS=" + shape.s(), "-DNCW=" + warpsM / 4, "-DNST=" + stages, "-DRINGS=" + haloRings(), "-DMINB=" + minBlocks));
         return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DCONV_FMT=" + format.code(), "-DBM=" + bm, "-DBN=" + bn,
                 "-DWARPS_M=" + warpsM, "-DWARPS_N=" + warpsN, "-DSTAGES=" + stages, "-DMIN_BLOCKS=" + minBlocks,
                 "-DCONV_WGMMA=" + mma.code(), "-DA_VEC=" + aVec, "-DCONV_WS=" + (mma.warpSpecialized() ? 1 : 0)));
@@ -139,14 +218,21 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     public ConvConfig withGather(int v) { return new ConvConfig(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, mma, v, splitK); }
 
     /** Grid over output tiles: ceil(M/BM) * ceil(K/BN) (the kernel walks them in grouped order) x the K splits. */
-    public int[] grid() { return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), splitK, 1}; }
+    public int[] grid() {
+        if (mma.halo()) {   // persistent: minBlocks per SM (rounded down to a multiple of the output-channel blocks), at most one per tile
+            int cb = (shape.k() + 63) / 64;
+            long tiles = (long) shape.n() * ((shape.p() + bm - 1) / bm) * cb;
+            return new int[] {(int) Math.max(cb, Math.min(ConvKernels.SMS * minBlocks / cb * cb, tiles)), 1, 1};
+        }
+        return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), splitK, 1};
+    }
 
     /** Thread blocks of one launch (the wave count is this over SMs x blocks per SM). */
     public long blocks() { return (long) grid()[0] * grid()[1]; }
 
     public int[] block() { return new int[] {threads(), 1, 1}; }
 
-    public int sharedMemoryBytes() { return sharedMemoryBytesOf(format, bm, bn, stages); }
+    public int sharedMemoryBytes() { return mma.halo() ? haloSharedMemoryBytes(shape, bm, stages) : sharedMemoryBytesOf(format, bm, bn, stages); }
 
     /** 1024 (stages start 1024-byte aligned for the wgmma swizzle) + stages x (A + W tiles + MXFP8 exponents) + the row table. */
     static int sharedMemoryBytesOf(ConvFormat f, int bm, int bn, int stages) {

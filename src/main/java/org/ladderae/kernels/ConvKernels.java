@@ -10,7 +10,8 @@ import java.util.Map;
  * (the first candidate). The conv tuner ({@code tuning/ConvTuningProblem}) and {@link ConvRunner#tune} time
  * every candidate that passes its check and keep the fastest.
  *
- * <p>FP16 on Hopper (sm_90a) gets warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
+ * <p>FP16 on Hopper (sm_90a) gets the persistent halo conv first where it applies ({@link #haloHeuristic}: stride 1,
+ * C % 64 == 0, batch-128 ResNet layers C0-C2 of Figure 12), and warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
  * mma.sync ones; small problems (batch 1) get small mma.sync tiles so that a launch fills the SMs. The byte
  * formats keep their mma.sync tiles (C % 64 == 0).
  */
@@ -33,6 +34,7 @@ public final class ConvKernels {
             boolean hopper = arch.major() == 9 && arch.archSpecific();
             ConvConfig h = heuristic(s, arch);
             if (h != null) out.put(h.label(), h);
+            if (hopper) for (ConvConfig c : haloCandidates(s)) add(out, c);
             if (hopper) {
                 add(out, wgmma(s, 128, 64, 4, 2));
                 add(out, wgmma(s, 128, 128, 3, 1));
@@ -86,7 +88,9 @@ public final class ConvKernels {
     }
 
     /**
-     * The FP16 configuration picked without tuning, from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
+     * The FP16 configuration picked without tuning: on sm_90a the halo conv ({@link #haloHeuristic}) for layers with
+     * K <= {@value #HALO_MAX_K} where it applies (H100 session 5: C0 0.068 vs 0.162 ms im2col, C1 0.049 vs 0.060, C2 0.068
+     * vs 0.099); otherwise ({@link #im2colHeuristic}) from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
      * (scripts/dev/conv_check.py, 2026-11-26, second run: epilogue through shared memory, split-K): on sm_90a with
      * about a wave of 128-pixel tiles, wgmma with pixels as M (two warpgroups of 64 pixels) and N = 64 for
      * K <= 64, N = 128 otherwise; with half a wave of 64-pixel tiles, 64-pixel wgmma tiles; smaller problems
@@ -94,6 +98,16 @@ public final class ConvKernels {
      * split over K ({@link #splitFor}) when their tiles are under half a wave. Null when the shape has no FP16 kernel.
      */
     public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
+        boolean hopper = arch.major() == 9 && arch.archSpecific();
+        if (hopper && s.k() <= HALO_MAX_K) {
+            ConvConfig h = haloHeuristic(s);
+            if (h != null) return h;
+        }
+        return im2colHeuristic(s, arch);
+    }
+
+    /** {@link #heuristic} among the im2col kernels of {@code ladder_conv.cu} only. */
+    public static ConvConfig im2colHeuristic(ConvShape s, TargetArch arch) {
         boolean hopper = arch.major() == 9 && arch.archSpecific();
         int bn = s.k() <= 64 ? 64 : 128;
         long m = s.gemmM(), nTiles = (s.k() + bn - 1) / bn;
@@ -110,6 +124,75 @@ public final class ConvKernels {
         return c != null ? c : mma(f, s, 128, 64, 2, 2, 4, 2);
     }
 
+    /**
+     * The heuristic takes the halo conv up to this many output channels (two blocks share an input tile at K = 128;
+     * wider layers re-read it K / 64 times and were not measured: the tuner's candidates still include them).
+     */
+    static final int HALO_MAX_K = 128;
+
+    /** Most halo stages worth their shared memory (more did not help the memory-bound 1x1 convs on the H100). */
+    static final int HALO_MAX_STAGES = 4;
+
+    /**
+     * The halo conv ({@link ConvMma#HALO}) for {@code s}, or null when it does not apply: stride 1, C % 64 == 0,
+     * K % 8 == 0, and at least a wave of persistent blocks' worth of tiles (batch-1 layers keep the im2col kernels).
+     * Two consumer warpgroups and the tallest tile (output rows, wgmma N <= 256) whose stages still make a pipeline:
+     * one shared ring of >= 3 stages (>= C/64 + 1), or two rings of >= 2 stages each.
+     */
+    public static ConvConfig haloHeuristic(ConvShape s) {
+        if (ConvConfig.haloUnsupportedReason(s) != null) return null;
+        if (s.r() * s.s() == 1 && s.c() > 64) return null;   // 1x1 with several input-channel chunks: no reuse, and 2-3x slower than im2col at C3 (H100)
+        int wp = s.w() + 2 * s.pad(), kc = s.c() / 64, cb = (s.k() + 63) / 64;
+        for (int tp = Math.min(256 / wp, s.p()); tp >= 1; tp--) {
+            if ((long) s.n() * ((s.p() + tp - 1) / tp) * cb < SMS) return null;
+            int st = haloStagesThatFit(s, tp);
+            if (st >= Math.max(3, kc + 1)) return halo(s, tp, 2, Math.min(st, Math.max(HALO_MAX_STAGES, kc + 1)));
+            if (st >= 4) return halo(s, tp, 2, Math.min(st, 2 * HALO_MAX_STAGES) / 2 * 2);
+        }
+        return null;
+    }
+
+    /**
+     * Halo candidates besides the heuristic's: the next shorter tile, and one consumer warpgroup with the heuristic's
+     * tile. None where the heuristic takes no halo tile: 1x1 convs with C > 64 ran 2-3x slower than the im2col kernel
+     * at C3, and two blocks per SM of one consumer each (minBlocks 2) 5% slower than one block at C1 (H100, session 5),
+     * so neither is worth the tuner's time.
+     */
+    static List<ConvConfig> haloCandidates(ConvShape s) {
+        List<ConvConfig> out = new ArrayList<>();
+        ConvConfig h = haloHeuristic(s);
+        if (h == null) return out;
+        out.add(h);
+        int tp = h.bm();
+        if (tp > 1) {
+            int st = haloStagesThatFit(s, tp - 1), kc = s.c() / 64;
+            if (st >= kc + 1) add(out, halo(s, tp - 1, 2, Math.min(st, Math.max(HALO_MAX_STAGES, kc + 1))));
+            else if (st >= 4) add(out, halo(s, tp - 1, 2, Math.min(st, 2 * HALO_MAX_STAGES) / 2 * 2));
+        }
+        add(out, halo(s, tp, 1, Math.min(haloStagesThatFit(s, tp), HALO_MAX_STAGES)));
+        return out;
+    }
+
+    private static void add(List<ConvConfig> out, ConvConfig c) { if (c != null && !out.contains(c)) out.add(c); }
+
+    /** Stages of the halo conv with {@code tileRows} output rows that fit next to the resident weights. */
+    static int haloStagesThatFit(ConvShape s, int tileRows) {
+        int fixed = ConvConfig.haloSharedMemoryBytes(s, tileRows, 0), per = ConvConfig.haloSharedMemoryBytes(s, tileRows, 1) - fixed;
+        return Math.max(0, (GemmConfig.MAX_SMEM_PER_BLOCK - 1024 - fixed) / per);
+    }
+
+    /** The halo conv with {@code tileRows} output rows per tile, {@code consumers} MMA warpgroups and {@code stages} halo stages; null when it cannot. */
+    public static ConvConfig halo(ConvShape s, int tileRows, int consumers, int stages) { return halo(s, tileRows, consumers, stages, 1); }
+
+    /** {@link #halo(ConvShape, int, int, int)} with {@code blocksPerSm} persistent blocks per SM (1 or 2). */
+    public static ConvConfig halo(ConvShape s, int tileRows, int consumers, int stages, int blocksPerSm) {
+        try {
+            return new ConvConfig(ConvFormat.W_FP16A_FP16, s, tileRows, 64, 4 * consumers, 1, stages, blocksPerSm, ConvMma.HALO, 8);
+        } catch (IllegalArgumentException notForThisShape) {
+            return null;
+        }
+    }
+
     /** The heuristic FP16 configuration for the project's GPU (sm_90a). */
     public static ConvConfig heuristic(ConvShape s) { return heuristic(s, TargetArch.parse("sm_90a")); }
 
@@ -118,6 +201,10 @@ public final class ConvKernels {
      * slice of a wider NHWC tensor); {@code c} itself when its gather already does.
      */
     public static ConvConfig gatherFor(ConvConfig c, int inputPixelStride, long inputOffsetElements) {
+        if (c.mma().halo() && (inputPixelStride % 8 != 0 || inputOffsetElements % 8 != 0)) {   // 16-byte halo copies: an im2col tile instead
+            ConvConfig alt = im2colHeuristic(c.shape(), TargetArch.parse("sm_90a"));
+            return alt == null ? null : gatherFor(alt, inputPixelStride, inputOffsetElements);
+        }
         int v = c.aVec();
         while (v > 1 && (inputPixelStride % v != 0 || inputOffsetElements % v != 0)) v /= 2;
         return v == c.aVec() ? c : c.withGather(v);

@@ -105,6 +105,9 @@ public final class ConvLayer {
         if (xPixelStride % config.aVec() != 0 || xOffset % config.aVec() != 0)
             throw new IllegalArgumentException(config.kernelName() + " gathers " + config.aVec() + " channels at a time: input stride " + xPixelStride
                     + " and offset " + xOffset + " must be multiples (ConvKernels.gatherFor)");
+        if (config.mma().halo() && (yPixelStride % 8 != 0 || yOffset % 8 != 0))
+            throw new IllegalArgumentException(config.kernelName() + " stores 16-byte runs of 8 channels: output stride " + yPixelStride + " and offset " + yOffset
+                    + " must be multiples of 8");
         need(x, "x", 2 * (xOffset + (s.inputElements() / s.c() - 1) * xPixelStride + s.c()));
         need(w, "w", weightBytes());
         long yEnd = 2 * (yOffset + (s.outputElements() / s.k() - 1) * yPixelStride + s.k());

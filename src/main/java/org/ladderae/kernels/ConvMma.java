@@ -17,7 +17,14 @@ public enum ConvMma {
      */
     WGMMA_WS(1, "wgmmaW64n", true),
     /** {@link #WGMMA_PIXELS_N} warp-specialised (as {@link #WGMMA_WS}). */
-    WGMMA_PIXELS_N_WS(2, "wgmmaWT64n", true);
+    WGMMA_PIXELS_N_WS(2, "wgmmaWT64n", true),
+    /**
+     * FP16, sm_90a, stride 1, C % 64 == 0: {@code kernels/conv/ladder_conv_halo.cu}, a persistent direct conv over
+     * halo tiles of whole output rows (weights resident in shared memory as wgmma's M = 64 channels, the pixels of
+     * the padded grid as N; one producer warpgroup, 1-2 consumer warpgroups). In {@link ConvConfig}: {@code bm} =
+     * output rows per tile, {@code warpsM} = 4 x consumer warpgroups, {@code stages} = halo stages.
+     */
+    HALO(3, "halo");
 
     private final int code;
     private final String token;
@@ -31,7 +38,7 @@ public enum ConvMma {
         this.warpSpecialized = warpSpecialized;
     }
 
-    /** {@code CONV_WGMMA}: 0 mma.sync, 1 pixels as M, 2 pixels as N. */
+    /** {@code CONV_WGMMA}: 0 mma.sync, 1 pixels as M, 2 pixels as N; 3: the halo kernel (its own source). */
     public int code() { return code; }
 
     /** {@code CONV_WS}: a producer warpgroup (128 threads) besides the MMA warps. */
@@ -40,8 +47,11 @@ public enum ConvMma {
     /** Pixels as wgmma's M (64 per warpgroup). */
     public boolean pixelsM() { return code == 1; }
 
-    /** Pixels as wgmma's N (weights as M). */
+    /** Pixels as wgmma's N (weights as M) in ladder_conv.cu's im2col tiles. */
     public boolean pixelsN() { return code == 2; }
+
+    /** The persistent halo direct conv ({@code ladder_conv_halo.cu}). */
+    public boolean halo() { return code == 3; }
 
     String token() { return token; }
 }

@@ -71,7 +71,7 @@ public final class ConvRunner implements AutoCloseable {
     }
 
     public static byte[] build(KernelCache cache, ConvConfig config, TargetArch arch) {
-        return cache.cubin(ConvConfig.source(), arch, config.defineFlags());
+        return cache.cubin(config.kernelSource(), arch, config.defineFlags());
     }
 
     /** Compiles every configuration on all cores before GPU work starts. */
@@ -93,6 +93,16 @@ public final class ConvRunner implements AutoCloseable {
     public static List<ConvConfig> checkShapes(ConvConfig timed) {
         int bn = timed.bn(), v = timed.aVec();
         List<ConvConfig> out = new ArrayList<>();
+        ConvShape t = timed.shape();
+        if (timed.mma().halo()) {
+            // The halo cubin compiles in R, S and the padded row width: same W, pad, C (same shared memory), fewer images,
+            // output rows with a partial last tile, K with a partial 64-channel block (and one of 8 channels).
+            int rows = 2 * timed.bm() + 1 + t.r() - 1 - 2 * t.pad();
+            out.add(timed.withShape(new ConvShape(3, t.c(), Math.max(rows, t.r()), t.w(), Math.max(8, t.k() - 24), t.r(), t.s(), 1, t.pad())));
+            out.add(timed.withShape(new ConvShape(2, t.c(), Math.max(timed.bm() + 2, t.r()), t.w(), t.k() + 8, t.r(), t.s(), 1, t.pad())));
+            if ((long) t.gemmM() * t.k() * t.gemmK() <= MAX_REFERENCE_MACS) out.add(timed);
+            return out;
+        }
         if (timed.format().actBits() == 16) {   // FP16 activations (FP16 or FP8 weights): any C
             int c = 128 + 3 * v;   // 131, 134, 140, 152: C % 64 != 0, a multiple of the gather width
             out.add(timed.withShape(new ConvShape(3, c, 13, 11, 2 * bn - 6, 3, 3, 1, 1)));

@@ -80,9 +80,10 @@ class ConvConfigTest {
         }
         // sm_80 gets no wgmma tile
         assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, C0, TargetArch.parse("sm_80"))).noneMatch(ConvConfig::wgmma);
-        assertThat(ConvKernels.heuristic(C0).mma()).isEqualTo(ConvMma.WGMMA);   // the H100's winners (run 2): pixels as M, N = 64 / 128
-        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C2")).mma()).isEqualTo(ConvMma.WGMMA);
-        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C2")).bn()).isEqualTo(128);
+        TargetArch h100 = TargetArch.parse("sm_90a");
+        assertThat(ConvKernels.im2colHeuristic(C0, h100).mma()).isEqualTo(ConvMma.WGMMA);   // the H100's im2col winners (run 2): pixels as M, N = 64 / 128
+        assertThat(ConvKernels.im2colHeuristic(ConvShape.FIGURE12.get("C2"), h100).mma()).isEqualTo(ConvMma.WGMMA);
+        assertThat(ConvKernels.im2colHeuristic(ConvShape.FIGURE12.get("C2"), h100).bn()).isEqualTo(128);
         assertThat(ConvKernels.heuristic(ConvShape.parse("128,3,224,224,64,7,7,2,3")).mma()).isEqualTo(ConvMma.MMA_SYNC);
         assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C7")).bm()).isEqualTo(32);   // batch 1: the smallest pixel tile, 50 blocks
         // a channel slice at an odd offset narrows the gather
@@ -102,7 +103,7 @@ class ConvConfigTest {
 
     @Test
     void checkShapesHaveOddSizesStridesAndTwoChannelTiles() {
-        ConvConfig timed = ConvKernels.candidates(ConvFormat.W_FP16A_FP16, C0).get(0);
+        ConvConfig timed = ConvKernels.im2colHeuristic(C0, TargetArch.parse("sm_90a"));   // the halo conv's own: haloConvTakes...
         List<ConvConfig> shapes = ConvRunner.checkShapes(timed);
         assertThat(shapes).hasSize(4);   // C0's own reference would cost 1.5e10 multiply-adds
         assertThat(shapes.get(0).shape().k() % timed.bn()).isNotZero();   // rows past K
@@ -162,10 +163,60 @@ class ConvConfigTest {
         assertThat(ws.defineFlags()).contains("-DCONV_WGMMA=1", "-DCONV_WS=1");
         assertThat(ws.kernelName()).contains("_wgmmaW64n128_");
         assertThat(cs).anyMatch(c -> c.mma() == ConvMma.WGMMA_PIXELS_N_WS);
-        assertThat(cs).filteredOn(c -> !c.mma().warpSpecialized()).allSatisfy(c -> assertThat(c.defineFlags()).contains("-DCONV_WS=0"));
+        assertThat(cs).filteredOn(c -> !c.mma().warpSpecialized() && !c.mma().halo()).allSatisfy(c -> assertThat(c.defineFlags()).contains("-DCONV_WS=0"));
         // C = 3 gathers with plain loads: no warp-specialised candidate (the producer arrives through cp.async)
         assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse("128,3,224,224,64,7,7,2,3"))).noneMatch(c -> c.mma().warpSpecialized());
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("128,3,224,224,64,7,7,2,3"), 128, 64, 8, 1, 4, 2, ConvMma.WGMMA_WS, 1))
                 .hasMessageContaining("aVec >= 2");
+    }
+
+    @Test
+    void haloConvTakesStrideOneLayersWithWholeChannelBlocksAtBatch128() {
+        for (String layer : List.of("C0", "C1", "C2")) {
+            ConvConfig h = ConvKernels.heuristic(ConvShape.FIGURE12.get(layer));
+            assertThat(h.mma()).as(layer).isEqualTo(ConvMma.HALO);
+            assertThat(h.threads()).isEqualTo(h.warpsM() * 32 + 128);
+            assertThat(h.sharedMemoryBytes()).isLessThanOrEqualTo(GemmConfig.MAX_SMEM_PER_BLOCK - 1024);
+            assertThat(h.kernelSource().name()).contains("ladder_conv_halo.cu");
+            assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, h.shape()).get(0)).isEqualTo(h);
+        }
+        // C0: 4 output rows of the 58-pixel padded grid (wgmma N = 232), 3 stages of 352 halo pixels, weights resident (72 KB)
+        ConvConfig c0 = ConvKernels.heuristic(C0);
+        assertThat(c0.kernelName()).isEqualTo("ladder_conv_w_fp16_a_fp16_nhwc_halo_r3s3_wp58_tp4_w2_s3");
+        assertThat(c0.defineFlags()).contains("-DWP=58", "-DTP=4", "-DCR=3", "-DCS=3", "-DNCW=2", "-DNST=3", "-DRINGS=1");
+        assertThat(c0.sharedMemoryBytes()).isEqualTo(1024 + 9 * 8192 + 3 * 8 * (352 * 16 + 16));
+        assertThat(c0.grid()).containsExactly(132, 1, 1);
+        // C3 (1x1, C = 512: 2-3x slower on the halo tile than im2col) keeps im2col; its halo tile would have C/64 = 8 chunks per
+        // tile, and a shared ring would need 9 stages, so each consumer would get its own ring
+        ConvShape c3s = ConvShape.FIGURE12.get("C3");
+        assertThat(ConvKernels.heuristic(c3s).mma()).isNotEqualTo(ConvMma.HALO);
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, c3s)).noneMatch(c -> c.mma().halo());
+        ConvConfig c3 = ConvKernels.halo(c3s, 9, 2, 4);
+        assertThat(c3.haloRings()).isEqualTo(2);
+        assertThat(c3.kernelName()).endsWith("_tp9_w2_s4_rings");
+        assertThat(c3.grid()[0] % 2).isZero();   // two 64-channel blocks: block b keeps channels (b % 2) * 64
+        assertThat(ConvKernels.halo(ConvShape.FIGURE12.get("C2"), 6, 2, 2)).as("one stage a ring deadlocks with C > 64").isNull();
+        // two blocks per SM: wgmma N <= 128 (128 registers a thread), half the shared memory, twice the grid
+        ConvConfig two = ConvKernels.halo(ConvShape.FIGURE12.get("C1"), 2, 1, 4, 2);
+        assertThat(two.kernelName()).endsWith("_tp2_w1_s4_b2");
+        assertThat(two.defineFlags()).contains("-DMINB=2");
+        assertThat(two.grid()[0]).isEqualTo(264);
+        assertThat(ConvKernels.halo(ConvShape.FIGURE12.get("C1"), 4, 1, 4, 2)).as("N = 224 with 128 registers").isNull();
+        assertThat(ConvKernels.halo(C0, 2, 1, 2, 2)).as("72 KB of weights + stages over half an SM").isNull();
+        // batch 1 (a few tiles), stride 2, C % 64 != 0 and K % 8 != 0 keep the im2col kernels
+        for (String dims : List.of("1,64,56,56,64,3,3,1,1", "128,128,56,56,128,3,3,2,1", "128,116,28,28,116,1,1,1,0", "128,64,56,56,60,3,3,1,1"))
+            assertThat(ConvKernels.heuristic(ConvShape.parse(dims)).mma()).as(dims).isNotEqualTo(ConvMma.HALO);
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, C0, 5, 64, 8, 1, 3, 1, ConvMma.HALO, 8)).hasMessageContaining("wgmma's N of 256");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C3"), 8, 64, 8, 1, 5, 1, ConvMma.HALO, 8))
+                .hasMessageContaining("neither feed one shared ring");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, C0, 4, 64, 8, 1, 3, 1, ConvMma.HALO, 8)).hasMessageContaining("FP16 only");
+        // the halo cubin is checked at shapes with its own W, pad, R, S and C
+        for (ConvConfig at : ConvRunner.checkShapes(c0)) {
+            assertThat(at.shape().w()).isEqualTo(56);
+            assertThat(at.shape().c()).isEqualTo(64);
+            assertThat(at.kernelName()).isEqualTo(c0.kernelName());
+        }
+        // an input slice whose stride the 16-byte halo copies cannot take falls back to an im2col tile
+        assertThat(ConvKernels.gatherFor(c0, 68, 4).mma()).isNotEqualTo(ConvMma.HALO);
     }
 }

@@ -39,6 +39,9 @@ class ConvGpuTest {
         for (ConvFormat f : formats())
             for (String layer : List.of("C4", "C6"))   // K = 64 and K = 128 layers: every candidate tile
                 for (ConvConfig c : ConvKernels.candidates(f, ConvShape.FIGURE12.get(layer), arch)) distinct.putIfAbsent(c.label() + layer, c);
+        for (String layer : List.of("C0", "C1", "C2", "C3"))   // the halo conv's candidates (batch 128; compiled per filter and row width)
+            for (ConvConfig c : ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get(layer), arch))
+                if (c.mma().halo()) distinct.putIfAbsent(c.label(), c);
         for (String dims : List.of("1,3,224,224,24,3,3,2,1", "1,58,28,28,58,1,1,1,0", "1,116,14,14,116,1,1,1,0"))   // gathers of 1, 2, 4 channels
             for (ConvFormat f : formats().stream().filter(f -> f.actBits() == 16).toList())   // FP8 weights beside FP16 activations: any C
                 for (ConvConfig c : ConvKernels.candidates(f, ConvShape.parse(dims), arch)) distinct.putIfAbsent(c.label(), c);

@@ -18,6 +18,8 @@ class ConvSourceCompileTest {
     void gemmHelpersAreInlinedFromTheSiblingFolder() {
         KernelSource s = ConvConfig.source();
         assertThat(s.text()).doesNotContain("#include \"").contains("#line 1 \"ladder_gemm_common.cuh\"");
+        KernelSource halo = ConvKernels.heuristic(ConvShape.FIGURE12.get("C0")).kernelSource();
+        assertThat(halo.text()).doesNotContain("#include \"").contains("ladder_wgmma_ss.cuh").contains("wgmma_ss<232>");
     }
 
     @Test

@@ -60,10 +60,19 @@ class ConvCheckpointsTest {
 
     @Test
     void aManifestWhoseParamsBuildAnotherKernelIsRefused() {
-        ConvConfig c = ConvKernels.heuristic(ConvShape.FIGURE12.get("C0"));
+        ConvShape c0 = ConvShape.FIGURE12.get("C0");
+        // an im2col tile with one more stage, and the halo conv with a shorter tile (3 output rows, not 4)
+        refusedWith(ConvKernels.im2colHeuristic(c0, org.ladderae.kernels.TargetArch.parse("sm_90a")), "stages", 1);
+        ConvConfig halo = ConvKernels.heuristic(c0);
+        assertThat(halo.mma()).isEqualTo(org.ladderae.kernels.ConvMma.HALO);
+        assertThat(ConvCheckpoints.config(ConvCheckpoints.manifest(halo, SUMMARY, ENV), ConvFormat.W_FP16A_FP16)).isEqualTo(halo);
+        refusedWith(halo, "bm", -1);
+    }
+
+    private static void refusedWith(ConvConfig c, String param, int delta) {
         CheckpointManifest m = ConvCheckpoints.manifest(c, SUMMARY, ENV);
         Map<String, Integer> p = new LinkedHashMap<>(m.launch().params());
-        p.put("stages", c.stages() + 1);
+        p.put(param, p.get(param) + delta);
         CheckpointManifest other = new CheckpointManifest(m.schemaVersion(), m.name(), m.operator(), m.shape(), m.weightFormat(), m.activationFormat(),
                 m.stage(), new org.ladderae.checkpoints.LaunchConfig(m.launch().grid(), m.launch().block(), m.launch().sharedMemoryBytes(), p),
                 m.entryName(), m.arch(), m.gpuName(), m.driverVersion(), m.nvccVersion(), m.tuning(), m.binaryFile(), m.binarySha256(), m.createdAt());

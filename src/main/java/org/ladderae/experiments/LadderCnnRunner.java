@@ -99,6 +99,10 @@ final class LadderCnnRunner implements LadderModelRunner {
             notes.put("precision", r.precision());
             notes.put("check", r.check().describe());
             if (l.format() != ConvFormat.W_FP16A_FP16) notes.put("quantisation", QUANTISATION.get(l.format()));
+            // The timing is the CUDA graph replay of the model; the kernel-by-kernel time of the same launches beside it.
+            more.put("cuda_graph", r.graphTiming() != null ? 1.0 : 0.0);
+            if (r.launchTiming() != null) more.put("launched_median_ms", r.launchTiming().medianMs());
+            if (r.graphNote() != null) notes.put("cuda_graph", r.graphNote());
             return LadderPointLoop.modelRecord(p, rc, ctx.device().name(), r.check(), r.fullOutputFinite(), r.timing(), r.memory(),
                     r.weightBytes(), more, notes);
         }

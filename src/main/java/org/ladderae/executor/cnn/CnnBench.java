@@ -73,10 +73,28 @@ public final class CnnBench {
     /**
      * @param precision which convs ran in {@code format} and which stayed FP16, and why ({@link CnnQuantization#summary})
      */
-    public record Result(String workload, int batch, ConvFormat format, LayerBench.Check check, TimingStats timing, LayerExecutor.Memory memory,
-                         long weightBytes, boolean fullOutputFinite, Map<String, String> convKernels, String precision) {
-        public boolean ok() { return check.passed() && timing != null && fullOutputFinite; }
+    /**
+     * A measured point; timings and memory are null when the check failed.
+     *
+     * @param graphTiming  the model replayed as one CUDA graph launch; null when the capture failed or its output differed
+     *                     from the launched run's ({@code graphNote} says which)
+     * @param launchTiming the same launches queued one by one
+     */
+    public record Result(String workload, int batch, ConvFormat format, LayerBench.Check check, TimingStats graphTiming, TimingStats launchTiming,
+                         String graphNote, LayerExecutor.Memory memory, long weightBytes, boolean fullOutputFinite, Map<String, String> convKernels,
+                         String precision) {
+        /** The model's time: the CUDA graph replay, or kernel by kernel where the graph was not usable. */
+        public TimingStats timing() { return graphTiming != null ? graphTiming : launchTiming; }
+
+        public boolean ok() { return check.passed() && timing() != null && fullOutputFinite; }
     }
+
+    /**
+     * How far the graph replay's logits may be from the launched run's (relative Frobenius): the same kernels on the same
+     * data give the same bits; the slack only absorbs an atomic reduction order, and a replay that skipped a kernel leaves
+     * NaN poison.
+     */
+    static final double GRAPH_REPLAY_TOLERANCE = 1e-3;
 
     /** Why the executor has no conv kernels for {@code format} (the reproductions' n/a reason), or null when it has. */
     public static String whyNoKernels(ConvFormat format) {
@@ -151,15 +169,27 @@ public final class CnnBench {
         LayerBench.Check check = check(ctx, cache, CnnModels.of(workload, Math.min(batch, 2), CHECK_IMAGE), format, convs, seed);
         CnnModels.CnnModel full = CnnModels.of(workload, batch, CnnModels.IMAGE);
         String precision = CnnQuantization.summary(full, format);
-        if (!check.passed()) return new Result(workload, batch, format, check, null, null, 0, false, Map.of(), precision);
+        if (!check.passed()) return new Result(workload, batch, format, check, null, null, null, null, 0, false, Map.of(), precision);
         try (CnnExecutor ex = new CnnExecutor(ctx, cache, full, format, storedWeights(full, format, seed), convs)) {
             ConvLauncher.KernelCheck bad = ex.checkConvKernels(seed);
             if (bad != null) return new Result(workload, batch, format, new LayerBench.Check(full.graph().name() + " conv kernel " + bad.kernel(), bad.error(), bad.tolerance(), true),
-                    null, null, ex.weightBytes(), false, ex.convKernels(), precision);
-            DenseTensor out = ex.run(CnnWeights.image(full, seed));
-            TimingStats t = ex.time();
+                    null, null, null, null, ex.weightBytes(), false, ex.convKernels(), precision);
+            DenseTensor image = CnnWeights.image(full, seed);
+            DenseTensor out = ex.run(image);
+            TimingStats launched = ex.time(false);
+            TimingStats graphed = null;
+            String graphNote = null;
+            try {
+                DenseTensor replayed = ex.runGraph(image);
+                double diff = LayerComparison.relativeFrobeniusError(out, replayed);
+                if (diff <= GRAPH_REPLAY_TOLERANCE) graphed = ex.time(true);
+                else graphNote = String.format(Locale.ROOT, "CUDA graph replay's logits differ from the launched run's (relative %.2e): timed kernel by kernel", diff);
+            } catch (org.ladderae.gpu.CudaException e) {
+                graphNote = "CUDA graph capture or replay failed, timed kernel by kernel: " + e.getMessage();
+                ctx.synchronize();
+            }
             LayerExecutor.Memory mem = ex.memory();
-            return new Result(workload, batch, format, check, t, mem, ex.weightBytes(), out.allFinite(), ex.convKernels(), precision);
+            return new Result(workload, batch, format, check, graphed, launched, graphNote, mem, ex.weightBytes(), out.allFinite(), ex.convKernels(), precision);
         }
     }
 }

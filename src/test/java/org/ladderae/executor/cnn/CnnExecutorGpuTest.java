@@ -101,7 +101,7 @@ class CnnExecutorGpuTest {
         try (CnnExecutor ex = new CnnExecutor(context, cache, full, ConvFormat.W_FP16A_FP16, CnnBench.storedWeights(full, ConvFormat.W_FP16A_FP16, 3),
                 CnnBench.installedConvs())) {
             assertThat(ex.run(CnnWeights.image(full, 3)).allFinite()).isTrue();
-            fp16 = ex.time();
+            fp16 = ex.time(true);   // the graph replay, as the low-bit point's timing
             fp16Weights = ex.weightBytes();
         }
         System.out.printf(java.util.Locale.ROOT, "bench %s BS%d %s: %s; %s; FP16 same run %.3f ms, weights %.1f MiB; %s%n", workload, batch, format.label(),
@@ -153,10 +153,12 @@ class CnnExecutorGpuTest {
     void benchPointChecksThenTimes(String workload, int batch) {
         CnnBench.Result r = CnnBench.measure(context, cache, workload, batch, ConvFormat.W_FP16A_FP16, CnnBench.installedConvs(), 3);
         System.out.printf(java.util.Locale.ROOT, "bench %s BS%d: %s; %s%n", workload, batch, r.check().describe(), r.timing() == null ? "not timed"
-                : String.format(java.util.Locale.ROOT, "%.3f ms (median of %d), peak %.0f MiB driver / %.0f MiB own, weights %.1f MiB, convs %s",
-                        r.timing().medianMs(), r.timing().samplesMs().size(), r.memory().peakMib(), r.memory().ownMib(), r.weightBytes() / 1048576.0,
-                        kernelCounts(r.convKernels())));
+                : String.format(java.util.Locale.ROOT, "%.3f ms (median of %d; launched one by one %.3f ms), peak %.0f MiB driver / %.0f MiB own, weights %.1f MiB, convs %s",
+                        r.timing().medianMs(), r.timing().samplesMs().size(), r.launchTiming().medianMs(), r.memory().peakMib(), r.memory().ownMib(),
+                        r.weightBytes() / 1048576.0, kernelCounts(r.convKernels())));
         assertThat(r.ok()).as(r.check().describe()).isTrue();
+        // The CUDA graph replay must capture and reproduce the launched run's logits (else the point is timed kernel by kernel).
+        assertThat(r.graphTiming()).as(String.valueOf(r.graphNote())).isNotNull();
     }
 
     @ParameterizedTest(name = "{0} BS{1} 224x224 vs PyTorch")

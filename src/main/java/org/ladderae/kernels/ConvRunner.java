@@ -300,6 +300,18 @@ public final class ConvRunner implements AutoCloseable {
     /** {@link #layer(ConvConfig)} of the FP16 configuration picked for {@code shape} on this GPU ({@link ConvKernels#heuristic}). */
     public ConvLayer layer(ConvShape shape) { return layer(ConvKernels.heuristic(shape, arch())); }
 
+    /**
+     * Uses {@code cubin} for {@code config}'s kernel from now on (a shipped checkpoint's binary: no compiler needed). The
+     * check shapes of {@link #checkShapes} compile to the same flags, so they run this very binary.
+     */
+    public void useBinary(ConvConfig config, byte[] cubin) {
+        CudaModule m = context.loadModule(cubin, config.kernelName());
+        m.kernel(config.kernelName()).setMaxDynamicSharedBytes(config.sharedMemoryBytes());
+        CudaModule old = modules.put(config.defineFlags(), m);
+        if (old != null) old.close();
+        smallShapeChecks.remove(config.label() + "|" + config.bn());
+    }
+
     /** Loads (building if needed) and lifts the function's dynamic shared memory limit to what it uses. */
     private CudaModule module(ConvConfig c) {
         return modules.computeIfAbsent(c.defineFlags(), f -> {

@@ -35,6 +35,7 @@ public final class ShippedCheckpointCheck {
         KernelCache noCompiler = new KernelCache(emptyCache, List.of(), Optional.empty());
         GemvRunner gemv = new GemvRunner(ctx, noCompiler);
         GemmRunner gemm = new GemmRunner(ctx, noCompiler);
+        org.ladderae.kernels.ConvRunner conv = new org.ladderae.kernels.ConvRunner(ctx, noCompiler);
         List<Result> out = new ArrayList<>();
         try {
             for (Checkpoint cp : store.list(arch)) {
@@ -45,6 +46,7 @@ public final class ShippedCheckpointCheck {
                     out.add(switch (m.operator()) {
                         case GemvCheckpoints.OPERATOR -> checkGemv(gemv, cp, shape, formats, seed);
                         case GemmCheckpoints.OPERATOR -> checkGemm(gemm, cp, shape, formats, seed);
+                        case ConvCheckpoints.OPERATOR -> checkConv(conv, cp, shape, formats, seed);
                         default -> new Result(cp.id(), m.operator(), shape, formats, Double.NaN, Double.NaN, false, "no checker for operator '" + m.operator() + "'");
                     });
                 } catch (RuntimeException e) {
@@ -54,6 +56,7 @@ public final class ShippedCheckpointCheck {
         } finally {
             gemv.close();
             gemm.close();
+            conv.close();
         }
         return out;
     }
@@ -68,6 +71,27 @@ public final class ShippedCheckpointCheck {
         return new Result(cp.id(), m.operator(), shape, formats, check.error(), check.tolerance(), check.passed(),
                 check.allWritten() ? null : "outputs left unwritten");
     }
+
+    /**
+     * The conv binary at {@link org.ladderae.kernels.ConvRunner#checkShapes} (small shapes that compile to the same flags, the
+     * fused epilogue, partial tiles; the tuned shape itself when its CPU reference is cheap).
+     */
+    private static Result checkConv(org.ladderae.kernels.ConvRunner conv, Checkpoint cp, String shape, String formats, long seed) {
+        org.ladderae.kernels.ConvConfig c = convConfig(cp.manifest());
+        conv.useBinary(c, cp.readVerifiedBinary());
+        org.ladderae.kernels.ConvRunner.Check check = conv.checkAll(c, seed);
+        var at = check.config().shape();
+        return new Result(cp.id(), ConvCheckpoints.OPERATOR, ConvCheckpoints.stage(c.shape()), formats, check.error(), check.tolerance(), check.passed(),
+                check.passed() ? null : "at " + ConvCheckpoints.stage(at) + (check.allWritten() ? "" : ": outputs left unwritten"));
+    }
+
+    /** The conv configuration a shipped manifest describes (its formats as "W_FP16" + "A_FP16"). */
+    static org.ladderae.kernels.ConvConfig convConfig(org.ladderae.checkpoints.CheckpointManifest m) {
+        return ConvCheckpoints.config(m, org.ladderae.kernels.ConvFormat.valueOf(m.weightFormat() + m.activationFormat()));
+    }
+
+    /** The operators this check has a checker for. */
+    static final java.util.Set<String> CHECKED_OPERATORS = java.util.Set.of(GemvCheckpoints.OPERATOR, GemmCheckpoints.OPERATOR, ConvCheckpoints.OPERATOR);
 
     /** The GEMM binary at {@link #gemmCheckShapes}: the tuned kernel and split-K on small data. */
     private static Result checkGemm(GemmRunner gemm, Checkpoint cp, String shape, String formats, long seed) {

@@ -41,7 +41,8 @@ public final class ShippedCheckpointCheck {
             for (Checkpoint cp : store.list(arch)) {
                 var m = cp.manifest();
                 String shape = m.shape().m() + "x" + m.shape().n() + "x" + m.shape().k();
-                String formats = "W_" + m.weightFormat() + "A_" + m.activationFormat();
+                // GEMV/GEMM manifests name formats bare ("INT4"), conv manifests with their prefix ("W_FP16")
+                String formats = prefixed("W_", m.weightFormat()) + prefixed("A_", m.activationFormat());
                 try {
                     out.add(switch (m.operator()) {
                         case GemvCheckpoints.OPERATOR -> checkGemv(gemv, cp, shape, formats, seed);
@@ -84,6 +85,8 @@ public final class ShippedCheckpointCheck {
         return new Result(cp.id(), ConvCheckpoints.OPERATOR, ConvCheckpoints.stage(c.shape()), formats, check.error(), check.tolerance(), check.passed(),
                 check.passed() ? null : "at " + ConvCheckpoints.stage(at) + (check.allWritten() ? "" : ": outputs left unwritten"));
     }
+
+    private static String prefixed(String prefix, String format) { return format.startsWith(prefix) ? format : prefix + format; }
 
     /** The conv configuration a shipped manifest describes (its formats as "W_FP16" + "A_FP16"). */
     static org.ladderae.kernels.ConvConfig convConfig(org.ladderae.checkpoints.CheckpointManifest m) {

@@ -91,36 +91,9 @@ class ConvGpuTest {
             int splits = dims.contains("/") ? Integer.parseInt(dims.substring(dims.indexOf('/') + 1)) : 1;
             dims = dims.contains("/") ? dims.substring(0, dims.indexOf('/')) : dims;
             ConvShape s = ConvShape.parse(dims);
-            ConvProblem p = ConvProblem.random(ConvFormat.W_FP16A_FP16, s, 7);
-            int pixelsIn = Math.toIntExact(s.inputElements() / s.c()), pixelsOut = Math.toIntExact(s.outputElements() / s.k());
-            int[] wide = ConvProblem.randomFp16(2 * pixelsIn * s.c(), 8);
-            for (int i = 0; i < pixelsIn; i++) System.arraycopy(p.x(), i * s.c(), wide, i * 2 * s.c() + s.c(), s.c());
-            int[] bias = ConvProblem.randomFp16(s.k(), 9), resWide = ConvProblem.randomFp16(2 * pixelsOut * s.k(), 10);
-            int[] res = new int[pixelsOut * s.k()];
-            for (int i = 0; i < pixelsOut; i++) System.arraycopy(resWide, i * 2 * s.k() + s.k(), res, i * s.k(), s.k());
             ConvLayer layer = runner.layer(ConvKernels.gatherFor(ConvKernels.heuristic(s, runner.arch()), 2 * s.c(), s.c()).withSplitK(splits));
             assertThat(layer.config().splitK()).isEqualTo(splits);
-            short[] out = new short[2 * pixelsOut * s.k()];
-            try (var dX = context.allocate(2L * wide.length); var dW = context.allocate(layer.weightBytes()); var dB = context.allocate(2L * s.k());
-                 var dR = context.allocate(2L * resWide.length); var dY = context.allocate(2L * out.length)) {
-                dX.copyFrom(org.ladderae.formats.BitPacking.pack(wide, 16));
-                dW.copyFrom(p.deviceWeights());
-                dB.copyFrom(org.ladderae.formats.BitPacking.pack(bias, 16));
-                dR.copyFrom(org.ladderae.formats.BitPacking.pack(resWide, 16));
-                dY.fill16(org.ladderae.gpu.HalfPrecision.POISON);
-                layer.launch(dX, s.c(), 2 * s.c(), dW, dB, dR, true, dY, s.k(), 2 * s.k());
-                context.synchronize();
-                dY.copyTo(out);
-            }
-            short[] slice = new short[pixelsOut * s.k()];
-            for (int i = 0; i < pixelsOut; i++) {
-                System.arraycopy(out, i * 2 * s.k() + s.k(), slice, i * s.k(), s.k());
-                for (int k = 0; k < s.k(); k++) assertThat(out[i * 2 * s.k() + k]).as("the other channel slice is untouched").isEqualTo(org.ladderae.gpu.HalfPrecision.POISON);
-            }
-            GemvReference.Fp16Comparison cmp = GemvReference.compare(slice, p.reference(bias, res, true));
-            System.out.printf("%-72s %-26s slice error %.2e%n", layer.config().label(), dims, cmp.relativeError());
-            assertThat(cmp.allFinite()).isTrue();
-            assertThat(cmp.relativeError()).isLessThanOrEqualTo(ConvRunner.FP16_TOLERANCE);
+            ConvSliceCheck.assertSlicesMatch(context, layer, 7);
         }
     }
 

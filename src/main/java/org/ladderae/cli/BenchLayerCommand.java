@@ -177,13 +177,14 @@ public final class BenchLayerCommand implements Callable<Integer> {
         }
         KernelCache cache = KernelCache.defaultCache();
         if (cache.nvcc().isEmpty()) throw new UserError(UserError.RUN_FAILURE, "--build-only needs nvcc on PATH");
+        String point = model + " BS" + batch + (encoder ? "" : " SEQ" + seq);   // the encoders run whole models: no --seq
         for (Layer layer : layers) {
             try {
                 int n = encoder ? EncoderBench.build(cache, arch, model, batch, layer.weights(), layer.acts())
                         : LayerBench.build(cache, arch, model, batch, seq, layer.weights(), layer.acts(), st);
-                out.printf(Locale.ROOT, "built %d kernels for %s BS%d SEQ%d %s (%s) into %s%n", n, model, batch, seq, layer.label(), arch.smName(), cache.root());
+                out.printf(Locale.ROOT, "built %d kernels for %s %s (%s) into %s%n", n, point, layer.label(), arch.smName(), cache.root());
             } catch (IllegalArgumentException e) {
-                out.printf(Locale.ROOT, "n/a: %s BS%d SEQ%d %s: %s%n", model, batch, seq, layer.label(), e.getMessage());
+                out.printf(Locale.ROOT, "n/a: %s %s: %s%n", point, layer.label(), e.getMessage());
             } catch (KernelBuildException e) {
                 throw new UserError(UserError.RUN_FAILURE, e.getMessage());
             }

@@ -21,11 +21,7 @@ import org.ladderae.results.Measurement;
  * extras; formats the executor has no kernel for at the point's M are n/a with the executor's reason.
  */
 final class EncoderModelRunner implements LadderModelRunner {
-    private record Located(ModelPoint point, WeightFormat weights, ActivationFormat acts) implements LadderPointLoop.Located {
-        @Override public org.ladderae.paperdata.FormatPair series() { return point.formats(); }
-        @Override public String workload() { return point.workload(); }
-        @Override public String setting() { return point.setting(); }
-    }
+    private record Located(ModelPoint point, WeightFormat weights, ActivationFormat acts) implements LadderPointLoop.LocatedModel {}
 
     @Override
     public List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc) {

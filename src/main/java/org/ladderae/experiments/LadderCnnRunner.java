@@ -25,11 +25,7 @@ import org.ladderae.results.Measurement;
  * has no conv kernel for are n/a with the reason.
  */
 final class LadderCnnRunner implements LadderModelRunner {
-    private record Located(ModelPoint point, ConvFormat format) implements LadderPointLoop.Located {
-        @Override public FormatPair series() { return point.formats(); }
-        @Override public String workload() { return point.workload(); }
-        @Override public String setting() { return point.setting(); }
-    }
+    private record Located(ModelPoint point, ConvFormat format) implements LadderPointLoop.LocatedModel {}
 
     @Override
     public List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc) {

@@ -23,11 +23,7 @@ import org.ladderae.results.Measurement;
  * (the executor's IllegalArgumentException names the missing kernel, e.g. no INT4-activation GEMM).
  */
 final class LadderLayerRunner implements LadderModelRunner {
-    private record Located(ModelPoint point, WeightFormat weights, ActivationFormat acts) implements LadderPointLoop.Located {
-        @Override public FormatPair series() { return point.formats(); }
-        @Override public String workload() { return point.workload(); }
-        @Override public String setting() { return point.setting(); }
-    }
+    private record Located(ModelPoint point, WeightFormat weights, ActivationFormat acts) implements LadderPointLoop.LocatedModel {}
 
     @Override
     public List<Measurement> measure(List<ModelPoint> points, ReproduceContext rc) {

@@ -26,6 +26,14 @@ final class LadderPointLoop {
         String setting();
     }
 
+    /** A located end-to-end model point: series, workload and setting are the point's own. */
+    interface LocatedModel extends Located {
+        LadderModelRunner.ModelPoint point();
+        @Override default FormatPair series() { return point().formats(); }
+        @Override default String workload() { return point().workload(); }
+        @Override default String setting() { return point().setting(); }
+    }
+
     /** One kernel family's build-check-time steps; closed after the loop. */
     interface Family<P> extends AutoCloseable {
         /** Builds (or resolves) everything the points need, before the first is measured. */

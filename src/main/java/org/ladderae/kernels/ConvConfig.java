@@ -168,7 +168,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     public boolean wgmma() { return mma != ConvMma.MMA_SYNC; }
 
     /** Whether a cubin of this configuration can run on {@code arch}. */
-    public boolean runsOn(TargetArch arch) { return !wgmma() || (arch.major() == 9 && arch.archSpecific()); }
+    public boolean runsOn(TargetArch arch) { return !wgmma() || arch.hasWgmma(); }
 
     /**
      * CUTLASS-style symbol, e.g. {@code ladder_conv_w_fp8_a_fp16_nhwc_mma16816_128x64x64_w2x2_4stage_b2}; the

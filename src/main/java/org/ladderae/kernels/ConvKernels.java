@@ -31,7 +31,7 @@ public final class ConvKernels {
     public static List<ConvConfig> candidates(ConvFormat f, ConvShape s, TargetArch arch) {
         Map<String, ConvConfig> out = new LinkedHashMap<>();
         if (f == ConvFormat.W_FP16A_FP16) {
-            boolean hopper = arch.major() == 9 && arch.archSpecific();
+            boolean hopper = arch.hasWgmma();
             ConvConfig h = heuristic(s, arch);
             if (h != null) out.put(h.label(), h);
             if (hopper) for (ConvConfig c : haloCandidates(s)) add(out, c);
@@ -98,7 +98,7 @@ public final class ConvKernels {
      * split over K ({@link #splitFor}) when their tiles are under half a wave. Null when the shape has no FP16 kernel.
      */
     public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
-        boolean hopper = arch.major() == 9 && arch.archSpecific();
+        boolean hopper = arch.hasWgmma();
         if (hopper && s.k() <= HALO_MAX_K) {
             ConvConfig h = haloHeuristic(s);
             if (h != null) return h;
@@ -108,7 +108,7 @@ public final class ConvKernels {
 
     /** {@link #heuristic} among the im2col kernels of {@code ladder_conv.cu} only. */
     public static ConvConfig im2colHeuristic(ConvShape s, TargetArch arch) {
-        boolean hopper = arch.major() == 9 && arch.archSpecific();
+        boolean hopper = arch.hasWgmma();
         int bn = s.k() <= 64 ? 64 : 128;
         long m = s.gemmM(), nTiles = (s.k() + bn - 1) / bn;
         ConvFormat f = ConvFormat.W_FP16A_FP16;

@@ -110,7 +110,7 @@ public final class GemmKernels {
     public static GemmConfig forShape(Format weights, Format acts, int m, int n, int k, TargetArch arch) {
         if (!supports(weights, acts)) throw new IllegalArgumentException("no GEMM kernel for W_" + weights + "A_" + acts);
         boolean fp8Acts = acts == Format.FP8_E4M3 || acts == Format.FP8_E5M2 || acts == Format.MXFP8;
-        boolean hopper = arch.major() == 9 && arch.archSpecific();
+        boolean hopper = arch.hasWgmma();
         if (m <= SMALL_M && m >= SKINNY_TMA_MIN_M && hopper && GemmConfig.tmaSkinnySupports(weights, acts)) {
             GemmConfig c = skinnyTma(weights, acts, m, n, k);
             if (c != null) return c;
@@ -124,7 +124,7 @@ public final class GemmKernels {
             if (fits) return GemmConfig.wgmmaTma(weights, acts, m, n, k);
         }
         // wgmma s8 ran 1068 TOPS at 16384^3 on the H100 against 684 for mma.sync (docs/kernels/GEMM-NOTES.md, run 3)
-        boolean wgmma = arch.major() == 9 && arch.archSpecific() && n % 256 == 0 && GemmConfig.supports(weights, acts, Path.WGMMA);
+        boolean wgmma = arch.hasWgmma() && n % 256 == 0 && GemmConfig.supports(weights, acts, Path.WGMMA);
         if (wgmma) return GemmConfig.wgmma(weights, m, n, k, 2, 256, 4);
         if (fp8Acts) return GemmConfig.mma(weights, acts, m, n, k, 64, 128, 2, 4, 4, 1);
         if (acts == Format.INT4) return GemmConfig.mma(weights, acts, m, n, k, 128, 128, 2, 2, 4, 1);

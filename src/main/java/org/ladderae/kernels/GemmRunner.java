@@ -81,7 +81,7 @@ public final class GemmRunner implements AutoCloseable {
 
     /** The kernel's binary, compiled (or found in the cache) without touching the GPU; safe from several threads. */
     public static byte[] build(KernelCache cache, GemmConfig config, TargetArch arch) {
-        if ((config.path() == GemmConfig.Path.WGMMA || config.path() == GemmConfig.Path.WGMMA_TMA) && !(arch.major() == 9 && arch.archSpecific()))
+        if ((config.path() == GemmConfig.Path.WGMMA || config.path() == GemmConfig.Path.WGMMA_TMA) && !arch.hasWgmma())
             throw new KernelBuildException(config.kernelName() + " uses wgmma, which needs sm_90a, not " + arch.smName());
         return cache.cubin(source(config), arch, config.defineFlags());
     }

@@ -29,6 +29,9 @@ public record TargetArch(int major, int minor, boolean archSpecific) {
     }
 
     /** "sm_90a". */
+    /** Whether Hopper's wgmma and TMA can be compiled for this target: sm_90a (the arch-specific variant of 9.0). */
+    public boolean hasWgmma() { return major == 9 && archSpecific; }
+
     public String smName() { return "sm_" + major + minor + (archSpecific ? "a" : ""); }
 
     public List<String> nvccFlags() {

@@ -79,7 +79,7 @@ public final class GemmSpace {
         Set<GemmConfig> kept = new LinkedHashSet<>();
         // where the skinny TMA kernel runs, the 6-stage mma.sync tiles make room for its 12 candidates (it beat every
         // mma.sync point at Figure 12 M1/M4 by 1.2-1.6x, GEMM-NOTES.md "wgmma skinny M"), so the space stays at 20
-        boolean skinnyTma = m <= GemmKernels.SMALL_M && m >= GemmKernels.SKINNY_TMA_MIN_M && arch.major() == 9 && arch.archSpecific()
+        boolean skinnyTma = m <= GemmKernels.SMALL_M && m >= GemmKernels.SKINNY_TMA_MIN_M && arch.hasWgmma()
                 && GemmConfig.tmaSkinnySupports(w, a);
         for (Tile t : tiles(m)) {
             String why = skinnyTma && t.path == Path.MMA16816 && t.stages == 6 ? "6-stage mma.sync tiles give way to the skinny TMA kernel"
@@ -120,7 +120,7 @@ public final class GemmSpace {
         boolean tensorCoreAsync = t.path == Path.WGMMA || t.path == Path.WGMMA_TMA;
         Path path = tensorCoreAsync ? t.path : a == Format.FP16 ? Path.MMA16816 : Path.MMA16832;
         if (!GemmConfig.supports(w, a, path)) return "no " + path + " kernel for W_" + w + "A_" + a;
-        if (tensorCoreAsync && !(arch.major() == 9 && arch.archSpecific())) return "wgmma needs sm_90a, not " + arch.smName();
+        if (tensorCoreAsync && !arch.hasWgmma()) return "wgmma needs sm_90a, not " + arch.smName();
         if (!tensorCoreAsync && arch.major() < 8) return "the mma.sync kernels need sm_80 or newer (cp.async), not " + arch.smName();
         boolean fp8 = a == Format.FP8_E4M3 || a == Format.FP8_E5M2 || a == Format.MXFP8;
         if (fp8 && !tensorCoreAsync && arch.major() * 10 + arch.minor() < 89) return "FP8 mma.sync needs sm_89 or newer, not " + arch.smName();

@@ -72,13 +72,7 @@ class ConvGpuTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void matchesTheDoublePrecisionReference(ConvConfig config) {
-        for (ConvConfig at : ConvRunner.checkShapes(config)) {
-            ConvRunner.Check c = runner.check(at, System.nanoTime(), ConvRunner.checksEpilogue(config, at));
-            System.out.printf("%-72s %-26s error %.2e (tolerance %.0e)%s%n", at.label(), at.shape().dims(), c.error(), c.tolerance(),
-                    c.allWritten() ? "" : " UNWRITTEN OUTPUTS");
-            assertThat(c.allWritten()).as("every output written at " + at.shape().dims()).isTrue();
-            assertThat(c.error()).as("error vs reference at " + at.shape().dims()).isLessThanOrEqualTo(c.tolerance());
-        }
+        ConvChecks.assertCheckShapesMatch(runner, config);
     }
 
     /**
@@ -93,7 +87,7 @@ class ConvGpuTest {
             ConvShape s = ConvShape.parse(dims);
             ConvLayer layer = runner.layer(ConvKernels.gatherFor(ConvKernels.heuristic(s, runner.arch()), 2 * s.c(), s.c()).withSplitK(splits));
             assertThat(layer.config().splitK()).isEqualTo(splits);
-            ConvSliceCheck.assertSlicesMatch(context, layer, 7);
+            ConvChecks.assertSlicesMatch(context, layer, 7);
         }
     }
 

@@ -41,7 +41,7 @@ class ConvHaloGpuTest {
     static void buildAllInParallel() {
         context = GpuTestSupport.context();
         runner = new ConvRunner(context, KernelCache.defaultCache());
-        org.junit.jupiter.api.Assumptions.assumeTrue(runner.arch().major() == 9 && runner.arch().archSpecific(), "the halo conv needs sm_90a");
+        org.junit.jupiter.api.Assumptions.assumeTrue(runner.arch().hasWgmma(), "the halo conv needs sm_90a");
         List<ConvConfig> all = new java.util.ArrayList<>(configs().map(a -> (ConvConfig) a.get()[0]).toList());
         all.add(ConvKernels.im2colHeuristic(ConvShape.FIGURE12.get("C0"), runner.arch()));
         runner.buildAll(all);
@@ -56,13 +56,7 @@ class ConvHaloGpuTest {
     @MethodSource("configs")
     void matchesTheDoublePrecisionReference(ConvConfig config) {
         assertThat(ConvRunner.checkShapes(config)).isNotEmpty();
-        for (ConvConfig at : ConvRunner.checkShapes(config)) {
-            ConvRunner.Check c = runner.check(at, System.nanoTime(), ConvRunner.checksEpilogue(config, at));
-            System.out.printf("%-72s %-26s error %.2e (tolerance %.0e)%s%n", at.label(), at.shape().dims(), c.error(), c.tolerance(),
-                    c.allWritten() ? "" : " UNWRITTEN OUTPUTS");
-            assertThat(c.allWritten()).as("every output written at " + at.shape().dims()).isTrue();
-            assertThat(c.error()).as("error vs reference at " + at.shape().dims()).isLessThanOrEqualTo(c.tolerance());
-        }
+        ConvChecks.assertCheckShapesMatch(runner, config);
     }
 
     /** Input channels [C, 2C) of a 2C-wide tensor, output and residual channels [K, 2K) of 2K-wide ones; the other half untouched. */
@@ -73,7 +67,7 @@ class ConvHaloGpuTest {
         ConvShape s = ConvShape.parse("2,64,7,56,48,3,3,1,1");
         ConvLayer layer = runner.layer(ConvKernels.gatherFor(halo.withShape(s), 2 * s.c(), s.c()));
         assertThat(layer.config().mma()).isEqualTo(ConvMma.HALO);
-        ConvSliceCheck.assertSlicesMatch(context, layer, 17);
+        ConvChecks.assertSlicesMatch(context, layer, 17);
     }
 
     /** C0 (29.6 GFLOP): the halo heuristic against the im2col heuristic of the same run (H100 run 2: 0.0675 vs 0.158 ms). */

@@ -105,7 +105,7 @@ class GemmGpuTest {
 
     private static boolean runsHere(GemmConfig c) {
         boolean wgmma = c.path() == GemmConfig.Path.WGMMA || c.path() == GemmConfig.Path.WGMMA_TMA;
-        return !wgmma || (arch.major() == 9 && arch.archSpecific());
+        return !wgmma || arch.hasWgmma();
     }
 
     @AfterAll
@@ -117,16 +117,12 @@ class GemmGpuTest {
     @MethodSource("configs")
     void matchesTheDoublePrecisionReference(GemmConfig config) {
         org.junit.jupiter.api.Assumptions.assumeTrue(runsHere(config), "wgmma needs sm_90a");
-        GemmRunner.Check c = runner.check(config, System.nanoTime());
-        System.out.printf("%-70s sk%d %dx%dx%d error %.2e (tolerance %.0e)%s%n", config.kernelName(), config.splitK(), config.m(), config.n(),
-                config.k(), c.error(), c.tolerance(), c.allWritten() ? "" : " UNWRITTEN OUTPUTS");
-        assertThat(c.allWritten()).as("every output written").isTrue();
-        assertThat(c.error()).as("error vs reference").isLessThanOrEqualTo(c.tolerance());
+        GemmChecks.assertMatchesReference(runner, config);
     }
 
     @Test
     void timesTheTmaFp16Kernel() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(arch.major() == 9 && arch.archSpecific(), "wgmma needs sm_90a");
+        org.junit.jupiter.api.Assumptions.assumeTrue(arch.hasWgmma(), "wgmma needs sm_90a");
         GemmConfig c = GemmKernels.forShape(Format.FP16, Format.FP16, 4096, 28672, 8192, arch);
         assertThat(c.path()).isEqualTo(GemmConfig.Path.WGMMA_TMA);
         assertThat(runner.checkAll(c, 2).passed()).isTrue();
@@ -139,7 +135,7 @@ class GemmGpuTest {
     /** FP8 x FP8 and INT1 x INT8 on the TMA kernel (the dev harness: 1154 TFLOP/s and 1649 TOP/s on the H100 at this shape). */
     @Test
     void timesTheTmaFp8AndInt1xInt8Kernels() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(arch.major() == 9 && arch.archSpecific(), "wgmma needs sm_90a");
+        org.junit.jupiter.api.Assumptions.assumeTrue(arch.hasWgmma(), "wgmma needs sm_90a");
         for (Format[] f : new Format[][] {{Format.FP8_E4M3, Format.FP8_E4M3}, {Format.INT1, Format.INT8}}) {
             GemmConfig c = GemmKernels.forShape(f[0], f[1], 4096, 28672, 8192, arch);
             assertThat(c.path()).isEqualTo(GemmConfig.Path.WGMMA_TMA);

@@ -42,55 +42,29 @@ class GemmSourceCompileTest {
     /** ptxas turns a register spill into an error: the decode must fit the 255 registers beside the accumulators. */
     @Test
     void figure14PairsBuildWithoutSpills() {
-        Optional<NvccCompiler> nvcc = NvccCompiler.find();
-        Assumptions.assumeTrue(nvcc.isPresent(), () -> {
-            System.out.println("GemmSourceCompileTest skipped: no nvcc");
-            return "no nvcc";
-        });
+        Optional<NvccCompiler> nvcc = nvccOrSkip();
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
         List<GemmConfig> configs = figure14Pairs(h100);
         assertThat(configs).hasSize(16);
-        java.util.Map<String, byte[]> cubins = new java.util.concurrent.ConcurrentHashMap<>();
-        KernelCache.buildInParallel(configs, c -> {
-            List<String> flags = new java.util.ArrayList<>(c.defineFlags());
-            flags.addAll(List.of("-Xptxas", "--warn-on-spills", "-Xptxas", "--warning-as-error"));
-            cubins.put(c.kernelName(), nvcc.get().compileCubin(GemmRunner.source(c), h100, flags));
-        });
-        assertThat(cubins).hasSize(16);
-        for (GemmConfig c : configs) assertThat(new String(cubins.get(c.kernelName()), StandardCharsets.ISO_8859_1)).contains(c.kernelName());
+        assertBuildWithoutSpills(nvcc.get(), h100, configs, 16);
     }
 
     /** The Figure 13 BASELINE / TRANSFORM kernels (LADDER_STAGE 0 / 1) of the four pairs, at large and small M, build without spills. */
     @Test
     void figure13StageKernelsBuildWithoutSpills() {
-        Optional<NvccCompiler> nvcc = NvccCompiler.find();
-        Assumptions.assumeTrue(nvcc.isPresent(), () -> {
-            System.out.println("GemmSourceCompileTest skipped: no nvcc");
-            return "no nvcc";
-        });
+        Optional<NvccCompiler> nvcc = nvccOrSkip();
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
         List<GemmConfig> configs = new java.util.ArrayList<>();
         for (Format[] f : new Format[][] {{Format.FP16, Format.FP16}, {Format.INT4, Format.FP16}, {Format.INT1, Format.INT8}, {Format.MXFP8, Format.MXFP8}})
             for (GemvStage s : new GemvStage[] {GemvStage.BASELINE, GemvStage.TRANSFORM})
                 for (int m : new int[] {32, 4096}) configs.add(GemmKernels.forStage(f[0], f[1], m, 8192, 8192, h100, s));
-        java.util.Map<String, byte[]> cubins = new java.util.concurrent.ConcurrentHashMap<>();
-        KernelCache.buildInParallel(configs, c -> {
-            List<String> flags = new java.util.ArrayList<>(c.defineFlags());
-            flags.addAll(List.of("-Xptxas", "--warn-on-spills", "-Xptxas", "--warning-as-error"));
-            cubins.put(c.kernelName(), nvcc.get().compileCubin(GemmRunner.source(c), h100, flags));
-        });
-        assertThat(cubins).hasSize(16);
-        for (GemmConfig c : configs) assertThat(new String(cubins.get(c.kernelName()), StandardCharsets.ISO_8859_1)).contains(c.kernelName());
+        assertBuildWithoutSpills(nvcc.get(), h100, configs, 16);
     }
 
     /** The layer executor's variants (INT32 sums, centred codes) build without spills on the tiles LinearChoice gives them. */
     @Test
     void layerExecutorVariantsBuildWithoutSpills() {
-        Optional<NvccCompiler> nvcc = NvccCompiler.find();
-        Assumptions.assumeTrue(nvcc.isPresent(), () -> {
-            System.out.println("GemmSourceCompileTest skipped: no nvcc");
-            return "no nvcc";
-        });
+        Optional<NvccCompiler> nvcc = nvccOrSkip();
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
         List<GemmConfig> configs = new java.util.ArrayList<>();
         for (Format[] f : new Format[][] {{Format.INT8, Format.INT8}, {Format.INT4, Format.INT8}, {Format.INT2, Format.INT8}, {Format.INT1, Format.INT8},
@@ -106,13 +80,28 @@ class GemmSourceCompileTest {
             configs.add(g.withVariant(GemmConfig.Variant.CENTRED_CODES));
         }
         configs.add(GemmConfig.wgmmaTma(Format.INT4, 4096, 28672, 8192).withVariant(GemmConfig.Variant.CENTRED_CODES));
+        assertBuildWithoutSpills(nvcc.get(), h100, configs, configs.size());
+    }
+
+    /** The nvcc on PATH; the test is skipped (with a line saying so) without one, as on CI. */
+    private static Optional<NvccCompiler> nvccOrSkip() {
+        Optional<NvccCompiler> nvcc = NvccCompiler.find();
+        Assumptions.assumeTrue(nvcc.isPresent(), () -> {
+            System.out.println("GemmSourceCompileTest skipped: no nvcc");
+            return "no nvcc";
+        });
+        return nvcc;
+    }
+
+    /** Builds {@code configs} in parallel with ptxas spills as errors; {@code expected} cubins, each holding its kernel. */
+    private static void assertBuildWithoutSpills(NvccCompiler nvcc, TargetArch arch, List<GemmConfig> configs, int expected) {
         java.util.Map<String, byte[]> cubins = new java.util.concurrent.ConcurrentHashMap<>();
         KernelCache.buildInParallel(configs, c -> {
             List<String> flags = new java.util.ArrayList<>(c.defineFlags());
             flags.addAll(List.of("-Xptxas", "--warn-on-spills", "-Xptxas", "--warning-as-error"));
-            cubins.put(c.kernelName(), nvcc.get().compileCubin(GemmRunner.source(c), h100, flags));
+            cubins.put(c.kernelName(), nvcc.compileCubin(GemmRunner.source(c), arch, flags));
         });
-        assertThat(cubins).hasSize(configs.size());
+        assertThat(cubins).hasSize(expected);
         for (GemmConfig c : configs) assertThat(new String(cubins.get(c.kernelName()), StandardCharsets.ISO_8859_1)).contains(c.kernelName());
     }
 
@@ -126,11 +115,7 @@ class GemmSourceCompileTest {
 
     @Test
     void everyFormatAndTheWgmmaPathBuildForSm90a(@TempDir Path cacheDir) {
-        Optional<NvccCompiler> nvcc = NvccCompiler.find();
-        Assumptions.assumeTrue(nvcc.isPresent(), () -> {
-            System.out.println("GemmSourceCompileTest skipped: no nvcc");
-            return "no nvcc";
-        });
+        Optional<NvccCompiler> nvcc = nvccOrSkip();
         KernelCache cache = new KernelCache(cacheDir, List.of(), nvcc);
         TargetArch h100 = TargetArch.forComputeCapability(9, 0);
         List<GemmConfig> configs = List.of(

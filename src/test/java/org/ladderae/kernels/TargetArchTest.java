@@ -28,4 +28,11 @@ class TargetArchTest {
         assertThat(v100.unsupportedReason("12.4.131")).isNull();
         assertThat(TargetArch.forComputeCapability(9, 0).unsupportedReason("13.0.88")).isNull();
     }
+
+    @org.junit.jupiter.api.Test
+    void onlySm90aHasWgmma() {
+        org.assertj.core.api.Assertions.assertThat(TargetArch.parse("sm_90a").hasWgmma()).isTrue();
+        org.assertj.core.api.Assertions.assertThat(TargetArch.parse("sm_90").hasWgmma()).isFalse();
+        org.assertj.core.api.Assertions.assertThat(TargetArch.parse("sm_80").hasWgmma()).isFalse();
+    }
 }

@@ -6,15 +6,27 @@ import org.ladderae.formats.BitPacking;
 import org.ladderae.gpu.CudaContext;
 import org.ladderae.gpu.HalfPrecision;
 
-/**
- * ShuffleNet's split and concat through a conv layer, for the conv GPU tests: the layer reads input channels [C, 2C) of a
- * 2C-wide tensor and the residual's channels [K, 2K) of a 2K-wide one, writes output channels [K, 2K) of a 2K-wide
- * tensor with the fused bias + residual + ReLU epilogue, and must leave channels [0, K) of the output (NaN-poisoned) untouched.
- */
-final class ConvSliceCheck {
-    private ConvSliceCheck() {}
+/** The conv GPU tests' checks against the double-precision CPU reference. */
+final class ConvChecks {
+    private ConvChecks() {}
 
-    /** Runs {@code layer} at its shape on fresh random data (seeds from {@code seed}) and asserts the slice against the CPU reference. */
+    /** {@code config} at each of {@link ConvRunner#checkShapes} (fresh data, outputs poisoned): every output written, within tolerance. */
+    static void assertCheckShapesMatch(ConvRunner runner, ConvConfig config) {
+        for (ConvConfig at : ConvRunner.checkShapes(config)) {
+            ConvRunner.Check c = runner.check(at, System.nanoTime(), ConvRunner.checksEpilogue(config, at));
+            System.out.printf("%-72s %-26s error %.2e (tolerance %.0e)%s%n", at.label(), at.shape().dims(), c.error(), c.tolerance(),
+                    c.allWritten() ? "" : " UNWRITTEN OUTPUTS");
+            assertThat(c.allWritten()).as("every output written at " + at.shape().dims()).isTrue();
+            assertThat(c.error()).as("error vs reference at " + at.shape().dims()).isLessThanOrEqualTo(c.tolerance());
+        }
+    }
+
+    /**
+     * ShuffleNet's split and concat through a conv layer: the layer reads input channels [C, 2C) of a 2C-wide tensor and
+     * the residual's channels [K, 2K) of a 2K-wide one, writes output channels [K, 2K) of a 2K-wide tensor with the fused
+     * bias + residual + ReLU epilogue, and must leave channels [0, K) of the output (NaN-poisoned) untouched. Fresh random
+     * data from {@code seed}; the slice is compared with the CPU reference.
+     */
     static void assertSlicesMatch(CudaContext context, ConvLayer layer, long seed) {
         ConvShape s = layer.config().shape();
         ConvProblem p = ConvProblem.random(ConvFormat.W_FP16A_FP16, s, seed);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Build + check + time the persistent halo conv (ladder_conv_halo.cu) against the current im2col kernels
-(ladder_conv.cu, the Java heuristic's pick from conv_configs.json) and cuDNN channels-last, Figure 12's C0-C3.
+"""Build + check + time the persistent halo conv (ladder_conv_halo.cu) and, for 1x1 convs, the pointwise TMA conv
+(ladder_conv_pw.cu) against the im2col kernels (ladder_conv.cu, the Java heuristic's pick from conv_configs.json) and
+cuDNN channels-last, Figure 12's C0-C3 (and ResNet-50's other 1x1 shapes at batch 128: P1, P2).
 
 One process, one GPU: nvcc builds every variant (parallel), then per shape:
   check  - every variant on fresh random FP16 data in [-1, 1) (never zeros), output NaN-poisoned, compared with a
@@ -21,12 +22,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SRC_HALO = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv_halo.cu")
 SRC_IM2COL = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv.cu")
+SRC_PW = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv_pw.cu")
 TOL = 1e-3
 SMS = 132
 SM_SMEM = 233472          # shared memory per SM (228 KB); 1 KB of it reserved per block
 MAX_DYN = 232448 - 1024   # opt-in per block, less the kernel's 1 KB of static shared memory
 SHAPES = {"C0": (128, 64, 56, 56, 64, 3, 3, 1, 1), "C1": (128, 64, 56, 56, 64, 1, 1, 1, 0),
-          "C2": (128, 128, 28, 28, 128, 3, 3, 1, 1), "C3": (128, 512, 28, 28, 128, 1, 1, 1, 0)}
+          "C2": (128, 128, 28, 28, 128, 3, 3, 1, 1), "C3": (128, 512, 28, 28, 128, 1, 1, 1, 0),
+          "P1": (128, 256, 56, 56, 64, 1, 1, 1, 0), "P2": (128, 64, 56, 56, 256, 1, 1, 1, 0)}
 # Current kernels (Java's heuristic pick, session 4): ladder_conv.cu flags.
 IM2COL = {"C0": ("wgmma64n64_128x64x64_w8x1_4stage_b2", "-DBM=128 -DBN=64 -DWARPS_M=8 -DWARPS_N=1 -DSTAGES=4 -DMIN_BLOCKS=2", 256, 101376, 64),
           "C2": ("wgmma64n128_128x128x64_w8x1_3stage_b1", "-DBM=128 -DBN=128 -DWARPS_M=8 -DWARPS_N=1 -DSTAGES=3 -DMIN_BLOCKS=1", 256, 101376, 128)}
@@ -36,7 +39,13 @@ IM2COL["C3"] = IM2COL["C2"]
 HALO = {"C0": [(4, 2, 3, 1, 1), (3, 2, 4, 1, 1), (4, 1, 3, 1, 1)],
         "C1": [(4, 2, 4, 1, 1), (3, 2, 4, 1, 1), (4, 1, 4, 1, 1), (2, 1, 4, 1, 2), (2, 1, 6, 1, 2), (1, 1, 6, 1, 2)],
         "C2": [(4, 2, 3, 1, 1), (3, 2, 4, 1, 1), (4, 1, 3, 1, 1)],
-        "C3": [(9, 2, 4, 2, 1), (4, 1, 3, 1, 2), (2, 1, 4, 1, 2)]}
+        "C3": [(9, 2, 4, 2, 1), (4, 1, 3, 1, 2), (2, 1, 4, 1, 2)],
+        "P1": [(3, 2, 5, 1, 1)], "P2": [(3, 2, 4, 1, 1)]}
+# Pointwise (1x1) variants: (BN, MI, NCW, NSTR, MINB).
+PW = {"C1": [(64, 2, 2, 4, 1), (64, 2, 2, 5, 1), (64, 1, 2, 6, 1), (64, 1, 2, 4, 2), (64, 1, 1, 8, 2)],
+      "C3": [(128, 1, 2, 3, 1), (128, 1, 2, 2, 1), (64, 2, 2, 4, 1), (64, 1, 2, 6, 1), (128, 2, 1, 3, 1)],
+      "P1": [(64, 2, 2, 4, 1), (64, 1, 2, 6, 1)],
+      "P2": [(256, 1, 2, 2, 1), (128, 1, 2, 4, 1), (128, 2, 2, 3, 1), (64, 2, 2, 4, 1)]}
 # (the first three of each shape are ConvKernels' halo candidates, the first its heuristic pick)
 
 
@@ -54,6 +63,10 @@ def halo_smem(dims, tp, nst):
     return 1024 + R * S * (C // 64) * 8192 + nst * 8 * (hpx * 16 + 16)
 
 
+def pw_smem(C, bn, mi, ncw, nstr):
+    return 1024 + (C // 64) * bn * 128 + ncw * nstr * mi * 8192 + ncw * 64 * mi * bn * 2
+
+
 def halo_grid(dims, tp, smem):
     N, C, H, W, K, R, S, st, pad = dims
     P = H + 2 * pad - R + 1
@@ -67,11 +80,19 @@ def halo_grid(dims, tp, smem):
 def variants():
     out = []
     for key, dims in SHAPES.items():
-        name, fl, thr, smem, bn = IM2COL[key]
-        sym = "ladder_conv_w_fp16_a_fp16_nhwc_" + name
-        out.append(dict(key=key, kind="im2col", name="im2col " + name, sym=sym, src=SRC_IM2COL, threads=thr, smem=smem, bm=128, bn=bn,
-                        flags=f"-O3 -DKNAME={sym} -DCONV_FMT=0 {fl} -DCONV_WGMMA=1 -DA_VEC=8 -DCONV_WS=0"))
+        if key in IM2COL:
+            name, fl, thr, smem, bn = IM2COL[key]
+            sym = "ladder_conv_w_fp16_a_fp16_nhwc_" + name
+            out.append(dict(key=key, kind="im2col", name="im2col " + name, sym=sym, src=SRC_IM2COL, threads=thr, smem=smem, bm=128, bn=bn,
+                            flags=f"-O3 -DKNAME={sym} -DCONV_FMT=0 {fl} -DCONV_WGMMA=1 -DA_VEC=8 -DCONV_WS=0"))
         N, C, H, W, K, R, S, st, pad = dims
+        for bn, mi, ncw, nstr, minb in PW.get(key, []):
+            smem = pw_smem(C, bn, mi, ncw, nstr)
+            if smem * minb + 2048 * minb > SM_SMEM or smem > MAX_DYN:
+                print(f"skip {key} pw bn{bn} mi{mi} w{ncw} s{nstr} b{minb}: smem {smem}"); continue
+            tag = f"pw_c{C}_bn{bn}_mi{mi}_w{ncw}_s{nstr}" + (f"_b{minb}" if minb > 1 else "")
+            out.append(dict(key=key, kind="pw", name=tag, sym="ladder_conv_" + tag, src=SRC_PW, threads=(ncw + 1) * 128, smem=smem, bn=bn, tm=64 * mi,
+                            flags=f"-O3 -DKNAME=ladder_conv_{tag} -DPW_C={C} -DBN={bn} -DMI={mi} -DNCW={ncw} -DNSTR={nstr} -DMINB={minb}"))
         for v in HALO[key]:
             tp, ncw, nst, rings, minb = v
             extra = f"-DRINGS={rings} -DMINB={minb}"
@@ -173,15 +194,36 @@ def main():
             cb = (K + 63) // 64
             nsp = N * ((P + v["tp"] - 1) // v["tp"])
             return max(cb, min((SMS * max(1, occ.value)) // cb * cb, nsp * cb))
+        if v["kind"] == "pw":
+            occ = ctypes.c_int()
+            ck(cuda.cuOccupancyMaxActiveBlocksPerMultiprocessor(ctypes.byref(occ), fn_of(v), v["threads"], ctypes.c_size_t(v["smem"])), "occupancy")
+            cb = (K + v["bn"] - 1) // v["bn"]
+            tiles = (N * P * Q + v["tm"] - 1) // v["tm"]
+            return max(cb, min((SMS * max(1, occ.value)) // cb * cb, tiles * cb))
         return ((N * P * Q + v["bm"] - 1) // v["bm"]) * ((K + v["bn"] - 1) // v["bn"])
+
+    maps_alive = []
+
+    def tensor_map(addr, rows, cols, pitch, box_rows):   # FP16 [rows, cols], row pitch `pitch` elements, box {64, box_rows}, 128-B swizzle
+        raw = ctypes.create_string_buffer(128 + 64)       # the driver wants the CUtensorMap 64-byte aligned
+        m = (ctypes.c_uint8 * 128).from_address((ctypes.addressof(raw) + 63) // 64 * 64)
+        maps_alive.append(raw)
+        u64, u32 = ctypes.c_uint64, ctypes.c_uint32
+        ck(cuda.cuTensorMapEncodeTiled(m, 6, 2, ctypes.c_void_p(addr), (u64 * 2)(cols, rows), (u64 * 1)(2 * pitch),
+                                       (u32 * 2)(64, box_rows), (u32 * 2)(1, 1), 0, 3, 3, 0), "cuTensorMapEncodeTiled")
+        return m
 
     def launcher(v, dims, x, w, y, bias=None, res=None, relu=0, ldx=None, ldy=None, xoff=0, yoff=0):
         N, C, H, W, K, R, S, st, pad = dims
         P, Q = (H + 2 * pad - R) // st + 1, (W + 2 * pad - S) // st + 1
         ldx = ldx or C; ldy = ldy or K
         ptr = lambda t, off=0: ctypes.c_uint64(0 if t is None else t.data_ptr() + 2 * off)
-        args = [ptr(x, xoff), ptr(w), ctypes.c_uint64(0), ctypes.c_uint64(0), ptr(y, yoff), ptr(bias), ptr(res, yoff)]
-        args += [ctypes.c_int(t) for t in (N, C, H, W, K, R, S, st, pad, P, Q, ldx, ldy, w.shape[1], relu)]
+        if v["kind"] == "pw":
+            args = [tensor_map(x.data_ptr() + 2 * xoff, N * H * W, C, ldx, v["tm"]), ptr(w), ptr(y, yoff), ptr(bias), ptr(res, yoff)]
+            args += [ctypes.c_int(t) for t in (N * H * W, C, K, ldy, w.shape[1], relu)]
+        else:
+            args = [ptr(x, xoff), ptr(w), ctypes.c_uint64(0), ctypes.c_uint64(0), ptr(y, yoff), ptr(bias), ptr(res, yoff)]
+            args += [ctypes.c_int(t) for t in (N, C, H, W, K, R, S, st, pad, P, Q, ldx, ldy, w.shape[1], relu)]
         params = (ctypes.c_void_p * len(args))(*[ctypes.cast(ctypes.byref(t), ctypes.c_void_p) for t in args])
         f = fn_of(v)
         grid = grid_of(v, dims)
@@ -279,8 +321,8 @@ def main():
             print("RUNNING", v["name"], flush=True)
             try:
                 ok1, e1, w1 = check(v, dims, False, imgs=[0, 1, N - 1])
-                ok2, e2, w2 = check(v, edge, True) if v["kind"] == "halo" else (True, 0.0, True)
-                ok3, e3, w3 = check(v, edge, False) if v["kind"] == "halo" else (True, 0.0, True)
+                ok2, e2, w2 = check(v, edge, True) if v["kind"] != "im2col" else (True, 0.0, True)
+                ok3, e3, w3 = check(v, edge, False) if v["kind"] != "im2col" else (True, 0.0, True)
             except Exception as ex:
                 print("ERROR", key, v["name"], ex, flush=True)
                 status[v["name"]] = (False, f"error {ex}"); continue
@@ -299,7 +341,7 @@ def main():
         torch_f = lambda i: F.conv2d(xs[i % nsets].permute(0, 3, 1, 2), wt, stride=st, padding=pad)
         fs, names = [torch_f], ["cuDNN channels_last"]
         for v in kvs:
-            if not status.get(v["name"], (False,))[0] and v["kind"] == "halo": continue
+            if not status.get(v["name"], (False,))[0] and v["kind"] != "im2col": continue
             ls = [launcher(v, dims, xs[i], wd, ys[i]) for i in range(nsets)]
             fs.append(lambda i, ls=ls: ls[i % nsets]()); names.append(v["name"])
         try:

@@ -29,6 +29,7 @@
 // NCW (consumer warpgroups), NST (stages), RINGS (1 or NCW, below), MINB (blocks per SM). Shared memory (dynamic): 1024 (alignment) +
 // CR*CS*(C/64)*8192 (weights) + NST * 8 * (HPX * 16 + 16) (stages); org.ladderae.kernels.ConvConfig.sharedMemoryBytes.
 #include "../gemm/ladder_gemm_common.cuh"
+#include "../gemm/ladder_tma.cuh"
 #include "ladder_wgmma_ss.cuh"
 
 #ifndef KNAME
@@ -77,17 +78,6 @@ static_assert(RINGS == 1 || (RINGS == NCW && NST % NCW == 0), "RINGS: 1 (shared)
 static_assert(NW <= 256, "pixels per tile (wgmma N) at most 256");
 static_assert(NCW >= 1 && NCW <= 2 && NST >= 2, "1-2 consumer warpgroups, >= 2 stages");
 
-LADDER_DEV void hmbar_init(uint32_t bar, uint32_t count) {
-  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
-}
-LADDER_DEV void hmbar_arrive(uint32_t bar) { asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory"); }
-LADDER_DEV void hmbar_wait(uint32_t bar, uint32_t parity) {
-  uint32_t done;
-  do {
-    asm volatile("{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n"
-                 : "=r"(done) : "r"(bar), "r"(parity) : "memory");
-  } while (!done);
-}
 LADDER_DEV void named_sync(int id, int n) { asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(n) : "memory"); }
 
 // No-swizzle K-major descriptor: core matrices 8 rows x 16 B contiguous, K-direction stride lbo, N-direction 128 B.
@@ -140,8 +130,8 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
   if (tid == 0) {
 #pragma unroll
     for (int s = 0; s < NST; ++s) {
-      hmbar_init(full0 + 8 * s, 128);
-      hmbar_init(empty0 + 8 * s, 128);
+      mbar_init(full0 + 8 * s, 128);
+      mbar_init(empty0 + 8 * s, 128);
     }
     asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
   }
@@ -164,7 +154,7 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
       for (int kc = 0; kc < KC; ++kc) {
         const int u = ring ? u1++ : u0++;
         const int s = ring * NSTR + u % NSTR;
-        if (u >= NSTR) hmbar_wait(empty0 + 8 * s, ((u / NSTR) - 1) & 1);
+        if (u >= NSTR) mbar_wait(empty0 + 8 * s, ((u / NSTR) - 1) & 1);
         const uint32_t sb = sRing + s * STAGE_BYTES + c * PLANE;
         const half* xk = X + kc * 64 + c * 8;
 #pragma unroll 2
@@ -210,7 +200,7 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
     int prev_s = -1;
     for (int kc = 0; kc < KC; ++kc, ++u) {
       const int s = ring * NSTR + u % NSTR;
-      hmbar_wait(full0 + 8 * s, (u / NSTR) & 1);
+      mbar_wait(full0 + 8 * s, (u / NSTR) & 1);
       fence_proxy_async();
       const uint32_t sb = sRing + s * STAGE_BYTES;
       wgmma_fence();
@@ -227,7 +217,7 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
       wgmma_commit();
       if (prev_s >= 0) {
         wgmma_wait<1>();
-        hmbar_arrive(empty0 + 8 * prev_s);
+        mbar_arrive(empty0 + 8 * prev_s);
       }
       prev_s = s;
     }
@@ -274,6 +264,6 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
       *reinterpret_cast<uint4*>(Y + o) = v;
     }
     named_sync(1 + cw, 128);
-    hmbar_arrive(empty0 + 8 * prev_s);
+    mbar_arrive(empty0 + 8 * prev_s);
   }
 }

@@ -52,6 +52,7 @@
 // Requirements: N % BN == 0 (256 for shared-memory operands, 128 otherwise), K % BK == 0 (BK = 64 FP16 / 128 8-bit
 //   activation elements) and, for weights in registers, K % (2 BK) == 0.
 #include "ladder_gemm_common.cuh"
+#include "ladder_tma.cuh"
 
 #ifndef KNAME
 #define KNAME ladder_gemm_wgmma_ws
@@ -156,34 +157,6 @@ static_assert(BM * CT_PITCH * sizeof(out_t) <= STAGES * (OPA_STAGE + OPB_STAGE),
 #define SMEM_BYTES (NF4_OFFSET + (WS_W == 2 ? 1024 : 0) + 1024)
 #endif
 
-struct __align__(64) TmaDesc { uint64_t v[16]; };
-
-LADDER_DEV void mbar_init(uint32_t bar, uint32_t count) {
-  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
-}
-LADDER_DEV void mbar_expect_tx(uint32_t bar, uint32_t bytes) {
-  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory");
-}
-LADDER_DEV void mbar_arrive(uint32_t bar) {
-  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory");
-}
-LADDER_DEV void mbar_wait(uint32_t bar, uint32_t parity) {
-  uint32_t done;
-  do {
-    asm volatile(
-        "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n"
-        : "=r"(done) : "r"(bar), "r"(parity) : "memory");
-  } while (!done);
-}
-LADDER_DEV void tma_load_2d(uint32_t dst, const TmaDesc* map, uint32_t bar, int c0, int c1) {
-  asm volatile(
-      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];\n"
-      ::"r"(dst), "l"(map), "r"(bar), "r"(c0), "r"(c1) : "memory");
-}
-LADDER_DEV void bulk_load_1d(uint32_t dst, const void* src, uint32_t bytes, uint32_t bar) {
-  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n"
-               ::"r"(dst), "l"(src), "r"(bytes), "r"(bar) : "memory");
-}
 LADDER_DEV void consumer_sync() { asm volatile("bar.sync 1, 256;\n" ::: "memory"); }
 
 // WS_CLUSTER 2 (shared-memory operands only): CTA pairs (cluster 2 x 1 x 1) on vertically adjacent tiles share the W tile;

@@ -46,6 +46,18 @@ public final class TensorMaps {
     }
 
     /**
+     * {@link #fp16Rows(DeviceBuffer, long, long, int)} of a strided view: row {@code i} of the {@code [rows, cols]} matrix
+     * starts at element {@code offset + i * pitch} of {@code buffer} (a channel slice of a wider NHWC tensor). TMA needs
+     * the start and the pitch in whole 16-byte units.
+     */
+    public static byte[] fp16Rows(DeviceBuffer buffer, long offset, long rows, long cols, long pitch, int boxRows) {
+        if (offset < 0 || pitch < cols || 2 * (offset + (rows - 1) * pitch + cols) > buffer.bytes())
+            throw new IllegalArgumentException("rows of " + cols + " FP16 at pitch " + pitch + " from element " + offset + " exceed the " + buffer.bytes() + "-byte buffer");
+        if (offset * 2 % 16 != 0) throw new IllegalArgumentException("TMA start must be 16-byte aligned: element offset " + offset);
+        return rows128B(address(buffer) + 2 * offset, rows, cols, pitch, 2, boxRows);
+    }
+
+    /**
      * The tensor map of a row-major 8-bit matrix {@code [rows, cols]} (FP8 or INT8 codes, as UINT8), box {@code {128,
      * boxRows}} (one 128-byte row per box row), the 128-byte swizzle, zeros for rows past the end.
      */
@@ -54,14 +66,18 @@ public final class TensorMaps {
     }
 
     private static byte[] rows128B(DeviceBuffer buffer, long rows, long cols, int elementBytes, int boxRows) {
-        if (cols * elementBytes % 16 != 0) throw new IllegalArgumentException("row pitch must be a multiple of 16 bytes: " + cols * elementBytes + " B");
+        return rows128B(address(buffer), rows, cols, cols, elementBytes, boxRows);
+    }
+
+    private static byte[] rows128B(long address, long rows, long cols, long pitch, int elementBytes, int boxRows) {
+        if (pitch * elementBytes % 16 != 0) throw new IllegalArgumentException("row pitch must be a multiple of 16 bytes: " + pitch * elementBytes + " B");
         if (boxRows < 1 || boxRows > 256) throw new IllegalArgumentException("TMA box rows must be 1..256: " + boxRows);
         Function encode = driver().getFunction("cuTensorMapEncodeTiled");
         Memory map = new Memory(BYTES + 64);
         Memory aligned = map.align(64);
         int type = elementBytes == 2 ? CU_TENSOR_MAP_DATA_TYPE_FLOAT16 : CU_TENSOR_MAP_DATA_TYPE_UINT8;
-        int r = encode.invokeInt(new Object[] {aligned, type, 2, new com.sun.jna.Pointer(address(buffer)),
-                new long[] {cols, rows}, new long[] {elementBytes * cols}, new int[] {128 / elementBytes, boxRows}, new int[] {1, 1}, 0,
+        int r = encode.invokeInt(new Object[] {aligned, type, 2, new com.sun.jna.Pointer(address),
+                new long[] {cols, rows}, new long[] {elementBytes * pitch}, new int[] {128 / elementBytes, boxRows}, new int[] {1, 1}, 0,
                 SWIZZLE_128B, L2_PROMOTION_256B, 0});
         CudaDriver.check("cuTensorMapEncodeTiled", r);
         return aligned.getByteArray(0, BYTES);

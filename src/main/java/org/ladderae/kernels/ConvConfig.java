@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * One launch configuration of Ladder's conv2d: the implicit GEMM of {@code kernels/conv/ladder_conv.cu}, or (with
- * {@link ConvMma#HALO}) the persistent halo direct conv of {@code kernels/conv/ladder_conv_halo.cu}, whose fields read
- * differently (see {@link ConvMma#HALO}). For the implicit GEMM: the
+ * {@link ConvMma#HALO}) the persistent halo direct conv of {@code kernels/conv/ladder_conv_halo.cu}, or (with
+ * {@link ConvMma#POINTWISE}) the persistent 1x1 TMA conv of {@code kernels/conv/ladder_conv_pw.cu}, whose fields read
+ * differently (see there). For the implicit GEMM: the
  * format pair, the problem, the block tile over (output pixels x output channels), the warp grid, the
  * cp.async pipeline depth, the blocks per SM the registers are budgeted for, the MMA path (mma.sync, or
  * Hopper's warpgroup MMA for FP16) and the width of the activation gather in elements.
@@ -47,6 +48,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         splitK = normalisedSplits(shape.gemmK(), splitK);
         if (stages < 2 || warpsM < 1 || warpsN < 1 || minBlocks < 1) throw new IllegalArgumentException("bad stages/warps/minBlocks");
         if (mma.halo()) validateHalo(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, aVec, splitK);
+        else if (mma.pointwise()) validatePointwise(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, aVec, splitK);
         else validateIm2col(format, shape, bm, bn, warpsM, warpsN, stages, mma, aVec);
     }
 
@@ -113,6 +115,42 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
                     + minBlocks + " block(s) per SM)");
     }
 
+    /** Why {@code shape} cannot run on the pointwise kernel ({@link ConvMma#POINTWISE}), or null when it can (with some tile). */
+    public static String pointwiseUnsupportedReason(ConvShape shape) {
+        if (shape.r() != 1 || shape.s() != 1 || shape.stride() != 1 || shape.pad() != 0)
+            return "the pointwise conv is 1x1, stride 1, no padding, not " + shape.r() + "x" + shape.s() + " stride " + shape.stride() + " pad " + shape.pad();
+        if (shape.c() % BK != 0) return "the pointwise conv loads 64-channel TMA boxes: C=" + shape.c() + " is no multiple of 64";
+        if (shape.k() % 8 != 0) return "the pointwise conv stores 8 output channels at a time: K=" + shape.k() + " is no multiple of 8";
+        if (pointwiseSharedMemoryBytes(shape, 64, 64, 1, 2) > GemmConfig.MAX_SMEM_PER_BLOCK - 1024)
+            return "the pointwise conv's resident weights (64 output channels x C=" + shape.c() + ") do not fit in shared memory";
+        return null;
+    }
+
+    private static void validatePointwise(ConvFormat format, ConvShape shape, int tilePixels, int bn, int warpsM, int warpsN, int stages, int minBlocks,
+                                          int aVec, int splitK) {
+        if (format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the pointwise conv is FP16 only");
+        String why = pointwiseUnsupportedReason(shape);
+        if (why != null) throw new IllegalArgumentException(why);
+        if ((tilePixels != 64 && tilePixels != 128) || (bn != 64 && bn != 128 && bn != 256) || tilePixels / 64 * bn > 256)
+            throw new IllegalArgumentException("pointwise conv: 64 or 128 pixels per tile (bm) x 64, 128 or 256 output channels (bn), at most 128 accumulators a thread");
+        if (warpsN != 1 || (warpsM != 4 && warpsM != 8) || (minBlocks != 1 && minBlocks != 2) || aVec != 8 || splitK != 1)
+            throw new IllegalArgumentException("pointwise conv: 1-2 consumer warpgroups (warpsM 4 or 8, warpsN 1), minBlocks 1 or 2, aVec 8, no split-K");
+        if (minBlocks == 2 && tilePixels / 64 * bn > 64)
+            throw new IllegalArgumentException("pointwise conv: two blocks per SM leave about 80 registers a thread, for 32 accumulators (64 x 64 tiles)");
+        int perBlock = GemmConfig.MAX_SMEM_PER_BLOCK - 1024, perSm = SMEM_PER_SM / minBlocks - 2048;   // 1 KB static + 1 KB reserved a block
+        int bytes = pointwiseSharedMemoryBytes(shape, tilePixels, bn, warpsM / 4, stages);
+        if (bytes > Math.min(perBlock, perSm))
+            throw new IllegalArgumentException("shared memory " + bytes + " B over the limit (resident weights + stages + output staging, " + minBlocks + " block(s) per SM)");
+    }
+
+    /**
+     * 1024 (alignment) + the resident weights (C/64 chunks of bn rows x 128 bytes) + consumers x stages x (tile pixels x 128
+     * bytes) + consumers x the FP16 output tile (tile pixels x bn x 2 bytes).
+     */
+    static int pointwiseSharedMemoryBytes(ConvShape s, int tilePixels, int bn, int consumers, int stages) {
+        return 1024 + s.c() / BK * bn * 128 + consumers * stages * tilePixels * 128 + consumers * tilePixels * bn * 2;
+    }
+
     /** Shared memory per SM on sm_90 (228 KB; each block also reserves 1 KB). */
     static final int SMEM_PER_SM = 233_472;
 
@@ -147,7 +185,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
     }
 
     /** The MMA warps, plus the producer warpgroup of the warp-specialised path. */
-    public int threads() { return warpsM * warpsN * 32 + (mma.warpSpecialized() || mma.halo() ? 128 : 0); }
+    public int threads() { return warpsM * warpsN * 32 + (mma.warpSpecialized() || mma.persistent() ? 128 : 0); }
 
     /** K tiles of the implicit GEMM. */
     public static int kTiles(int gemmK) { return (gemmK + BK - 1) / BK; }
@@ -179,27 +217,37 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         if (mma.halo())   // the geometry is compiled in: filter, padded row width, rows per tile
             return "ladder_conv_" + format.token() + "_nhwc_halo_r" + shape.r() + "s" + shape.s() + "_wp" + (shape.w() + 2 * shape.pad()) + "_tp" + bm + "_w"
                     + warpsM / 4 + "_s" + stages + (haloRings() > 1 ? "_rings" : "") + (minBlocks > 1 ? "_b" + minBlocks : "");
+        if (mma.pointwise())   // C is compiled in (the resident weights size the shared memory)
+            return "ladder_conv_" + format.token() + "_nhwc_pw_c" + shape.c() + "_" + bm + "x" + bn + "_w" + warpsM / 4 + "_s" + stages
+                    + (minBlocks > 1 ? "_b" + minBlocks : "");
         String inst = switch (mma) {
             case MMA_SYNC -> format.integer() ? "mma16832" : "mma16816";
             case WGMMA, WGMMA_WS -> mma.token() + bn;
             case WGMMA_PIXELS_N, WGMMA_PIXELS_N_WS -> mma.token() + bm / (warpsM / 4);
-            case HALO -> throw new AssertionError("named above");
+            case HALO, POINTWISE -> throw new AssertionError("named above");
         };
         return "ladder_conv_" + format.token() + "_nhwc_" + inst + "_" + bm + "x" + bn + "x" + BK + "_w" + warpsM + "x" + warpsN + "_"
                 + stages + "stage_b" + minBlocks + (aVec == 8 ? "" : "_v" + aVec);
     }
 
-    /** The im2col conv kernels' source (every configuration but {@link ConvMma#HALO}). */
+    /** The im2col conv kernels' source (every configuration but {@link ConvMma#HALO} and {@link ConvMma#POINTWISE}). */
     public static KernelSource source() { return KernelSource.fromClasspath("conv/ladder_conv.cu"); }
 
     /** The source this configuration compiles from. */
-    public KernelSource kernelSource() { return mma.halo() ? KernelSource.fromClasspath("conv/ladder_conv_halo.cu") : source(); }
+    public KernelSource kernelSource() {
+        if (mma.halo()) return KernelSource.fromClasspath("conv/ladder_conv_halo.cu");
+        return mma.pointwise() ? KernelSource.fromClasspath("conv/ladder_conv_pw.cu") : source();
+    }
 
     /**
      * -O3 and the -D macros (what {@link KernelCache} needs besides the source); independent of the shape, except
-     * for the halo conv, which compiles in the filter size and the padded row width.
+     * for the halo conv, which compiles in the filter size and the padded row width, and the pointwise conv, which
+     * compiles in C.
      */
     public List<String> defineFlags() {
+        if (mma.pointwise())
+            return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DPW_C=" + shape.c(), "-DBN=" + bn, "-DMI=" + bm / 64, "-DNCW=" + warpsM / 4,
+                    "-DNSTR=" + stages, "-DMINB=" + minBlocks));
         if (mma.halo())
             return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DWP=" + (shape.w() + 2 * shape.pad()), "-DTP=" + bm, "-DCR=" + shape.r(),
                     "-DCS=" + shape.s(), "-DNCW=" + warpsM / 4, "-DNST=" + stages, "-DRINGS=" + haloRings(), "-DMINB=" + minBlocks));
@@ -224,6 +272,11 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
             long tiles = (long) shape.n() * ((shape.p() + bm - 1) / bm) * cb;
             return new int[] {(int) Math.max(cb, Math.min(ConvKernels.SMS * minBlocks / cb * cb, tiles)), 1, 1};
         }
+        if (mma.pointwise()) {   // persistent, as the halo conv: block b keeps output channels (b % CB) * bn and walks pixel tiles
+            int cb = (shape.k() + bn - 1) / bn;
+            long tiles = ((long) shape.gemmM() + bm - 1) / bm * cb;
+            return new int[] {(int) Math.max(cb, Math.min(ConvKernels.SMS * minBlocks / cb * cb, tiles)), 1, 1};
+        }
         return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), splitK, 1};
     }
 
@@ -232,7 +285,10 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
 
     public int[] block() { return new int[] {threads(), 1, 1}; }
 
-    public int sharedMemoryBytes() { return mma.halo() ? haloSharedMemoryBytes(shape, bm, stages) : sharedMemoryBytesOf(format, bm, bn, stages); }
+    public int sharedMemoryBytes() {
+        if (mma.halo()) return haloSharedMemoryBytes(shape, bm, stages);
+        return mma.pointwise() ? pointwiseSharedMemoryBytes(shape, bm, bn, warpsM / 4, stages) : sharedMemoryBytesOf(format, bm, bn, stages);
+    }
 
     /** 1024 (stages start 1024-byte aligned for the wgmma swizzle) + stages x (A + W tiles + MXFP8 exponents) + the row table. */
     static int sharedMemoryBytesOf(ConvFormat f, int bm, int bn, int stages) {

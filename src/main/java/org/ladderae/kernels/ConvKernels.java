@@ -34,6 +34,7 @@ public final class ConvKernels {
             boolean hopper = arch.hasWgmma();
             ConvConfig h = heuristic(s, arch);
             if (h != null) out.put(h.label(), h);
+            if (hopper) for (ConvConfig c : pointwiseCandidates(s)) add(out, c);
             if (hopper) for (ConvConfig c : haloCandidates(s)) add(out, c);
             if (hopper) {
                 add(out, wgmma(s, 128, 64, 4, 2));
@@ -88,7 +89,8 @@ public final class ConvKernels {
     }
 
     /**
-     * The FP16 configuration picked without tuning: on sm_90a the halo conv ({@link #haloHeuristic}) for layers with
+     * The FP16 configuration picked without tuning: on sm_90a the pointwise TMA conv ({@link #pointwiseHeuristic}) for
+     * 1x1 layers with a wave of tiles, then the halo conv ({@link #haloHeuristic}) for layers with
      * K <= {@value #HALO_MAX_K} where it applies (H100 session 5: C0 0.068 vs 0.162 ms im2col, C1 0.049 vs 0.060, C2 0.068
      * vs 0.099); otherwise ({@link #im2colHeuristic}) from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
      * (scripts/dev/conv_check.py, 2026-11-26, second run: epilogue through shared memory, split-K): on sm_90a with
@@ -99,6 +101,10 @@ public final class ConvKernels {
      */
     public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
         boolean hopper = arch.hasWgmma();
+        if (hopper) {
+            ConvConfig pw = pointwiseHeuristic(s);
+            if (pw != null) return pw;
+        }
         if (hopper && s.k() <= HALO_MAX_K) {
             ConvConfig h = haloHeuristic(s);
             if (h != null) return h;
@@ -175,6 +181,56 @@ public final class ConvKernels {
 
     private static void add(List<ConvConfig> out, ConvConfig c) { if (c != null && !out.contains(c)) out.add(c); }
 
+    /** Most stages per consumer of the pointwise conv (the H200 run of session 6 found no gain past 4-5 at C1). */
+    static final int POINTWISE_MAX_STAGES = 4;
+
+    /**
+     * The pointwise conv ({@link ConvMma#POINTWISE}) for {@code s}, or null when it does not apply (1x1, stride 1, no
+     * padding, C % 64 == 0, K % 8 == 0) or its 64-pixel tiles fall short of a wave (batch-1 layers keep the im2col
+     * kernels). The first of {@link #pointwiseCandidates} that fits: for K <= 64, two blocks per SM of 64 x 64 tiles
+     * (C1 on an H200, session 6: 0.0302 ms against cuDNN channels-last's 0.0318); for wider layers one consumer
+     * warpgroup of 128 pixels x 128 channels (C3: 0.0431 against 0.0398 ms).
+     */
+    public static ConvConfig pointwiseHeuristic(ConvShape s) {
+        if (ConvConfig.pointwiseUnsupportedReason(s) != null) return null;
+        if (((long) s.gemmM() + 63) / 64 * ((s.k() + 127) / 128) < SMS) return null;
+        List<ConvConfig> cs = pointwiseCandidates(s);
+        return cs.isEmpty() ? null : cs.get(0);
+    }
+
+    /**
+     * Pointwise candidates in order of preference: tiles of 64 or 128 pixels x 64, 128 or 256 output channels (no wider
+     * than K rounded up to 64), two consumer warpgroups, or one with 128-pixel tiles; for K <= 64 first two blocks per
+     * SM of 64 x 64 tiles; each with as many stages as fit, up to {@value #POINTWISE_MAX_STAGES}. Empty where the kernel
+     * does not apply.
+     */
+    static List<ConvConfig> pointwiseCandidates(ConvShape s) {
+        List<ConvConfig> out = new ArrayList<>();
+        if (ConvConfig.pointwiseUnsupportedReason(s) != null) return out;
+        int widest = (s.k() + 63) / 64 * 64;
+        if (s.k() <= 64) add(out, pointwise(s, 64, 64, 2, 2));
+        int[] bns = s.k() <= 64 ? new int[] {64} : new int[] {128, 256, 64};
+        for (int bn : bns) {
+            if (bn > widest) continue;
+            add(out, pointwise(s, 128, bn, 1, 1));
+            add(out, pointwise(s, 64, bn, 2, 1));
+            add(out, pointwise(s, 128, bn, 2, 1));
+        }
+        return out;
+    }
+
+    /** The pointwise conv with the most stages (>= 2, at most {@value #POINTWISE_MAX_STAGES}) that fit; null when none does. */
+    static ConvConfig pointwise(ConvShape s, int tilePixels, int bn, int consumers, int blocksPerSm) {
+        for (int st = POINTWISE_MAX_STAGES; st >= 2; st--) {
+            try {
+                return new ConvConfig(ConvFormat.W_FP16A_FP16, s, tilePixels, bn, 4 * consumers, 1, st, blocksPerSm, ConvMma.POINTWISE, 8);
+            } catch (IllegalArgumentException doesNotFit) {
+                // fewer stages
+            }
+        }
+        return null;
+    }
+
     /** Stages of the halo conv with {@code tileRows} output rows that fit next to the resident weights. */
     static int haloStagesThatFit(ConvShape s, int tileRows) {
         int fixed = ConvConfig.haloSharedMemoryBytes(s, tileRows, 0), per = ConvConfig.haloSharedMemoryBytes(s, tileRows, 1) - fixed;
@@ -201,7 +257,7 @@ public final class ConvKernels {
      * slice of a wider NHWC tensor); {@code c} itself when its gather already does.
      */
     public static ConvConfig gatherFor(ConvConfig c, int inputPixelStride, long inputOffsetElements) {
-        if (c.mma().halo() && (inputPixelStride % 8 != 0 || inputOffsetElements % 8 != 0)) {   // 16-byte halo copies: an im2col tile instead
+        if (c.mma().persistent() && (inputPixelStride % 8 != 0 || inputOffsetElements % 8 != 0)) {   // 16-byte copies or TMA rows: an im2col tile instead
             ConvConfig alt = im2colHeuristic(c.shape(), TargetArch.parse("sm_90a"));
             return alt == null ? null : gatherFor(alt, inputPixelStride, inputOffsetElements);
         }

@@ -4,6 +4,7 @@ import org.ladderae.gpu.DeviceBuffer;
 import org.ladderae.gpu.Kernel;
 import org.ladderae.gpu.KernelArgs;
 import org.ladderae.gpu.LaunchConfig;
+import org.ladderae.gpu.TensorMaps;
 
 /**
  * One conv2d layer of a CNN (FP16, or a low-bit format of {@link ConvFormat}), built and loaded, launched on caller-owned device buffers (the entry point
@@ -105,7 +106,7 @@ public final class ConvLayer {
         if (xPixelStride % config.aVec() != 0 || xOffset % config.aVec() != 0)
             throw new IllegalArgumentException(config.kernelName() + " gathers " + config.aVec() + " channels at a time: input stride " + xPixelStride
                     + " and offset " + xOffset + " must be multiples (ConvKernels.gatherFor)");
-        if (config.mma().halo() && (yPixelStride % 8 != 0 || yOffset % 8 != 0))
+        if (config.mma().persistent() && (yPixelStride % 8 != 0 || yOffset % 8 != 0))
             throw new IllegalArgumentException(config.kernelName() + " stores 16-byte runs of 8 channels: output stride " + yPixelStride + " and offset " + yOffset
                     + " must be multiples of 8");
         need(x, "x", 2 * (xOffset + (s.inputElements() / s.c() - 1) * xPixelStride + s.c()));
@@ -114,6 +115,15 @@ public final class ConvLayer {
         need(y, "y", yEnd);
         if (bias != null) need(bias, "bias", 2L * s.k());
         if (residual != null) need(residual, "residual", yEnd);
+        if (config.mma().pointwise()) {
+            // (tmX, W, Y, bias, residual, M, C, K, ldy, ldw, relu): the input pixels as TMA rows of C channels at pitch xPixelStride
+            KernelArgs a = KernelArgs.of().bytes(TensorMaps.fp16Rows(x, xOffset, s.gemmM(), s.c(), xPixelStride, config.bm())).buffer(w).buffer(y, 2 * yOffset);
+            if (bias != null) a.buffer(bias); else a.nullPointer();
+            if (residual != null) a.buffer(residual, 2 * yOffset); else a.nullPointer();
+            a.i32(s.gemmM()).i32(s.c()).i32(s.k()).i32(yPixelStride).i32(ConvWeightLayout.rowLength(s)).i32(relu ? 1 : 0);
+            kernel.launch(launch, a);
+            return;
+        }
         KernelArgs a = KernelArgs.of().buffer(x, 2 * xOffset).buffer(w);
         if (config.splitK() > 1) a.buffer(workspace); else a.nullPointer();   // the XS slot: FP32 partials with split-K
         a.nullPointer().buffer(y, 2 * yOffset);

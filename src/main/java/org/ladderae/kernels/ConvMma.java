@@ -24,7 +24,15 @@ public enum ConvMma {
      * the padded grid as N; one producer warpgroup, 1-2 consumer warpgroups). In {@link ConvConfig}: {@code bm} =
      * output rows per tile, {@code warpsM} = 4 x consumer warpgroups, {@code stages} = halo stages.
      */
-    HALO(3, "halo");
+    HALO(3, "halo"),
+    /**
+     * FP16, sm_90a, 1x1 stride 1 without padding, C % 64 == 0: {@code kernels/conv/ladder_conv_pw.cu}, a persistent
+     * streaming GEMM over pixel tiles (2-D TMA loads, weights of {@code bn} output channels resident in shared memory,
+     * one producer warpgroup, 1-2 consumer warpgroups, C compiled in). In {@link ConvConfig}: {@code bm} = pixels per
+     * tile (64 or 128), {@code bn} = output channels per block (64, 128 or 256), {@code warpsM} = 4 x consumer
+     * warpgroups, {@code stages} = stages per consumer.
+     */
+    POINTWISE(4, "pw");
 
     private final int code;
     private final String token;
@@ -38,7 +46,7 @@ public enum ConvMma {
         this.warpSpecialized = warpSpecialized;
     }
 
-    /** {@code CONV_WGMMA}: 0 mma.sync, 1 pixels as M, 2 pixels as N; 3: the halo kernel (its own source). */
+    /** {@code CONV_WGMMA}: 0 mma.sync, 1 pixels as M, 2 pixels as N; 3: the halo kernel, 4: the pointwise kernel (their own sources). */
     public int code() { return code; }
 
     /** {@code CONV_WS}: a producer warpgroup (128 threads) besides the MMA warps. */
@@ -52,6 +60,12 @@ public enum ConvMma {
 
     /** The persistent halo direct conv ({@code ladder_conv_halo.cu}). */
     public boolean halo() { return code == 3; }
+
+    /** The persistent pointwise (1x1) TMA conv ({@code ladder_conv_pw.cu}). */
+    public boolean pointwise() { return code == 4; }
+
+    /** A persistent kernel with its own source, shape-specific flags and a producer warpgroup (halo or pointwise). */
+    public boolean persistent() { return code >= 3; }
 
     String token() { return token; }
 }

@@ -94,6 +94,14 @@ public final class ConvRunner implements AutoCloseable {
         int bn = timed.bn(), v = timed.aVec();
         List<ConvConfig> out = new ArrayList<>();
         ConvShape t = timed.shape();
+        if (timed.mma().pointwise()) {
+            // C is compiled in: the same C, fewer pixels with a partial last tile, K with a partial block of output channels
+            // (and one more block), odd image sizes.
+            out.add(timed.withShape(new ConvShape(3, t.c(), 19, 13, Math.max(8, t.k() - 24), 1, 1, 1, 0)));
+            out.add(timed.withShape(new ConvShape(2, t.c(), 7, 9, t.k() + 8, 1, 1, 1, 0)));
+            if ((long) t.gemmM() * t.k() * t.gemmK() <= MAX_REFERENCE_MACS) out.add(timed);
+            return out;
+        }
         if (timed.mma().halo()) {
             // The halo cubin compiles in R, S and the padded row width: same W, pad, C (same shared memory), fewer images,
             // output rows with a partial last tile, K with a partial 64-channel block (and one of 8 channels).
@@ -271,7 +279,7 @@ public final class ConvRunner implements AutoCloseable {
     }
 
     private Runnable launch(ConvConfig c, DeviceBuffer x, DeviceBuffer w, DeviceBuffer xs, DeviceBuffer ws, DeviceBuffer y) {
-        if (c.splitK() > 1) {   // FP16 only: conv + reduce through the layer (its workspace)
+        if (c.splitK() > 1 || c.mma().pointwise()) {   // FP16 only: conv + reduce through the layer (its workspace), or the TMA map the layer builds
             ConvLayer l = layer(c);
             return () -> l.launch(x, w, null, null, false, y);
         }

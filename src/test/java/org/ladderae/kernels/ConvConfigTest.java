@@ -172,7 +172,7 @@ class ConvConfigTest {
 
     @Test
     void haloConvTakesStrideOneLayersWithWholeChannelBlocksAtBatch128() {
-        for (String layer : List.of("C0", "C1", "C2")) {
+        for (String layer : List.of("C0", "C2")) {
             ConvConfig h = ConvKernels.heuristic(ConvShape.FIGURE12.get(layer));
             assertThat(h.mma()).as(layer).isEqualTo(ConvMma.HALO);
             assertThat(h.threads()).isEqualTo(h.warpsM() * 32 + 128);
@@ -186,7 +186,9 @@ class ConvConfigTest {
         assertThat(c0.defineFlags()).contains("-DWP=58", "-DTP=4", "-DCR=3", "-DCS=3", "-DNCW=2", "-DNST=3", "-DRINGS=1");
         assertThat(c0.sharedMemoryBytes()).isEqualTo(1024 + 9 * 8192 + 3 * 8 * (352 * 16 + 16));
         assertThat(c0.grid()).containsExactly(132, 1, 1);
-        // C3 (1x1, C = 512: 2-3x slower on the halo tile than im2col) keeps im2col; its halo tile would have C/64 = 8 chunks per
+        // C1 (1x1, C = 64) takes the pointwise conv first, the halo tile stays a candidate
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C1"))).anyMatch(c -> c.mma().halo());
+        // C3 (1x1, C = 512: 2-3x slower on the halo tile than im2col) has no halo candidate; its halo tile would have C/64 = 8 chunks per
         // tile, and a shared ring would need 9 stages, so each consumer would get its own ring
         ConvShape c3s = ConvShape.FIGURE12.get("C3");
         assertThat(ConvKernels.heuristic(c3s).mma()).isNotEqualTo(ConvMma.HALO);
@@ -218,5 +220,55 @@ class ConvConfigTest {
         }
         // an input slice whose stride the 16-byte halo copies cannot take falls back to an im2col tile
         assertThat(ConvKernels.gatherFor(c0, 68, 4).mma()).isNotEqualTo(ConvMma.HALO);
+    }
+
+    @Test
+    void pointwiseConvTakesOneByOneLayersWithWholeChannelBlocksAtBatch128() {
+        // C1 (64 -> 64): two blocks per SM of 64 x 64 tiles, 4 stages each; C compiled in
+        ConvConfig c1 = ConvKernels.heuristic(ConvShape.FIGURE12.get("C1"));
+        assertThat(c1.mma()).isEqualTo(ConvMma.POINTWISE);
+        assertThat(c1.kernelName()).isEqualTo("ladder_conv_w_fp16_a_fp16_nhwc_pw_c64_64x64_w2_s4_b2");
+        assertThat(c1.defineFlags()).contains("-DPW_C=64", "-DBN=64", "-DMI=1", "-DNCW=2", "-DNSTR=4", "-DMINB=2");
+        assertThat(c1.kernelSource().name()).isEqualTo("ladder_conv_pw.cu");
+        assertThat(c1.threads()).isEqualTo(3 * 128);
+        assertThat(c1.sharedMemoryBytes()).isEqualTo(1024 + 8192 + 2 * 4 * 8192 + 2 * 64 * 64 * 2);
+        assertThat(c1.grid()).containsExactly(264, 1, 1);   // persistent: 2 blocks x 132 SMs
+        // C3 (512 -> 128): one consumer of 128 x 128 tiles next to 128 KB of resident weights
+        ConvConfig c3 = ConvKernels.heuristic(ConvShape.FIGURE12.get("C3"));
+        assertThat(c3.kernelName()).isEqualTo("ladder_conv_w_fp16_a_fp16_nhwc_pw_c512_128x128_w1_s4");
+        assertThat(c3.sharedMemoryBytes()).isEqualTo(1024 + 8 * 128 * 128 + 4 * 128 * 128 + 128 * 128 * 2).isLessThanOrEqualTo(GemmConfig.MAX_SMEM_PER_BLOCK - 1024);
+        assertThat(c3.threads()).isEqualTo(2 * 128);
+        // K = 192 in blocks of 128: the grid is a multiple of the two channel blocks
+        ConvConfig k192 = ConvKernels.heuristic(ConvShape.parse("128,256,28,28,192,1,1,1,0"));
+        assertThat(k192.mma()).isEqualTo(ConvMma.POINTWISE);
+        assertThat(k192.grid()[0] % 2).isZero();
+        // every pointwise candidate is a distinct launch that fits, and the tuner also gets the other kernels
+        List<ConvConfig> cs = ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse("128,64,56,56,256,1,1,1,0"));
+        assertThat(cs.get(0).mma()).isEqualTo(ConvMma.POINTWISE);
+        assertThat(cs).filteredOn(c -> c.mma().pointwise()).hasSizeGreaterThan(3).allSatisfy(c -> {
+            assertThat(c.bm() / 64 * c.bn()).isLessThanOrEqualTo(256);
+            assertThat(c.sharedMemoryBytes()).isLessThanOrEqualTo(GemmConfig.MAX_SMEM_PER_BLOCK - 1024);
+        });
+        assertThat(cs).anyMatch(c -> c.mma() == ConvMma.WGMMA);
+        // 3x3, stride 2, padding, C % 64 != 0, K % 8 != 0, batch 1 and weights too wide to stay resident: not pointwise
+        for (String dims : List.of("128,64,56,56,64,3,3,1,1", "128,256,56,56,128,1,1,2,0", "128,116,28,28,116,1,1,1,0", "128,64,56,56,60,1,1,1,0",
+                "1,64,56,56,64,1,1,1,0", "128,2048,7,7,512,1,1,1,0"))
+            assertThat(ConvKernels.heuristic(ConvShape.parse(dims)).mma()).as(dims).isNotEqualTo(ConvMma.POINTWISE);
+        assertThat(ConvConfig.pointwiseUnsupportedReason(ConvShape.parse("128,2048,7,7,512,1,1,1,0"))).contains("do not fit");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C3"), 128, 256, 8, 1, 2, 1, ConvMma.POINTWISE, 8))
+                .hasMessageContaining("at most 128 accumulators");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C3"), 64, 128, 8, 1, 2, 2, ConvMma.POINTWISE, 8))
+                .hasMessageContaining("two blocks per SM");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, ConvShape.FIGURE12.get("C1"), 64, 64, 8, 1, 4, 1, ConvMma.POINTWISE, 8))
+                .hasMessageContaining("FP16 only");
+        // checked at shapes of the same C (compiled in): partial pixel tiles and channel blocks
+        for (ConvConfig at : ConvRunner.checkShapes(c3)) {
+            assertThat(at.shape().c()).isEqualTo(512);
+            assertThat(at.kernelName()).isEqualTo(c3.kernelName());
+        }
+        assertThat(ConvRunner.checkShapes(c3).get(0).shape().gemmM() % c3.bm()).isNotZero();
+        // an input slice at a pitch TMA cannot take falls back to an im2col tile
+        assertThat(ConvKernels.gatherFor(c1, 68, 4).mma()).isNotEqualTo(ConvMma.POINTWISE);
+        assertThat(ConvKernels.gatherFor(c1, 128, 64)).isEqualTo(c1);
     }
 }

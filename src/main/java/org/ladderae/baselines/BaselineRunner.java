@@ -2,7 +2,9 @@ package org.ladderae.baselines;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.ladderae.results.Measurement;
 
 /**
@@ -31,8 +33,23 @@ public interface BaselineRunner {
     /**
      * {@code quick}: few repetitions (smoke runs, not for reported numbers). {@code timeout}: per
      * benchmark process. {@code cacheDir}: where built benchmarks and extracted scripts live.
+     * {@code visibleDevices}: the benchmark processes' {@code CUDA_VISIBLE_DEVICES} (one GPU of several), or null to
+     * inherit this process's.
      */
-    record Options(String python, boolean quick, Duration timeout, Path cacheDir) {
+    record Options(String python, boolean quick, Duration timeout, Path cacheDir, String visibleDevices) {
+        public Options(String python, boolean quick, Duration timeout, Path cacheDir) { this(python, quick, timeout, cacheDir, null); }
+
+        /** The same options with the benchmark processes on the GPU(s) {@code cudaVisibleDevices} names. */
+        public Options onDevices(String cudaVisibleDevices) { return new Options(python, quick, timeout, cacheDir, cudaVisibleDevices); }
+
+        /** Environment variables a benchmark process gets besides this process's own. */
+        public Map<String, String> environment() {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("PYTHONUNBUFFERED", "1");
+            if (visibleDevices != null) env.put("CUDA_VISIBLE_DEVICES", visibleDevices);
+            return env;
+        }
+
         public int warmup() { return quick ? 3 : 10; }
 
         public int iters() { return quick ? 10 : 50; }

@@ -31,11 +31,12 @@ final class BenchmarkProcess {
     /** A record the program should print: one system with its formats, for each workload of the call. */
     record Expected(String system, FormatPair formats) {}
 
-    static List<Measurement> run(List<String> command, Duration timeout, Path workDir, List<BaselineWorkload> workloads,
+    static List<Measurement> run(List<String> command, BaselineRunner.Options options, Path workDir, List<BaselineWorkload> workloads,
                                  List<Expected> expected, Function<JsonLines.Line, Measurement> relabelSystem) {
+        Duration timeout = options.timeout();
         Subprocess.Result result;
         try {
-            result = Subprocess.run(command, timeout, workDir, Map.of("PYTHONUNBUFFERED", "1"));
+            result = Subprocess.run(command, timeout, workDir, options.environment());
         } catch (IOException e) {
             return failAll(workloads, expected, "cannot start " + command.get(0) + ": " + e.getMessage());
         }

@@ -102,6 +102,6 @@ public final class CublasRunner implements BaselineRunner {
             cmd.add("--shape");
             cmd.add(w.shapeArgument());
         }
-        return BenchmarkProcess.run(cmd, options.timeout(), null, mine, expected(), CublasRunner::relabel);
+        return BenchmarkProcess.run(cmd, options, null, mine, expected(), CublasRunner::relabel);
     }
 }

@@ -113,11 +113,11 @@ public final class TorchRunner implements BaselineRunner {
             return BenchmarkProcess.failAll(workloads, GEMM, "cannot unpack " + SCRIPT + ": " + e.getMessage());
         }
         if (!gemms.isEmpty()) {
-            out.addAll(BenchmarkProcess.run(withShapes(base(script, options, "gemm"), gemms), options.timeout(), null, gemms, GEMM, JsonLines.Line::measurement));
-            out.addAll(BenchmarkProcess.run(withShapes(base(script, options, "lowbit"), gemms), options.timeout(), null, gemms, LOWBIT, JsonLines.Line::measurement));
+            out.addAll(BenchmarkProcess.run(withShapes(base(script, options, "gemm"), gemms), options, null, gemms, GEMM, JsonLines.Line::measurement));
+            out.addAll(BenchmarkProcess.run(withShapes(base(script, options, "lowbit"), gemms), options, null, gemms, LOWBIT, JsonLines.Line::measurement));
         }
         if (!convs.isEmpty()) {
-            out.addAll(BenchmarkProcess.run(withShapes(base(script, options, "conv"), convs), options.timeout(), null, convs, CONV, JsonLines.Line::measurement));
+            out.addAll(BenchmarkProcess.run(withShapes(base(script, options, "conv"), convs), options, null, convs, CONV, JsonLines.Line::measurement));
         }
         // One process per model and setting runs eager, then Inductor: torch's import and the model build
         // (7-8 s for the LLaMA layer) are paid once, not twice. Records are printed as each mode finishes,
@@ -125,7 +125,7 @@ public final class TorchRunner implements BaselineRunner {
         for (BaselineWorkload m : models) {
             List<String> cmd = base(script, options, "model");
             cmd.addAll(List.of("--modes", "eager,inductor", "--run", m.workload() + ":" + m.batch() + ":" + m.seq()));
-            out.addAll(BenchmarkProcess.run(cmd, options.timeout(), null, List.of(m),
+            out.addAll(BenchmarkProcess.run(cmd, options, null, List.of(m),
                     List.of(ex(SYSTEM, NumberFormat.FP16, NumberFormat.FP16), ex(INDUCTOR, NumberFormat.FP16, NumberFormat.FP16)),
                     JsonLines.Line::measurement));
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.ladderae.baselines.BaselineDevices;
 import org.ladderae.baselines.BaselineRunner;
 import org.ladderae.baselines.BaselineWorkload;
 import org.ladderae.baselines.Baselines;
@@ -105,18 +106,60 @@ final class BaselinePoints {
             // finishes, so an interrupted run keeps what it measured. GEMMs and convs share one process per kind.
             List<List<BaselineWorkload>> batches = todo.stream().allMatch(w -> w.kind() == BaselineWorkload.Kind.MODEL)
                     ? todo.stream().map(List::of).toList() : List.of(todo);
-            for (List<BaselineWorkload> batch : batches) {
-                long start = System.nanoTime();
-                List<Measurement> measured = s.runner().run(batch, options);
-                rc.measurements().record(measured);
-                out.addAll(measured);
-                if (batch.size() == 1) {
-                    LOG.info("{}: {} {} {}: {} of {} records OK in {} s", experimentId, s.runner().system(), batch.get(0).workload(),
-                            batch.get(0).setting(), measured.stream().filter(m -> m.status() == Measurement.Status.OK).count(), measured.size(),
-                            (System.nanoTime() - start) / 1_000_000_000L);
-                }
+            List<String> devices = batches.size() > 1 ? BaselineDevices.identicalToFirst() : java.util.Collections.singletonList(null);
+            if (devices.size() > 1) {
+                LOG.info("{}: {} spread over {} GPUs of GPU 0's model (CUDA_VISIBLE_DEVICES {})", experimentId, s.runner().system(), devices.size(),
+                        String.join(",", devices));
+                s.runner().detect();   // once, before the workers share the runner
             }
+            out.addAll(runBatches(s.runner(), batches, options, devices, rc, experimentId));
         }
         return out;
+    }
+
+    /**
+     * Runs {@code batches} of one runner, one benchmark process at a time per GPU of {@code devices} (null: this
+     * process's GPU), recording each batch's records as it finishes; returns them in the order of the batches.
+     */
+    private static List<Measurement> runBatches(BaselineRunner runner, List<List<BaselineWorkload>> batches, BaselineRunner.Options options,
+                                                List<String> devices, ReproduceContext rc, String experimentId) {
+        java.util.concurrent.BlockingQueue<String> free = new java.util.concurrent.LinkedBlockingQueue<>();
+        devices.forEach(d -> free.add(d == null ? "" : d));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(devices.size());
+        try {
+            List<java.util.concurrent.Future<List<Measurement>>> futures = new ArrayList<>();
+            for (List<BaselineWorkload> batch : batches) {
+                futures.add(pool.submit(() -> {
+                    String device = free.take();
+                    try {
+                        long start = System.nanoTime();
+                        List<Measurement> measured = runner.run(batch, device.isEmpty() ? options : options.onDevices(device));
+                        rc.measurements().record(measured);
+                        if (batch.size() == 1) {
+                            LOG.info("{}: {} {} {}: {} of {} records OK in {} s{}", experimentId, runner.system(), batch.get(0).workload(),
+                                    batch.get(0).setting(), measured.stream().filter(m -> m.status() == Measurement.Status.OK).count(), measured.size(),
+                                    (System.nanoTime() - start) / 1_000_000_000L, device.isEmpty() ? "" : " (GPU " + device + ")");
+                        }
+                        return measured;
+                    } finally {
+                        free.add(device);
+                    }
+                }));
+            }
+            List<Measurement> out = new ArrayList<>();
+            for (java.util.concurrent.Future<List<Measurement>> f : futures) {
+                try {
+                    out.addAll(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the baselines ran", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -35,15 +35,47 @@ grep -q "^all [0-9]* checkpoints passed" "$logs/checkpoints.log" && checkpoints_
 echo "== GPU test suite"
 cp=$(ls "$home"/tests/lib/*.jar "$home"/lib/*.jar | grep -v junit-platform-console-standalone | tr '\n' ':')
 launcher=$(ls "$home"/tests/lib/junit-platform-console-standalone-*.jar | head -n 1)
-# testfeed streams one line per test; a hung test gets a thread dump (SIGQUIT) and is then killed.
-timeout -s QUIT -k 10 "${GPU_TESTS_TIMEOUT_S:-540}" \
-"$java" -Djava.awt.headless=true --enable-native-access=ALL-UNNAMED -jar "$launcher" execute \
-    --class-path "$home/tests/classes:$cp" --scan-class-path "$home/tests/classes" --include-tag gpu \
-    --config=junit.jupiter.execution.timeout.default=120s \
-    --disable-banner --details=testfeed --reports-dir "$logs/junit" 2>&1 | tee "$logs/gpu-tests.log"
+# A private java.io.tmpdir (JCuda unpacks its JNI library there under a fixed name: concurrent runs must not share it).
+jvm_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ladder-ae-jvm.XXXXXX") || exit 1
+trap 'rm -rf "$jvm_tmp"' EXIT
+# GPUs to spread the test classes over: CUDA_VISIBLE_DEVICES's list, else every GPU nvidia-smi lists (GPU_CHECK_GPUS=N
+# caps it; 1 runs everything on the first). Each GPU runs its share of the classes in a JVM of its own, heaviest first.
+if [ -n "${CUDA_VISIBLE_DEVICES:-}" ]; then gpus=$(echo "$CUDA_VISIBLE_DEVICES" | tr ',' ' ')
+else gpus=$(nvidia-smi -L 2>/dev/null | sed -n 's/^GPU \([0-9]*\):.*/\1/p' | tr '\n' ' '); fi
+[ -z "$gpus" ] && gpus=0
+gpus=$(echo $gpus | tr ' ' '\n' | head -n "${GPU_CHECK_GPUS:-64}" | tr '\n' ' ')
+# The GPU-tagged test classes are the *GpuTest ones (the project's naming rule; RunnersWithoutGpuTest is a CPU test).
+classes=$(cd "$home/tests/classes" && find . -name '*GpuTest.class' ! -name '*WithoutGpuTest.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
+# Seconds each class took on an H200 (session 6); unknown classes count 10. Greedy: heaviest class to the least-loaded GPU.
+plan=$(for c in $classes; do
+    case $c in
+        *.CnnExecutorGpuTest) w=160 ;; *.ConvGpuTest) w=110 ;; *.GemmVariantsGpuTest) w=110 ;; *.GemmGpuTest) w=80 ;;
+        *.LayerExecutorGpuTest) w=80 ;; *.EncoderTorchGpuTest) w=76 ;; *.ShippedCheckpointsGpuTest) w=52 ;; *.GemmTuningGpuTest) w=40 ;;
+        *.GemvGpuTest) w=30 ;; *) w=10 ;;
+    esac
+    echo "$w $c"
+done | sort -rn | awk -v gpus="$gpus" 'BEGIN { n = split(gpus, g, " "); for (i = 1; i <= n; i++) load[i] = 0 }
+    { best = 1; for (i = 2; i <= n; i++) if (load[i] < load[best]) best = i; load[best] += $1; print g[best], $2 }')
+for g in $gpus; do
+    selectors=$(echo "$plan" | awk -v g="$g" '$1 == g { printf " --select-class %s", $2 }')
+    [ -z "$selectors" ] && continue
+    echo "GPU $g:$(echo "$selectors" | sed 's/ --select-class org\.ladderae\./ /g')"
+    # testfeed streams one line per test; a hung test gets a thread dump (SIGQUIT) and is then killed.
+    # shellcheck disable=SC2086
+    CUDA_VISIBLE_DEVICES=$g timeout -s QUIT -k 10 "${GPU_TESTS_TIMEOUT_S:-540}" \
+    "$java" -Djava.awt.headless=true --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$jvm_tmp" -jar "$launcher" execute \
+        --class-path "$home/tests/classes:$cp" $selectors --include-tag gpu \
+        --config=junit.jupiter.execution.timeout.default=120s \
+        --disable-banner --details=testfeed --reports-dir "$logs/junit-gpu$g" > "$logs/gpu-tests-gpu$g.log" 2>&1 &
+done
+wait
+cat "$logs"/gpu-tests-gpu*.log > "$logs/gpu-tests.log"
+# The sums over the GPUs' JVMs; each JVM must have reported (a killed one prints no summary).
+count() { grep -Eh "^\[ +[0-9]+ tests $1 +\]" "$logs"/gpu-tests-gpu*.log | awk '{ s += $2 } END { print s + 0 }'; }
+reported=$(grep -Elc "^\[ +[0-9]+ tests successful +\]" "$logs"/gpu-tests-gpu*.log | wc -l)
+jvms=$(ls "$logs"/gpu-tests-gpu*.log | wc -l)
 tests_ok=0
-grep -Eq "^\[ +0 tests failed +\]" "$logs/gpu-tests.log" && grep -Eq "^\[ +[1-9][0-9]* tests successful +\]" "$logs/gpu-tests.log" && tests_ok=1
-
+[ "$(count failed)" = 0 ] && [ "$(count successful)" -gt 0 ] && [ "$reported" = "$jvms" ] && tests_ok=1
 echo "== GEMV benchmark (Figure 12 M0/M3, Figure 14 M0-M3 shapes; each kernel checked before it is timed)"
 timeout -s QUIT -k 10 "${BENCH_TIMEOUT_S:-180}" ./ladder-ae bench gemv --figures 2>&1 | tee "$logs/bench-gemv.log"
 
@@ -54,7 +86,7 @@ grep -E "^(selftest on|copy bandwidth|kernel |vector_add|gemv|selftest (PASSED|F
 grep -E "^(GEMV on|copy bandwidth|point|fig1[24]|M=16)" "$logs/bench-gemv.log" | sed 's/^/bench: /'
 grep -E "^(all [0-9]+ checkpoints passed|ladder-ae:)" "$logs/checkpoints.log" | sed 's/^/checkpoints (no nvcc): /'
 echo "charts: figure9 drawn: $([ "$charts_ok" = 1 ] && echo yes || echo NO)"
-grep -E "tests (successful|failed|skipped|aborted)" "$logs/gpu-tests.log" | tr -s ' ' | sed 's/^/gpu tests: /'
+echo "gpu tests: $(count successful) successful, $(count failed) failed, $(count skipped) skipped, $(count aborted) aborted ($reported of $jvms JVMs reported, GPUs $gpus)"
 if [ "$selftest_ok" = 1 ] && [ "$tests_ok" = 1 ] && [ "$charts_ok" = 1 ] && [ "$checkpoints_ok" = 1 ]; then echo "GPU CHECK PASSED"; exit 0; fi
 echo "GPU CHECK FAILED (selftest ok=$selftest_ok, charts ok=$charts_ok, checkpoints ok=$checkpoints_ok, gpu tests ok=$tests_ok; logs in $logs)"
 exit 1

@@ -38,7 +38,7 @@ IM2COL["C3"] = IM2COL["C2"]
 # Halo variants per shape: (TP, NCW, NST, RINGS).
 HALO = {"C0": [(4, 2, 3, 1, 1), (3, 2, 4, 1, 1), (4, 1, 3, 1, 1)],
         "C1": [(4, 2, 4, 1, 1), (3, 2, 4, 1, 1), (4, 1, 4, 1, 1), (2, 1, 4, 1, 2), (2, 1, 6, 1, 2), (1, 1, 6, 1, 2)],
-        "C2": [(4, 2, 3, 1, 1), (3, 2, 4, 1, 1), (4, 1, 3, 1, 1)],
+        "C2": [(4, 2, 3, 1, 1), (3, 2, 4, 1, 1), (4, 1, 3, 1, 1), (8, 1, 2, 1, 1), (6, 1, 2, 1, 1), (5, 1, 2, 1, 1)],
         "C3": [(9, 2, 4, 2, 1), (4, 1, 3, 1, 2), (2, 1, 4, 1, 2)],
         "P1": [(3, 2, 5, 1, 1)], "P2": [(3, 2, 4, 1, 1)]}
 # Pointwise (1x1) variants: (BN, MI, NCW, NSTR, MINB).
@@ -46,7 +46,8 @@ PW = {"C1": [(64, 2, 2, 4, 1), (64, 2, 2, 5, 1), (64, 1, 2, 6, 1), (64, 1, 2, 4,
       "C3": [(128, 1, 2, 3, 1), (128, 1, 2, 2, 1), (64, 2, 2, 4, 1), (64, 1, 2, 6, 1), (128, 2, 1, 3, 1)],
       "P1": [(64, 2, 2, 4, 1), (64, 1, 2, 6, 1)],
       "P2": [(256, 1, 2, 2, 1), (128, 1, 2, 4, 1), (128, 2, 2, 3, 1), (64, 2, 2, 4, 1)]}
-# (the first three of each shape are ConvKernels' halo candidates, the first its heuristic pick)
+# (the first three of each shape are ConvKernels' halo candidates, the first its heuristic pick; C2's last three are
+# taller single-consumer tiles, wgmma N up to 240, that only fit two stages next to the 144 KB of weights)
 
 
 def halo_geom(dims, tp):

@@ -106,12 +106,13 @@ final class BaselinePoints {
             // finishes, so an interrupted run keeps what it measured. GEMMs and convs share one process per kind.
             List<List<BaselineWorkload>> batches = todo.stream().allMatch(w -> w.kind() == BaselineWorkload.Kind.MODEL)
                     ? todo.stream().map(List::of).toList() : List.of(todo);
-            List<String> devices = batches.size() > 1 ? BaselineDevices.identicalToFirst() : java.util.Collections.singletonList(null);
-            if (devices.size() > 1) {
+            // Spread only a runner that runs (detect() once, before the workers share it): one that is not installed
+            // answers n/a at once.
+            List<String> devices = batches.size() > 1 && s.runner().detect().available() ? BaselineDevices.identicalToFirst()
+                    : java.util.Collections.singletonList(null);
+            if (devices.size() > 1)
                 LOG.info("{}: {} spread over {} GPUs of GPU 0's model (CUDA_VISIBLE_DEVICES {})", experimentId, s.runner().system(), devices.size(),
                         String.join(",", devices));
-                s.runner().detect();   // once, before the workers share the runner
-            }
             out.addAll(runBatches(s.runner(), batches, options, devices, rc, experimentId));
         }
         return out;
@@ -121,7 +122,7 @@ final class BaselinePoints {
      * Runs {@code batches} of one runner, one benchmark process at a time per GPU of {@code devices} (null: this
      * process's GPU), recording each batch's records as it finishes; returns them in the order of the batches.
      */
-    private static List<Measurement> runBatches(BaselineRunner runner, List<List<BaselineWorkload>> batches, BaselineRunner.Options options,
+    static List<Measurement> runBatches(BaselineRunner runner, List<List<BaselineWorkload>> batches, BaselineRunner.Options options,
                                                 List<String> devices, ReproduceContext rc, String experimentId) {
         java.util.concurrent.BlockingQueue<String> free = new java.util.concurrent.LinkedBlockingQueue<>();
         devices.forEach(d -> free.add(d == null ? "" : d));

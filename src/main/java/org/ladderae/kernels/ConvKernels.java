@@ -10,8 +10,9 @@ import java.util.Map;
  * (the first candidate). The conv tuner ({@code tuning/ConvTuningProblem}) and {@link ConvRunner#tune} time
  * every candidate that passes its check and keep the fastest.
  *
- * <p>FP16 on Hopper (sm_90a) gets the persistent halo conv first where it applies ({@link #haloHeuristic}: stride 1,
- * C % 64 == 0, batch-128 ResNet layers C0-C2 of Figure 12), and warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
+ * <p>FP16 on Hopper (sm_90a) gets the persistent pointwise TMA conv first for 1x1 layers ({@link #pointwiseHeuristic}:
+ * stride 1, no padding, C % 64 == 0, a wave of tiles: Figure 12's C1 and C3), then the persistent halo conv where it
+ * applies ({@link #haloHeuristic}: stride 1, C % 64 == 0, batch-128 ResNet layers C0 and C2), and warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
  * mma.sync ones; small problems (batch 1) get small mma.sync tiles so that a launch fills the SMs. The byte
  * formats keep their mma.sync tiles (C % 64 == 0).
  */

@@ -17,8 +17,8 @@ import java.util.Map;
  * formats keep their mma.sync tiles (C % 64 == 0).
  */
 public final class ConvKernels {
-    /** The H100's SMs: below about one wave of blocks, smaller tiles win (batch 1). */
-    static final int SMS = 132;
+    /** The H100's (and H200's) SMs: below about one wave of blocks, smaller tiles win (batch 1). */
+    public static final int SMS = 132;
 
     private ConvKernels() {}
 

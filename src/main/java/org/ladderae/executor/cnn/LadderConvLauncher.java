@@ -98,13 +98,11 @@ final class LadderConvLauncher implements ConvLauncher {
         if (f == ConvFormat.W_FP16A_FP16) return ConvKernels.heuristic(shape, arch);
         org.ladderae.kernels.ConvConfig best = null;
         for (org.ladderae.kernels.ConvConfig c : ConvKernels.candidates(f, shape, arch)) {
-            if (c.blocks() >= SMS) return c;   // the first (larger-tile) candidate with a full wave
+            if (c.blocks() >= ConvKernels.SMS) return c;   // the first (larger-tile) candidate with a full wave
             if (best == null || c.blocks() > best.blocks()) best = c;
         }
         return best;
     }
-
-    private static final int SMS = 132;
 
     private Prepared prepareLowBit(ConvSpec s, double[] weightOhwi, double[] bias, DeviceBuffer x, DeviceBuffer residual, DeviceBuffer y,
                                    LongFunction<DeviceBuffer> alloc) {

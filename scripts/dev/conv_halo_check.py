@@ -23,13 +23,15 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SRC_HALO = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv_halo.cu")
 SRC_IM2COL = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv.cu")
 SRC_PW = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv_pw.cu")
+SRC_I2C = os.path.join(ROOT, "src/main/resources/kernels/conv/ladder_conv_i2c.cu")
 TOL = 1e-3
 SMS = 132
 SM_SMEM = 233472          # shared memory per SM (228 KB); 1 KB of it reserved per block
 MAX_DYN = 232448 - 1024   # opt-in per block, less the kernel's 1 KB of static shared memory
 SHAPES = {"C0": (128, 64, 56, 56, 64, 3, 3, 1, 1), "C1": (128, 64, 56, 56, 64, 1, 1, 1, 0),
           "C2": (128, 128, 28, 28, 128, 3, 3, 1, 1), "C3": (128, 512, 28, 28, 128, 1, 1, 1, 0),
-          "P1": (128, 256, 56, 56, 64, 1, 1, 1, 0), "P2": (128, 64, 56, 56, 256, 1, 1, 1, 0)}
+          "P1": (128, 256, 56, 56, 64, 1, 1, 1, 0), "P2": (128, 64, 56, 56, 256, 1, 1, 1, 0),
+          "S2": (128, 128, 56, 56, 128, 3, 3, 2, 1)}
 # Current kernels (Java's heuristic pick, session 4): ladder_conv.cu flags.
 IM2COL = {"C0": ("wgmma64n64_128x64x64_w8x1_4stage_b2", "-DBM=128 -DBN=64 -DWARPS_M=8 -DWARPS_N=1 -DSTAGES=4 -DMIN_BLOCKS=2", 256, 101376, 64),
           "C2": ("wgmma64n128_128x128x64_w8x1_3stage_b1", "-DBM=128 -DBN=128 -DWARPS_M=8 -DWARPS_N=1 -DSTAGES=3 -DMIN_BLOCKS=1", 256, 101376, 128)}
@@ -46,6 +48,10 @@ PW = {"C1": [(64, 2, 2, 4, 1), (64, 2, 2, 5, 1), (64, 1, 2, 6, 1), (64, 1, 2, 4,
       "C3": [(128, 1, 2, 3, 1), (128, 1, 2, 2, 1), (64, 2, 2, 4, 1), (64, 1, 2, 6, 1), (128, 2, 1, 3, 1)],
       "P1": [(64, 2, 2, 4, 1), (64, 1, 2, 6, 1)],
       "P2": [(256, 1, 2, 2, 1), (128, 1, 2, 4, 1), (128, 2, 2, 3, 1), (64, 2, 2, 4, 1)]}
+# Im2col-TMA variants (ladder_conv_i2c.cu): (BN, MI, NCW, NST).
+I2C = {"C0": [(64, 2, 2, 4), (64, 1, 2, 6)],
+       "C2": [(128, 2, 2, 3), (128, 1, 2, 6), (128, 1, 2, 4), (128, 2, 1, 5)],
+       "S2": [(128, 2, 2, 3), (128, 1, 2, 6)]}
 # (the first three of each shape are ConvKernels' halo candidates, the first its heuristic pick; C2's last three are
 # taller single-consumer tiles, wgmma N up to 240, that only fit two stages next to the 144 KB of weights)
 
@@ -66,6 +72,10 @@ def halo_smem(dims, tp, nst):
 
 def pw_smem(C, bn, mi, ncw, nstr):
     return 1024 + (C // 64) * bn * 128 + ncw * nstr * mi * 8192 + ncw * 64 * mi * bn * 2
+
+
+def i2c_smem(bn, mi, ncw, nst):
+    return 1024 + nst * (ncw * mi * 64 + bn) * 128 + ncw * mi * 64 * bn * 2
 
 
 def halo_grid(dims, tp, smem):
@@ -94,7 +104,14 @@ def variants():
             tag = f"pw_c{C}_bn{bn}_mi{mi}_w{ncw}_s{nstr}" + (f"_b{minb}" if minb > 1 else "")
             out.append(dict(key=key, kind="pw", name=tag, sym="ladder_conv_" + tag, src=SRC_PW, threads=(ncw + 1) * 128, smem=smem, bn=bn, tm=64 * mi,
                             flags=f"-O3 -DKNAME=ladder_conv_{tag} -DPW_C={C} -DBN={bn} -DMI={mi} -DNCW={ncw} -DNSTR={nstr} -DMINB={minb}"))
-        for v in HALO[key]:
+        for bn, mi, ncw, nst in I2C.get(key, []):
+            smem = i2c_smem(bn, mi, ncw, nst)
+            if smem > MAX_DYN:
+                print(f"skip {key} i2c bn{bn} mi{mi} w{ncw} s{nst}: smem {smem}"); continue
+            tag = f"i2c_{ncw * mi * 64}x{bn}_w{ncw}_s{nst}"
+            out.append(dict(key=key, kind="i2c", name=tag, sym="ladder_conv_" + tag, src=SRC_I2C, threads=(ncw + 1) * 128, smem=smem, bn=bn,
+                            tm=ncw * mi * 64, flags=f"-O3 -DKNAME=ladder_conv_{tag} -DBN={bn} -DMI={mi} -DNCW={ncw} -DNST={nst}"))
+        for v in HALO.get(key, []):
             tp, ncw, nst, rings, minb = v
             extra = f"-DRINGS={rings} -DMINB={minb}"
             wp, nw, hpx = halo_geom(dims, tp)
@@ -201,7 +218,8 @@ def main():
             cb = (K + v["bn"] - 1) // v["bn"]
             tiles = (N * P * Q + v["tm"] - 1) // v["tm"]
             return max(cb, min((SMS * max(1, occ.value)) // cb * cb, tiles * cb))
-        return ((N * P * Q + v["bm"] - 1) // v["bm"]) * ((K + v["bn"] - 1) // v["bn"])
+        tiles = ((N * P * Q + v["bm" if v["kind"] == "im2col" else "tm"] - 1) // v["bm" if v["kind"] == "im2col" else "tm"]) * ((K + v["bn"] - 1) // v["bn"])
+        return min(SMS, tiles) if v["kind"] == "i2c" else tiles
 
     maps_alive = []
 
@@ -214,12 +232,29 @@ def main():
                                        (u32 * 2)(64, box_rows), (u32 * 2)(1, 1), 0, 3, 3, 0), "cuTensorMapEncodeTiled")
         return m
 
+    def im2col_map(addr, dims, ldx, tm):   # FP16 NHWC X (pixel stride ldx) as dims {C, W, H, N}, box 64 channels x tm pixels
+        N, C, H, W, K, R, S, st, pad = dims
+        P, Q = (H + 2 * pad - R) // st + 1, (W + 2 * pad - S) // st + 1
+        raw = ctypes.create_string_buffer(128 + 64)
+        m = (ctypes.c_uint8 * 128).from_address((ctypes.addressof(raw) + 63) // 64 * 64)
+        maps_alive.append(raw)
+        u64, u32, i32 = ctypes.c_uint64, ctypes.c_uint32, ctypes.c_int
+        lower = (i32 * 2)(-pad, -pad)
+        upper = (i32 * 2)((Q - 1) * st - pad - (W - 1), (P - 1) * st - pad - (H - 1))
+        ck(cuda.cuTensorMapEncodeIm2col(m, 6, 4, ctypes.c_void_p(addr), (u64 * 4)(C, W, H, N), (u64 * 3)(2 * ldx, 2 * ldx * W, 2 * ldx * W * H),
+                                        lower, upper, u32(64), u32(tm), (u32 * 4)(1, st, st, 1), 0, 3, 3, 0), "cuTensorMapEncodeIm2col")
+        return m
+
     def launcher(v, dims, x, w, y, bias=None, res=None, relu=0, ldx=None, ldy=None, xoff=0, yoff=0):
         N, C, H, W, K, R, S, st, pad = dims
         P, Q = (H + 2 * pad - R) // st + 1, (W + 2 * pad - S) // st + 1
         ldx = ldx or C; ldy = ldy or K
         ptr = lambda t, off=0: ctypes.c_uint64(0 if t is None else t.data_ptr() + 2 * off)
-        if v["kind"] == "pw":
+        if v["kind"] == "i2c":
+            args = [im2col_map(x.data_ptr() + 2 * xoff, dims, ldx, v["tm"]), tensor_map(w.data_ptr(), K, w.shape[1], w.shape[1], v["bn"]),
+                    ptr(y, yoff), ptr(bias), ptr(res, yoff)]
+            args += [ctypes.c_int(t) for t in (N, C, K, R, S, P, Q, st, pad, ldy, relu)]
+        elif v["kind"] == "pw":
             args = [tensor_map(x.data_ptr() + 2 * xoff, N * H * W, C, ldx, v["tm"]), ptr(w), ptr(y, yoff), ptr(bias), ptr(res, yoff)]
             args += [ctypes.c_int(t) for t in (N * H * W, C, K, ldy, w.shape[1], relu)]
         else:
@@ -311,7 +346,7 @@ def main():
         kvs = [v for v in vs if v["key"] == key]
         if not kvs: continue
         N, C, H, W, K, R, S, st, pad = dims
-        P, Q = H + 2 * pad - R + 1, W + 2 * pad - S + 1
+        P, Q = (H + 2 * pad - R) // st + 1, (W + 2 * pad - S) // st + 1
         flops = 2.0 * N * P * Q * K * R * S * C
         byts = 2.0 * (N * H * W * C + N * P * Q * K + K * C * R * S)
         # Edge shape on the same cubin: partial row block (H' = 19 / 11 rows), K - 24 output channels, N = 3.

@@ -35,6 +35,7 @@
 #include "../gemm/ladder_gemm_common.cuh"
 #include "../gemm/ladder_tma.cuh"
 #include "ladder_wgmma_ss.cuh"
+#include "ladder_conv_epilogue.cuh"
 
 #ifndef KNAME
 #define KNAME ladder_conv_pw
@@ -162,50 +163,10 @@ KNAME(const __grid_constant__ TmaDesc tmX, const half* __restrict__ Wt, half* __
     wgmma_wait<0>();
     mbar_arrive(empty0 + 8 * prev_s);
 
-    // Epilogue: this thread holds pixels mi*64 + wq*16 + g (+8) x channels 8j + 2t4 (+1) of the tile.
-#pragma unroll
-    for (int j = 0; j < BN / 8; ++j) {
-      const int n = j * 8 + 2 * t4;
-      float2 b = make_float2(0.f, 0.f);
-      if (bias != nullptr && co0 + n < K) b = __half22float2(*reinterpret_cast<const half2*>(bias + co0 + n));
-#pragma unroll
-      for (int mi = 0; mi < MI; ++mi)
-#pragma unroll
-        for (int hh = 0; hh < 2; ++hh) {
-          const int r = mi * 64 + wq * 16 + g + 8 * hh;
-          float v0 = d[mi][4 * j + 2 * hh] + b.x, v1 = d[mi][4 * j + 2 * hh + 1] + b.y;
-          if (relu_now) { v0 = fmaxf(v0, 0.f); v1 = fmaxf(v1, 0.f); }
-          half2 hv = __floats2half2_rn(v0, v1);
-          asm volatile("st.shared.b32 [%0], %1;\n" ::"r"(so + r * (BN * 2) + ((j ^ (r & 7)) << 4) + t4 * 4),
-                       "r"(*reinterpret_cast<uint32_t*>(&hv)) : "memory");
-        }
-    }
+    // Epilogue (ladder_conv_epilogue.cuh): FP16 into this consumer's staging tile, then 16-byte rows to Y.
+    conv_epilogue_stage<BN, MI>(d, so, wq, g, t4, bias, co0, K, relu_now);
     pw_named_sync(1 + cw);
-    const int row0 = t * TM;
-    for (int idx = wtid; idx < TM * (BN / 8); idx += 128) {
-      const int r = idx / (BN / 8), ch = idx % (BN / 8);
-      const int row = row0 + r, co = co0 + ch * 8;
-      if (row >= M || co >= K) continue;
-      uint4 v;
-      asm volatile("ld.shared.v4.b32 {%0,%1,%2,%3}, [%4];\n" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
-                   : "r"(so + r * (BN * 2) + ((ch ^ (r & 7)) << 4)) : "memory");
-      const size_t o = (size_t)row * ldy + co;
-      if (residual != nullptr) {
-        const uint4 rv = *reinterpret_cast<const uint4*>(residual + o);
-        uint32_t* a = reinterpret_cast<uint32_t*>(&v);
-        const uint32_t* rb = reinterpret_cast<const uint32_t*>(&rv);
-#pragma unroll
-        for (int k = 0; k < 4; ++k) {
-          float2 x = __half22float2(*reinterpret_cast<const half2*>(&a[k]));
-          const float2 y = __half22float2(*reinterpret_cast<const half2*>(&rb[k]));
-          x.x += y.x; x.y += y.y;
-          if (relu) { x.x = fmaxf(x.x, 0.f); x.y = fmaxf(x.y, 0.f); }
-          half2 hv = __floats2half2_rn(x.x, x.y);
-          a[k] = *reinterpret_cast<uint32_t*>(&hv);
-        }
-      }
-      *reinterpret_cast<uint4*>(Y + o) = v;
-    }
+    conv_epilogue_store<BN>(so, TM, t * TM, M, co0, K, Y, ldy, residual, relu, wtid);
     pw_named_sync(1 + cw);
   }
 }

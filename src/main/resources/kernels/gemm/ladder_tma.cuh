@@ -31,3 +31,14 @@ LADDER_DEV void bulk_load_1d(uint32_t dst, const void* src, uint32_t bytes, uint
   asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n"
                ::"r"(dst), "l"(src), "r"(bytes), "r"(bar) : "memory");
 }
+// Im2col-mode TMA (a map from cuTensorMapEncodeIm2col over an NHWC tensor, dims {C, W, H, N}): pixelsPerColumn pixels of
+// channelsPerPixel channels from channel c, starting at the window corner (w, h) of image n and walking the map's
+// bounding box in W, then H, then N order, each pixel shifted by the filter tap (ow, oh); out-of-bounds pixels (the
+// padding, and past the last image) arrive as zeros and still count towards complete_tx.
+LADDER_DEV void tma_load_im2col_4d(uint32_t dst, const TmaDesc* map, uint32_t bar, int c, int w, int h, int n, uint16_t ow,
+                                   uint16_t oh) {
+  asm volatile(
+      "cp.async.bulk.tensor.4d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5, %6}], "
+      "[%2], {%7, %8};\n"
+      ::"r"(dst), "l"(map), "r"(bar), "r"(c), "r"(w), "r"(h), "r"(n), "h"(ow), "h"(oh) : "memory");
+}

@@ -82,4 +82,30 @@ public final class TensorMaps {
         CudaDriver.check("cuTensorMapEncodeTiled", r);
         return aligned.getByteArray(0, BYTES);
     }
+
+    /**
+     * The im2col-mode tensor map of an FP16 NHWC tensor {@code [n, h, w, c]} whose pixel {@code i} starts at element
+     * {@code offset + i * pixelStride} of {@code buffer} (dims {C, W, H, N}): one load brings {@code tilePixels} output
+     * pixels' input pixels for one filter tap, 64 channels each, as 128-byte swizzled rows. The bounding box starts at
+     * {@code -pad} and ends at {@code upper} ({W, H}, {@code ConvConfig.im2colTmaUpperCorner}); the traversal strides are
+     * the conv's stride; pixels outside the tensor (the padding) arrive as zeros.
+     */
+    public static byte[] fp16Im2col(DeviceBuffer buffer, long offset, long pixelStride, int n, int h, int w, int c, int pad, int[] upper, int stride,
+                                    int tilePixels) {
+        if (offset < 0 || pixelStride < c || 2 * (offset + ((long) n * h * w - 1) * pixelStride + c) > buffer.bytes())
+            throw new IllegalArgumentException(n + "x" + h + "x" + w + " pixels of " + c + " FP16 at stride " + pixelStride + " from element " + offset
+                    + " exceed the " + buffer.bytes() + "-byte buffer");
+        if (offset * 2 % 16 != 0 || pixelStride * 2 % 16 != 0)
+            throw new IllegalArgumentException("TMA needs 16-byte aligned pixels: element offset " + offset + ", pixel stride " + pixelStride);
+        if (tilePixels < 1 || tilePixels > 256) throw new IllegalArgumentException("im2col TMA pixels per load must be 1..256: " + tilePixels);
+        Function encode = driver().getFunction("cuTensorMapEncodeIm2col");
+        Memory map = new Memory(BYTES + 64);
+        Memory aligned = map.align(64);
+        long px = 2 * pixelStride;
+        int r = encode.invokeInt(new Object[] {aligned, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, 4, new com.sun.jna.Pointer(address(buffer) + 2 * offset),
+                new long[] {c, w, h, n}, new long[] {px, px * w, px * w * h}, new int[] {-pad, -pad}, new int[] {upper[0], upper[1]}, 64, tilePixels,
+                new int[] {1, stride, stride, 1}, 0, SWIZZLE_128B, L2_PROMOTION_256B, 0});
+        CudaDriver.check("cuTensorMapEncodeIm2col", r);
+        return aligned.getByteArray(0, BYTES);
+    }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * One launch configuration of Ladder's conv2d: the implicit GEMM of {@code kernels/conv/ladder_conv.cu}, or (with
  * {@link ConvMma#HALO}) the persistent halo direct conv of {@code kernels/conv/ladder_conv_halo.cu}, or (with
- * {@link ConvMma#POINTWISE}) the persistent 1x1 TMA conv of {@code kernels/conv/ladder_conv_pw.cu}, whose fields read
- * differently (see there). For the implicit GEMM: the
+ * {@link ConvMma#POINTWISE}) the persistent 1x1 TMA conv of {@code kernels/conv/ladder_conv_pw.cu}, or (with
+ * {@link ConvMma#IM2COL_TMA}) the persistent im2col-TMA implicit GEMM of {@code kernels/conv/ladder_conv_i2c.cu}, whose
+ * fields read differently (see there). For the implicit GEMM: the
  * format pair, the problem, the block tile over (output pixels x output channels), the warp grid, the
  * cp.async pipeline depth, the blocks per SM the registers are budgeted for, the MMA path (mma.sync, or
  * Hopper's warpgroup MMA for FP16) and the width of the activation gather in elements.
@@ -49,6 +50,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         if (stages < 2 || warpsM < 1 || warpsN < 1 || minBlocks < 1) throw new IllegalArgumentException("bad stages/warps/minBlocks");
         if (mma.halo()) validateHalo(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, aVec, splitK);
         else if (mma.pointwise()) validatePointwise(format, shape, bm, bn, warpsM, warpsN, stages, minBlocks, aVec, splitK);
+        else if (mma.im2colTma()) validateIm2colTma(format, shape, bm, bn, warpsM, warpsN, minBlocks, aVec, splitK, stages);
         else validateIm2col(format, shape, bm, bn, warpsM, warpsN, stages, mma, aVec);
     }
 
@@ -151,6 +153,51 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         return 1024 + s.c() / BK * bn * 128 + consumers * stages * tilePixels * 128 + consumers * tilePixels * bn * 2;
     }
 
+    /**
+     * Why {@code shape} cannot run on the im2col-TMA conv ({@link ConvMma#IM2COL_TMA}), or null when it can. The limits
+     * are the im2col tensor map's: a rank-4 map's bounding-box corners lie in [-128, 127] (so the padding, and how far the
+     * last window start falls short of the image edge, stay within that). Filters up to 7x7 are what the GPU checks
+     * cover ({@code ConvRunner.checkShapes}); larger ones are refused rather than run unchecked.
+     */
+    public static String im2colTmaUnsupportedReason(ConvShape shape) {
+        if (shape.c() % BK != 0) return "the im2col-TMA conv loads 64-channel boxes: C=" + shape.c() + " is no multiple of 64";
+        if (shape.k() % 8 != 0) return "the im2col-TMA conv stores 8 output channels at a time: K=" + shape.k() + " is no multiple of 8";
+        int[] upper = im2colTmaUpperCorner(shape);
+        if (shape.pad() > 128 || upper[0] < -128 || upper[1] < -128 || upper[0] > 127 || upper[1] > 127)
+            return "the im2col-TMA conv's bounding box (padding " + shape.pad() + ", upper corner " + upper[0] + "," + upper[1] + ") is outside TMA's [-128, 127]";
+        if (shape.r() > 7 || shape.s() > 7) return "the im2col-TMA conv is checked up to 7x7 filters, not " + shape.r() + "x" + shape.s();
+        return null;
+    }
+
+    /**
+     * The upper corner {W, H} of the im2col map's bounding box: the last window start ((Q-1) stride - pad) less the last
+     * pixel (W-1), so the box walks exactly the Q (P) window starts of a row (column) at the map's traversal stride.
+     */
+    public static int[] im2colTmaUpperCorner(ConvShape s) {
+        return new int[] {(s.q() - 1) * s.stride() - s.pad() - (s.w() - 1), (s.p() - 1) * s.stride() - s.pad() - (s.h() - 1)};
+    }
+
+    private static void validateIm2colTma(ConvFormat format, ConvShape shape, int tilePixels, int bn, int warpsM, int warpsN, int minBlocks, int aVec,
+                                          int splitK, int stages) {
+        if (format != ConvFormat.W_FP16A_FP16) throw new IllegalArgumentException("the im2col-TMA conv is FP16 only");
+        String why = im2colTmaUnsupportedReason(shape);
+        if (why != null) throw new IllegalArgumentException(why);
+        int consumers = warpsM / 4;
+        if ((bn != 64 && bn != 128) || warpsN != 1 || (warpsM != 4 && warpsM != 8) || minBlocks != 1 || aVec != 8 || splitK != 1)
+            throw new IllegalArgumentException("im2col-TMA conv: 64 or 128 output channels (bn), 1-2 consumer warpgroups (warpsM 4 or 8, warpsN 1), one block per SM, aVec 8, no split-K");
+        int mi = tilePixels / 64 / consumers;
+        if (tilePixels % (64 * consumers) != 0 || mi < 1 || mi > 2 || mi * bn > 256 || tilePixels > 256)
+            throw new IllegalArgumentException("im2col-TMA conv: 1 or 2 m64 blocks per consumer (bm = 64 x consumers x blocks, at most 256 pixels), at most 128 accumulators a thread");
+        int bytes = im2colTmaSharedMemoryBytes(tilePixels, bn, consumers, stages);
+        if (bytes > GemmConfig.MAX_SMEM_PER_BLOCK - 1024)
+            throw new IllegalArgumentException("shared memory " + bytes + " B over the limit (stages + output staging)");
+    }
+
+    /** 1024 (alignment) + stages x (tile pixels + bn) rows of 128 bytes + the consumers' FP16 output staging (tile pixels x bn x 2 bytes). */
+    static int im2colTmaSharedMemoryBytes(int tilePixels, int bn, int consumers, int stages) {
+        return 1024 + stages * (tilePixels + bn) * 128 + tilePixels * bn * 2;
+    }
+
     /** Shared memory per SM on sm_90 (228 KB; each block also reserves 1 KB). */
     static final int SMEM_PER_SM = 233_472;
 
@@ -220,22 +267,25 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
         if (mma.pointwise())   // C is compiled in (the resident weights size the shared memory)
             return "ladder_conv_" + format.token() + "_nhwc_pw_c" + shape.c() + "_" + bm + "x" + bn + "_w" + warpsM / 4 + "_s" + stages
                     + (minBlocks > 1 ? "_b" + minBlocks : "");
+        if (mma.im2colTma())   // one cubin for every shape: the geometry is in the tensor map and the arguments
+            return "ladder_conv_" + format.token() + "_nhwc_tma_" + bm + "x" + bn + "_w" + warpsM / 4 + "_s" + stages;
         String inst = switch (mma) {
             case MMA_SYNC -> format.integer() ? "mma16832" : "mma16816";
             case WGMMA, WGMMA_WS -> mma.token() + bn;
             case WGMMA_PIXELS_N, WGMMA_PIXELS_N_WS -> mma.token() + bm / (warpsM / 4);
-            case HALO, POINTWISE -> throw new AssertionError("named above");
+            case HALO, POINTWISE, IM2COL_TMA -> throw new AssertionError("named above");
         };
         return "ladder_conv_" + format.token() + "_nhwc_" + inst + "_" + bm + "x" + bn + "x" + BK + "_w" + warpsM + "x" + warpsN + "_"
                 + stages + "stage_b" + minBlocks + (aVec == 8 ? "" : "_v" + aVec);
     }
 
-    /** The im2col conv kernels' source (every configuration but {@link ConvMma#HALO} and {@link ConvMma#POINTWISE}). */
+    /** The im2col conv kernels' source (every configuration but the persistent ones: {@link ConvMma#persistent}). */
     public static KernelSource source() { return KernelSource.fromClasspath("conv/ladder_conv.cu"); }
 
     /** The source this configuration compiles from. */
     public KernelSource kernelSource() {
         if (mma.halo()) return KernelSource.fromClasspath("conv/ladder_conv_halo.cu");
+        if (mma.im2colTma()) return KernelSource.fromClasspath("conv/ladder_conv_i2c.cu");
         return mma.pointwise() ? KernelSource.fromClasspath("conv/ladder_conv_pw.cu") : source();
     }
 
@@ -245,6 +295,9 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
      * compiles in C.
      */
     public List<String> defineFlags() {
+        if (mma.im2colTma())
+            return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DBN=" + bn, "-DMI=" + bm / 64 / (warpsM / 4), "-DNCW=" + warpsM / 4,
+                    "-DNST=" + stages));
         if (mma.pointwise())
             return new ArrayList<>(List.of("-O3", "-DKNAME=" + kernelName(), "-DPW_C=" + shape.c(), "-DBN=" + bn, "-DMI=" + bm / 64, "-DNCW=" + warpsM / 4,
                     "-DNSTR=" + stages, "-DMINB=" + minBlocks));
@@ -277,6 +330,10 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
             long tiles = ((long) shape.gemmM() + bm - 1) / bm * cb;
             return new int[] {(int) Math.max(cb, Math.min(ConvKernels.SMS * minBlocks / cb * cb, tiles)), 1, 1};
         }
+        if (mma.im2colTma()) {   // persistent, one block per SM, at most one per tile
+            long tiles = ((long) shape.gemmM() + bm - 1) / bm * ((shape.k() + bn - 1) / bn);
+            return new int[] {(int) Math.min(ConvKernels.SMS, tiles), 1, 1};
+        }
         return new int[] {((shape.gemmM() + bm - 1) / bm) * ((shape.k() + bn - 1) / bn), splitK, 1};
     }
 
@@ -287,6 +344,7 @@ public record ConvConfig(ConvFormat format, ConvShape shape, int bm, int bn, int
 
     public int sharedMemoryBytes() {
         if (mma.halo()) return haloSharedMemoryBytes(shape, bm, stages);
+        if (mma.im2colTma()) return im2colTmaSharedMemoryBytes(bm, bn, warpsM / 4, stages);
         return mma.pointwise() ? pointwiseSharedMemoryBytes(shape, bm, bn, warpsM / 4, stages) : sharedMemoryBytesOf(format, bm, bn, stages);
     }
 

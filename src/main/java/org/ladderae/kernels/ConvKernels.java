@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p>FP16 on Hopper (sm_90a) gets the persistent pointwise TMA conv first for 1x1 layers ({@link #pointwiseHeuristic}:
  * stride 1, no padding, C % 64 == 0, a wave of tiles: Figure 12's C1 and C3), then the persistent halo conv where it
- * applies ({@link #haloHeuristic}: stride 1, C % 64 == 0, batch-128 ResNet layers C0 and C2), and warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
+ * applies ({@link #haloHeuristic}: stride 1, C % 64 == 0, K <= 64: batch-128 ResNet layers such as C0), then the
+ * persistent im2col-TMA conv ({@link #im2colTmaHeuristic}: C % 64 == 0, any filter and stride: C2), and warpgroup-MMA tiles (64 rows per warpgroup, N = 64/128/256) besides the
  * mma.sync ones; small problems (batch 1) get small mma.sync tiles so that a launch fills the SMs. The byte
  * formats keep their mma.sync tiles (C % 64 == 0).
  */
@@ -36,6 +37,7 @@ public final class ConvKernels {
             ConvConfig h = heuristic(s, arch);
             if (h != null) out.put(h.label(), h);
             if (hopper) for (ConvConfig c : pointwiseCandidates(s)) add(out, c);
+            if (hopper) for (ConvConfig c : im2colTmaCandidates(s)) add(out, c);
             if (hopper) for (ConvConfig c : haloCandidates(s)) add(out, c);
             if (hopper) {
                 add(out, wgmma(s, 128, 64, 4, 2));
@@ -92,8 +94,9 @@ public final class ConvKernels {
     /**
      * The FP16 configuration picked without tuning: on sm_90a the pointwise TMA conv ({@link #pointwiseHeuristic}) for
      * 1x1 layers with a wave of tiles, then the halo conv ({@link #haloHeuristic}) for layers with
-     * K <= {@value #HALO_MAX_K} where it applies (H100 session 5: C0 0.068 vs 0.162 ms im2col, C1 0.049 vs 0.060, C2 0.068
-     * vs 0.099); otherwise ({@link #im2colHeuristic}) from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
+     * K <= {@value #HALO_MAX_K} where it applies (H100 session 7: C0 0.068 ms against 0.082 on the im2col-TMA conv), then
+     * the im2col-TMA conv ({@link #im2colTmaHeuristic}) with a wave of tiles (H100 session 7: C2 0.0517 ms against 0.0718
+     * on the halo conv); otherwise ({@link #im2colHeuristic}) from the H100 tuning of every ResNet-50 / ShuffleNet-v2 conv
      * (scripts/dev/conv_check.py, 2026-11-26, second run: epilogue through shared memory, split-K): on sm_90a with
      * about a wave of 128-pixel tiles, wgmma with pixels as M (two warpgroups of 64 pixels) and N = 64 for
      * K <= 64, N = 128 otherwise; with half a wave of 64-pixel tiles, 64-pixel wgmma tiles; smaller problems
@@ -109,6 +112,10 @@ public final class ConvKernels {
         if (hopper && s.k() <= HALO_MAX_K) {
             ConvConfig h = haloHeuristic(s);
             if (h != null) return h;
+        }
+        if (hopper) {
+            ConvConfig t = im2colTmaHeuristic(s);
+            if (t != null) return t;
         }
         return im2colHeuristic(s, arch);
     }
@@ -132,10 +139,11 @@ public final class ConvKernels {
     }
 
     /**
-     * The heuristic takes the halo conv up to this many output channels (two blocks share an input tile at K = 128;
-     * wider layers re-read it K / 64 times and were not measured: the tuner's candidates still include them).
+     * The heuristic takes the halo conv up to this many output channels (one 64-channel block gathers the halo once).
+     * At K = 128 two blocks gather it twice, and the im2col-TMA conv was faster (C2, H100, session 7); the tuner's
+     * candidates still include the halo conv there.
      */
-    static final int HALO_MAX_K = 128;
+    static final int HALO_MAX_K = 64;
 
     /** Most halo stages worth their shared memory (more did not help the memory-bound 1x1 convs on the H100). */
     static final int HALO_MAX_STAGES = 4;
@@ -181,6 +189,50 @@ public final class ConvKernels {
     }
 
     private static void add(List<ConvConfig> out, ConvConfig c) { if (c != null && !out.contains(c)) out.add(c); }
+
+    /** Most stages of the im2col-TMA conv (C2 on the H100, session 7: 6 stages 0.0517 ms, 4 stages 0.0541). */
+    static final int IM2COL_TMA_MAX_STAGES = 6;
+
+    /**
+     * The im2col-TMA conv ({@link ConvMma#IM2COL_TMA}) for {@code s}, or null when it does not apply (C % 64 == 0, K % 8
+     * == 0) or its 128-pixel tiles fall short of a wave (batch-1 layers keep the im2col kernels, split over K). The first
+     * of {@link #im2colTmaCandidates}: two consumer warpgroups of 64 pixels x 128 output channels, 6 stages (H100,
+     * session 7, against cuDNN channels-last in one process: C2 0.0517 against 0.0535 ms; ResNet's 3x3 stride-2 layer
+     * 128 -> 128 at 56x56, 0.0577 against 0.0589).
+     */
+    public static ConvConfig im2colTmaHeuristic(ConvShape s) {
+        if (ConvConfig.im2colTmaUnsupportedReason(s) != null) return null;
+        if (((long) s.gemmM() + 127) / 128 * ((s.k() + 127) / 128) < SMS) return null;
+        List<ConvConfig> cs = im2colTmaCandidates(s);
+        return cs.isEmpty() ? null : cs.get(0);
+    }
+
+    /**
+     * Im2col-TMA candidates in order of preference: 128 output channels a tile (64 for K <= 64); tiles of 128 pixels over
+     * two consumer warpgroups, 256 pixels over two, 128 pixels on one; each with as many stages as fit, up to
+     * {@value #IM2COL_TMA_MAX_STAGES}. Empty where the kernel does not apply.
+     */
+    static List<ConvConfig> im2colTmaCandidates(ConvShape s) {
+        List<ConvConfig> out = new ArrayList<>();
+        if (ConvConfig.im2colTmaUnsupportedReason(s) != null) return out;
+        int bn = s.k() <= 64 ? 64 : 128;
+        add(out, im2colTma(s, 128, bn, 2));
+        add(out, im2colTma(s, 256, bn, 2));
+        add(out, im2colTma(s, 128, bn, 1));
+        return out;
+    }
+
+    /** The im2col-TMA conv with the most stages (>= 2, at most {@value #IM2COL_TMA_MAX_STAGES}) that fit; null when none does. */
+    static ConvConfig im2colTma(ConvShape s, int tilePixels, int bn, int consumers) {
+        for (int st = IM2COL_TMA_MAX_STAGES; st >= 2; st--) {
+            try {
+                return new ConvConfig(ConvFormat.W_FP16A_FP16, s, tilePixels, bn, 4 * consumers, 1, st, 1, ConvMma.IM2COL_TMA, 8);
+            } catch (IllegalArgumentException doesNotFit) {
+                // fewer stages
+            }
+        }
+        return null;
+    }
 
     /** Most stages per consumer of the pointwise conv (the H200 run of session 6 found no gain past 4-5 at C1). */
     static final int POINTWISE_MAX_STAGES = 4;

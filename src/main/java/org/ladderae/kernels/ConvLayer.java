@@ -115,6 +115,19 @@ public final class ConvLayer {
         need(y, "y", yEnd);
         if (bias != null) need(bias, "bias", 2L * s.k());
         if (residual != null) need(residual, "residual", yEnd);
+        if (config.mma().im2colTma()) {
+            // (tmX, tmW, Y, bias, residual, N, C, K, R, S, P, Q, stride, pad, ldy, relu): X by im2col TMA, the KRSC weight rows by 2-D TMA
+            KernelArgs a = KernelArgs.of()
+                    .bytes(TensorMaps.fp16Im2col(x, xOffset, xPixelStride, s.n(), s.h(), s.w(), s.c(), s.pad(), ConvConfig.im2colTmaUpperCorner(s), s.stride(),
+                            config.bm()))
+                    .bytes(TensorMaps.fp16Rows(w, 0, s.k(), ConvWeightLayout.rowLength(s), ConvWeightLayout.rowLength(s), config.bn()))
+                    .buffer(y, 2 * yOffset);
+            if (bias != null) a.buffer(bias); else a.nullPointer();
+            if (residual != null) a.buffer(residual, 2 * yOffset); else a.nullPointer();
+            a.i32(s.n()).i32(s.c()).i32(s.k()).i32(s.r()).i32(s.s()).i32(s.p()).i32(s.q()).i32(s.stride()).i32(s.pad()).i32(yPixelStride).i32(relu ? 1 : 0);
+            kernel.launch(launch, a);
+            return;
+        }
         if (config.mma().pointwise()) {
             // (tmX, W, Y, bias, residual, M, C, K, ldy, ldw, relu): the input pixels as TMA rows of C channels at pitch xPixelStride
             KernelArgs a = KernelArgs.of().bytes(TensorMaps.fp16Rows(x, xOffset, s.gemmM(), s.c(), xPixelStride, config.bm())).buffer(w).buffer(y, 2 * yOffset);

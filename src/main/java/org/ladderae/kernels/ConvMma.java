@@ -32,7 +32,16 @@ public enum ConvMma {
      * tile (64 or 128), {@code bn} = output channels per block (64, 128 or 256), {@code warpsM} = 4 x consumer
      * warpgroups, {@code stages} = stages per consumer.
      */
-    POINTWISE(4, "pw");
+    POINTWISE(4, "pw"),
+    /**
+     * FP16, sm_90a, C % 64 == 0, any filter, stride and padding: {@code kernels/conv/ladder_conv_i2c.cu}, a persistent
+     * implicit GEMM whose pixel tiles arrive by im2col-mode TMA (the padding as out-of-bounds zeros) and whose weights
+     * stream by 2-D TMA, pixels as wgmma's M; one producer warpgroup, 1-2 consumer warpgroups sharing every stage. One
+     * cubin serves every shape. In {@link ConvConfig}: {@code bm} = pixels per tile (64 x consumers x m64 blocks per
+     * consumer, at most 256), {@code bn} = output channels per tile (64 or 128), {@code warpsM} = 4 x consumer
+     * warpgroups, {@code stages} = stages.
+     */
+    IM2COL_TMA(5, "tma");
 
     private final int code;
     private final String token;
@@ -46,7 +55,7 @@ public enum ConvMma {
         this.warpSpecialized = warpSpecialized;
     }
 
-    /** {@code CONV_WGMMA}: 0 mma.sync, 1 pixels as M, 2 pixels as N; 3: the halo kernel, 4: the pointwise kernel (their own sources). */
+    /** {@code CONV_WGMMA}: 0 mma.sync, 1 pixels as M, 2 pixels as N; 3: the halo kernel, 4: the pointwise kernel, 5: the im2col-TMA kernel (their own sources). */
     public int code() { return code; }
 
     /** {@code CONV_WS}: a producer warpgroup (128 threads) besides the MMA warps. */
@@ -64,7 +73,10 @@ public enum ConvMma {
     /** The persistent pointwise (1x1) TMA conv ({@code ladder_conv_pw.cu}). */
     public boolean pointwise() { return code == 4; }
 
-    /** A persistent kernel with its own source, shape-specific flags and a producer warpgroup (halo or pointwise). */
+    /** The persistent implicit GEMM with im2col-TMA loads ({@code ladder_conv_i2c.cu}). */
+    public boolean im2colTma() { return code == 5; }
+
+    /** A persistent kernel with its own source and a producer warpgroup (halo, pointwise or im2col-TMA). */
     public boolean persistent() { return code >= 3; }
 
     String token() { return token; }

@@ -102,6 +102,16 @@ public final class ConvRunner implements AutoCloseable {
             if ((long) t.gemmM() * t.k() * t.gemmK() <= MAX_REFERENCE_MACS) out.add(timed);
             return out;
         }
+        if (timed.mma().im2colTma()) {
+            // One cubin for every shape (C % 64 == 0): odd images with a partial last pixel tile and a partial block of output
+            // channels, stride-2 1x1 and 3x3 convs, a 7x7 stride-2 filter, and two output-channel blocks.
+            out.add(timed.withShape(new ConvShape(3, 64, 13, 11, Math.max(8, bn - 24), 3, 3, 1, 1)));
+            out.add(timed.withShape(new ConvShape(2, 128, 9, 9, bn + 8, 1, 1, 2, 0)));
+            out.add(timed.withShape(new ConvShape(2, 64, 15, 14, bn, 3, 3, 2, 1)));
+            out.add(timed.withShape(new ConvShape(2, 64, 19, 17, 24, 7, 7, 2, 3)));
+            if ((long) t.gemmM() * t.k() * t.gemmK() <= MAX_REFERENCE_MACS) out.add(timed);
+            return out;
+        }
         if (timed.mma().halo()) {
             // The halo cubin compiles in R, S and the padded row width: same W, pad, C (same shared memory), fewer images,
             // output rows with a partial last tile, K with a partial 64-channel block (and one of 8 channels).
@@ -279,7 +289,7 @@ public final class ConvRunner implements AutoCloseable {
     }
 
     private Runnable launch(ConvConfig c, DeviceBuffer x, DeviceBuffer w, DeviceBuffer xs, DeviceBuffer ws, DeviceBuffer y) {
-        if (c.splitK() > 1 || c.mma().pointwise()) {   // FP16 only: conv + reduce through the layer (its workspace), or the TMA map the layer builds
+        if (c.splitK() > 1 || c.mma().pointwise() || c.mma().im2colTma()) {   // FP16 only: conv + reduce through the layer (its workspace), or the TMA maps the layer builds
             ConvLayer l = layer(c);
             return () -> l.launch(x, w, null, null, false, y);
         }

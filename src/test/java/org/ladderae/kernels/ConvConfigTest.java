@@ -163,7 +163,7 @@ class ConvConfigTest {
         assertThat(ws.defineFlags()).contains("-DCONV_WGMMA=1", "-DCONV_WS=1");
         assertThat(ws.kernelName()).contains("_wgmmaW64n128_");
         assertThat(cs).anyMatch(c -> c.mma() == ConvMma.WGMMA_PIXELS_N_WS);
-        assertThat(cs).filteredOn(c -> !c.mma().warpSpecialized() && !c.mma().halo()).allSatisfy(c -> assertThat(c.defineFlags()).contains("-DCONV_WS=0"));
+        assertThat(cs).filteredOn(c -> !c.mma().warpSpecialized() && !c.mma().persistent()).allSatisfy(c -> assertThat(c.defineFlags()).contains("-DCONV_WS=0"));
         // C = 3 gathers with plain loads: no warp-specialised candidate (the producer arrives through cp.async)
         assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.parse("128,3,224,224,64,7,7,2,3"))).noneMatch(c -> c.mma().warpSpecialized());
         assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.parse("128,3,224,224,64,7,7,2,3"), 128, 64, 8, 1, 4, 2, ConvMma.WGMMA_WS, 1))
@@ -171,15 +171,16 @@ class ConvConfigTest {
     }
 
     @Test
-    void haloConvTakesStrideOneLayersWithWholeChannelBlocksAtBatch128() {
-        for (String layer : List.of("C0", "C2")) {
-            ConvConfig h = ConvKernels.heuristic(ConvShape.FIGURE12.get(layer));
-            assertThat(h.mma()).as(layer).isEqualTo(ConvMma.HALO);
-            assertThat(h.threads()).isEqualTo(h.warpsM() * 32 + 128);
-            assertThat(h.sharedMemoryBytes()).isLessThanOrEqualTo(GemmConfig.MAX_SMEM_PER_BLOCK - 1024);
-            assertThat(h.kernelSource().name()).contains("ladder_conv_halo.cu");
-            assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, h.shape()).get(0)).isEqualTo(h);
-        }
+    void haloConvTakesStrideOneLayersOfOneChannelBlockAtBatch128() {
+        ConvConfig h = ConvKernels.heuristic(C0);
+        assertThat(h.mma()).isEqualTo(ConvMma.HALO);
+        assertThat(h.threads()).isEqualTo(h.warpsM() * 32 + 128);
+        assertThat(h.sharedMemoryBytes()).isLessThanOrEqualTo(GemmConfig.MAX_SMEM_PER_BLOCK - 1024);
+        assertThat(h.kernelSource().name()).contains("ladder_conv_halo.cu");
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, h.shape()).get(0)).isEqualTo(h);
+        // C2 (K = 128: two channel blocks would gather the halo twice) takes the im2col-TMA conv; the halo tile stays a candidate
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C2")).mma()).isEqualTo(ConvMma.IM2COL_TMA);
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"))).anyMatch(c -> c.mma().halo());
         // C0: 4 output rows of the 58-pixel padded grid (wgmma N = 232), 3 stages of 352 halo pixels, weights resident (72 KB)
         ConvConfig c0 = ConvKernels.heuristic(C0);
         assertThat(c0.kernelName()).isEqualTo("ladder_conv_w_fp16_a_fp16_nhwc_halo_r3s3_wp58_tp4_w2_s3");
@@ -220,6 +221,55 @@ class ConvConfigTest {
         }
         // an input slice whose stride the 16-byte halo copies cannot take falls back to an im2col tile
         assertThat(ConvKernels.gatherFor(c0, 68, 4).mma()).isNotEqualTo(ConvMma.HALO);
+    }
+
+    @Test
+    void im2colTmaConvTakesWiderLayersOfAnyFilterAndStrideAtBatch128() {
+        // C2 (3x3, 128 -> 128): two consumers of 64 pixels x 128 channels, 6 stages of (128 + 128) rows of 128 bytes, one cubin for every shape
+        ConvConfig c2 = ConvKernels.heuristic(ConvShape.FIGURE12.get("C2"));
+        assertThat(c2.mma()).isEqualTo(ConvMma.IM2COL_TMA);
+        assertThat(c2.kernelName()).isEqualTo("ladder_conv_w_fp16_a_fp16_nhwc_tma_128x128_w2_s6");
+        assertThat(c2.defineFlags()).containsExactly("-O3", "-DKNAME=ladder_conv_w_fp16_a_fp16_nhwc_tma_128x128_w2_s6", "-DBN=128", "-DMI=1", "-DNCW=2", "-DNST=6");
+        assertThat(c2.kernelSource().name()).isEqualTo("ladder_conv_i2c.cu");
+        assertThat(c2.threads()).isEqualTo(3 * 128);
+        assertThat(c2.sharedMemoryBytes()).isEqualTo(1024 + 6 * 256 * 128 + 128 * 128 * 2).isLessThanOrEqualTo(GemmConfig.MAX_SMEM_PER_BLOCK - 1024);
+        assertThat(c2.grid()).containsExactly(132, 1, 1);   // persistent: 784 tiles over one block per SM
+        // ResNet's stride-2 3x3 layer and a 1x1 stride-2 downsample take it too, on the same cubin
+        ConvConfig s2 = ConvKernels.heuristic(ConvShape.parse("128,128,56,56,128,3,3,2,1"));
+        assertThat(s2.mma()).isEqualTo(ConvMma.IM2COL_TMA);
+        assertThat(s2.kernelName()).isEqualTo(c2.kernelName());
+        assertThat(ConvKernels.heuristic(ConvShape.parse("128,256,56,56,512,1,1,2,0")).mma()).isEqualTo(ConvMma.IM2COL_TMA);
+        // the bounding box: the last window start less the last pixel, per axis {W, H}
+        assertThat(ConvConfig.im2colTmaUpperCorner(ConvShape.FIGURE12.get("C2"))).containsExactly(-1, -1);
+        assertThat(ConvConfig.im2colTmaUpperCorner(ConvShape.parse("128,128,56,56,128,3,3,2,1"))).containsExactly(-2, -2);
+        assertThat(ConvConfig.im2colTmaUpperCorner(ConvShape.parse("2,64,19,17,24,7,7,2,3"))).containsExactly(-3, -3);
+        // candidates: 128- and 256-pixel tiles on two consumers, 128 on one; distinct, all fitting; 64 channels a tile for K <= 64
+        List<ConvConfig> cs = ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"));
+        assertThat(cs).filteredOn(c -> c.mma().im2colTma()).extracting(ConvConfig::kernelName).containsExactly(
+                "ladder_conv_w_fp16_a_fp16_nhwc_tma_128x128_w2_s6", "ladder_conv_w_fp16_a_fp16_nhwc_tma_256x128_w2_s3",
+                "ladder_conv_w_fp16_a_fp16_nhwc_tma_128x128_w1_s6");
+        assertThat(ConvKernels.candidates(ConvFormat.W_FP16A_FP16, C0)).filteredOn(c -> c.mma().im2colTma()).allSatisfy(c -> assertThat(c.bn()).isEqualTo(64));
+        // checked on its own shapes: C % 64 == 0, partial pixel and channel blocks, strides 1 and 2, filters 1x1 to 7x7
+        List<ConvConfig> at = ConvRunner.checkShapes(c2);
+        assertThat(at).allSatisfy(c -> assertThat(c.kernelName()).isEqualTo(c2.kernelName()));
+        assertThat(at).extracting(c -> c.shape().stride()).contains(1, 2);
+        assertThat(at).extracting(c -> c.shape().r()).contains(1, 3, 7);
+        assertThat(at).anyMatch(c -> c.shape().k() % c.bn() != 0).anyMatch(c -> c.shape().k() > c.bn());
+        // batch 1 (under a wave of tiles), C % 64 != 0 and K % 8 != 0 keep other kernels; C = 64 layers keep the halo conv
+        for (String dims : List.of("1,128,28,28,128,3,3,1,1", "128,116,28,28,116,3,3,1,1", "128,128,28,28,124,3,3,1,1"))
+            assertThat(ConvKernels.heuristic(ConvShape.parse(dims)).mma()).as(dims).isNotEqualTo(ConvMma.IM2COL_TMA);
+        assertThat(ConvConfig.im2colTmaUnsupportedReason(ConvShape.parse("128,96,28,28,128,3,3,1,1"))).contains("C=96");
+        assertThat(ConvConfig.im2colTmaUnsupportedReason(ConvShape.parse("128,64,28,28,128,9,9,1,4"))).contains("7x7");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP8A_FP16, ConvShape.FIGURE12.get("C2"), 128, 128, 8, 1, 4, 1, ConvMma.IM2COL_TMA, 8))
+                .hasMessageContaining("FP16 only");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"), 128, 256, 8, 1, 2, 1, ConvMma.IM2COL_TMA, 8))
+                .hasMessageContaining("64 or 128 output channels");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"), 256, 128, 8, 1, 5, 1, ConvMma.IM2COL_TMA, 8))
+                .hasMessageContaining("over the limit");
+        assertThatThrownBy(() -> new ConvConfig(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get("C2"), 512, 64, 8, 1, 2, 1, ConvMma.IM2COL_TMA, 8))
+                .hasMessageContaining("at most 256 pixels");
+        // an input slice TMA cannot address (pixel stride or offset not 16-byte aligned) falls back to an im2col tile
+        assertThat(ConvKernels.gatherFor(c2, 132, 4).mma()).isNotEqualTo(ConvMma.IM2COL_TMA);
     }
 
     @Test

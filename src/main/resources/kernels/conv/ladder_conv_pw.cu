@@ -18,7 +18,7 @@
 // gridDim.x % CB == 0 (CB = ceil(K / BN) output-channel blocks); block b keeps channels (b % CB) * BN .. + BN - 1
 // and walks the pixel tiles b / CB, + gridDim.x / CB, ...
 //
-// Epilogue: bias (+ ReLU without residual) in FP32, FP16 into the consumer's staging tile [64 * MI pixels][BN
+// Epilogue (ladder_conv_epilogue.cuh, shared with ladder_conv_i2c.cu): bias (+ ReLU without residual) in FP32, FP16 into the consumer's staging tile [64 * MI pixels][BN
 // channels] (16-byte chunk ^ (pixel & 7)), then 16-byte rows to Y (+ residual in FP32, ReLU); with a residual the
 // sum is rounded twice, as in ladder_conv.cu and ladder_conv_halo.cu. Pixels past M (TMA zero-fills them) and
 // channels past K are not stored.

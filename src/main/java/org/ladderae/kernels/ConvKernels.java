@@ -92,7 +92,8 @@ public final class ConvKernels {
     }
 
     /**
-     * The FP16 configuration picked without tuning: on sm_90a the pointwise TMA conv ({@link #pointwiseHeuristic}) for
+     * The FP16 configuration picked without tuning: on sm_90a the im2col-TMA conv for layers with C >=
+     * {@value #IM2COL_TMA_FIRST_FROM_C} and a wave of tiles, then the pointwise TMA conv ({@link #pointwiseHeuristic}) for
      * 1x1 layers with a wave of tiles, then the halo conv ({@link #haloHeuristic}) for layers with
      * K <= {@value #HALO_MAX_K} where it applies (H100 session 7: C0 0.068 ms against 0.082 on the im2col-TMA conv), then
      * the im2col-TMA conv ({@link #im2colTmaHeuristic}) with a wave of tiles (H100 session 7: C2 0.0517 ms against 0.0718
@@ -105,6 +106,10 @@ public final class ConvKernels {
      */
     public static ConvConfig heuristic(ConvShape s, TargetArch arch) {
         boolean hopper = arch.hasWgmma();
+        if (hopper && s.c() >= IM2COL_TMA_FIRST_FROM_C) {
+            ConvConfig t = im2colTmaHeuristic(s);
+            if (t != null) return t;
+        }
         if (hopper) {
             ConvConfig pw = pointwiseHeuristic(s);
             if (pw != null) return pw;
@@ -189,6 +194,15 @@ public final class ConvKernels {
     }
 
     private static void add(List<ConvConfig> out, ConvConfig c) { if (c != null && !out.contains(c)) out.add(c); }
+
+    /**
+     * From this many input channels the heuristic takes the im2col-TMA conv before the pointwise and halo convs. The H100
+     * tuning of ResNet-50 at batch 128 (table2 --reproduce, session 7) picked the im2col-TMA conv for every 1x1 layer with
+     * C >= 512 (C3 512 -> 128: 0.0495 ms against the pointwise heuristic's 0.0520; 1024 -> 512 at 14x14: 0.0476 against
+     * 0.0796) and the pointwise conv for every one with C <= 256 (the resident weights are small there, and its output
+     * tiles overlap the other consumer's loads).
+     */
+    static final int IM2COL_TMA_FIRST_FROM_C = 512;
 
     /** Most stages of the im2col-TMA conv (C2 on the H100, session 7: 6 stages 0.0517 ms, 4 stages 0.0541). */
     static final int IM2COL_TMA_MAX_STAGES = 6;

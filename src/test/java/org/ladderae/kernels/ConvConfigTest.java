@@ -283,8 +283,10 @@ class ConvConfigTest {
         assertThat(c1.threads()).isEqualTo(3 * 128);
         assertThat(c1.sharedMemoryBytes()).isEqualTo(1024 + 8192 + 2 * 4 * 8192 + 2 * 64 * 64 * 2);
         assertThat(c1.grid()).containsExactly(264, 1, 1);   // persistent: 2 blocks x 132 SMs
-        // C3 (512 -> 128): one consumer of 128 x 128 tiles next to 128 KB of resident weights
-        ConvConfig c3 = ConvKernels.heuristic(ConvShape.FIGURE12.get("C3"));
+        // C3 (512 -> 128): the heuristic takes the im2col-TMA conv from C = 512; the pointwise pick is one consumer of
+        // 128 x 128 tiles next to 128 KB of resident weights
+        assertThat(ConvKernels.heuristic(ConvShape.FIGURE12.get("C3")).mma()).isEqualTo(ConvMma.IM2COL_TMA);
+        ConvConfig c3 = ConvKernels.pointwiseHeuristic(ConvShape.FIGURE12.get("C3"));
         assertThat(c3.kernelName()).isEqualTo("ladder_conv_w_fp16_a_fp16_nhwc_pw_c512_128x128_w1_s4");
         assertThat(c3.sharedMemoryBytes()).isEqualTo(1024 + 8 * 128 * 128 + 4 * 128 * 128 + 128 * 128 * 2).isLessThanOrEqualTo(GemmConfig.MAX_SMEM_PER_BLOCK - 1024);
         assertThat(c3.threads()).isEqualTo(2 * 128);

@@ -61,7 +61,7 @@ class ConvPointwiseGpuTest {
     @Test
     void layerReadsAndWritesChannelSlicesWithTheFusedEpilogue() {
         for (String layer : List.of("C1", "C3")) {
-            ConvConfig pw = ConvKernels.heuristic(ConvShape.FIGURE12.get(layer), runner.arch());
+            ConvConfig pw = ConvKernels.pointwiseHeuristic(ConvShape.FIGURE12.get(layer));
             assertThat(pw.mma()).as(layer).isEqualTo(ConvMma.POINTWISE);
             ConvShape s = new ConvShape(2, pw.shape().c(), 7, 23, pw.shape().k() - 16, 1, 1, 1, 0);
             ConvLayer l = runner.layer(ConvKernels.gatherFor(pw.withShape(s), 2 * s.c(), s.c()));

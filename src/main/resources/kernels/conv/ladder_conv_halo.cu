@@ -31,6 +31,7 @@
 #include "../gemm/ladder_gemm_common.cuh"
 #include "../gemm/ladder_tma.cuh"
 #include "ladder_wgmma_ss.cuh"
+#include "ladder_conv_tma_common.cuh"
 
 #ifndef KNAME
 #define KNAME ladder_conv_halo
@@ -247,20 +248,7 @@ KNAME(const uint8_t* __restrict__ Xb, const uint8_t* __restrict__ Wb, const uint
       asm volatile("ld.shared.v4.b32 {%0,%1,%2,%3}, [%4];\n" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
                    : "r"(so + px * 128 + ((ch ^ (px & 7)) << 4)) : "memory");
       const size_t o = ((size_t)(n * P + p) * Q + q) * ldy + co;
-      if (residual != nullptr) {
-        const uint4 rv = *reinterpret_cast<const uint4*>(residual + o);
-        uint32_t* a = reinterpret_cast<uint32_t*>(&v);
-        const uint32_t* b = reinterpret_cast<const uint32_t*>(&rv);
-#pragma unroll
-        for (int k = 0; k < 4; ++k) {
-          float2 x = __half22float2(*reinterpret_cast<const half2*>(&a[k]));
-          const float2 y = __half22float2(*reinterpret_cast<const half2*>(&b[k]));
-          x.x += y.x; x.y += y.y;
-          if (relu) { x.x = fmaxf(x.x, 0.f); x.y = fmaxf(x.y, 0.f); }
-          half2 hv = __floats2half2_rn(x.x, x.y);
-          a[k] = *reinterpret_cast<uint32_t*>(&hv);
-        }
-      }
+      if (residual != nullptr) conv_residual_relu8(v, residual + o, relu);
       *reinterpret_cast<uint4*>(Y + o) = v;
     }
     named_sync(1 + cw, 128);

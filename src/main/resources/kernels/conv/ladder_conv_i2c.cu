@@ -17,7 +17,7 @@
 // ceil(M / TM) * CB tiles (CB = ceil(K / BN) output-channel blocks; tile t = pixel tile t / CB, channel block t % CB,
 // so the channel blocks of a pixel tile run side by side and share its pixels in L2). K loop: R*S taps x C/64 chunks.
 //
-// Epilogue (ladder_conv_epilogue.cuh): bias, residual, ReLU fused; FP16 rows through each consumer's staging tile as
+// Epilogue (ladder_conv_tma_common.cuh): bias, residual, ReLU fused; FP16 rows through each consumer's staging tile as
 // coalesced 16-byte stores. Pixels past M (zero-filled by TMA) and channels past K are not stored.
 //
 // Configuration (-D): KNAME, BN (64 or 128 output channels per tile), MI (1 or 2 m64 blocks per consumer; MI * BN <= 256:
@@ -34,7 +34,7 @@
 #include "../gemm/ladder_gemm_common.cuh"
 #include "../gemm/ladder_tma.cuh"
 #include "ladder_wgmma_ss.cuh"
-#include "ladder_conv_epilogue.cuh"
+#include "ladder_conv_tma_common.cuh"
 
 #ifndef KNAME
 #define KNAME ladder_conv_i2c
@@ -134,12 +134,7 @@ KNAME(const __grid_constant__ TmaDesc tmX, const __grid_constant__ TmaDesc tmW, 
       const uint32_t sa = sStages + st * STAGE_BYTES + cw * (MI * 8192);
       const uint64_t db = wgmma_desc_sw128(sStages + st * STAGE_BYTES + A_BYTES);
       wgmma_fence();
-#pragma unroll
-      for (int mi = 0; mi < MI; ++mi) {
-        const uint64_t da = wgmma_desc_sw128(sa + mi * 8192);
-#pragma unroll
-        for (int ks = 0; ks < 4; ++ks) wgmma_ss<BN>(d[mi], da + 2 * ks, db + 2 * ks, (k | ks) != 0);   // +32 B per k16
-      }
+      conv_wgmma_chunk<BN, MI>(d, sa, db, k != 0);
       wgmma_commit();
       if (prev >= 0) {
         wgmma_wait<1>();

@@ -18,7 +18,7 @@
 // gridDim.x % CB == 0 (CB = ceil(K / BN) output-channel blocks); block b keeps channels (b % CB) * BN .. + BN - 1
 // and walks the pixel tiles b / CB, + gridDim.x / CB, ...
 //
-// Epilogue (ladder_conv_epilogue.cuh, shared with ladder_conv_i2c.cu): bias (+ ReLU without residual) in FP32, FP16 into the consumer's staging tile [64 * MI pixels][BN
+// Epilogue (ladder_conv_tma_common.cuh, shared with ladder_conv_i2c.cu): bias (+ ReLU without residual) in FP32, FP16 into the consumer's staging tile [64 * MI pixels][BN
 // channels] (16-byte chunk ^ (pixel & 7)), then 16-byte rows to Y (+ residual in FP32, ReLU); with a residual the
 // sum is rounded twice, as in ladder_conv.cu and ladder_conv_halo.cu. Pixels past M (TMA zero-fills them) and
 // channels past K are not stored.
@@ -35,7 +35,7 @@
 #include "../gemm/ladder_gemm_common.cuh"
 #include "../gemm/ladder_tma.cuh"
 #include "ladder_wgmma_ss.cuh"
-#include "ladder_conv_epilogue.cuh"
+#include "ladder_conv_tma_common.cuh"
 
 #ifndef KNAME
 #define KNAME ladder_conv_pw
@@ -147,12 +147,7 @@ KNAME(const __grid_constant__ TmaDesc tmX, const half* __restrict__ Wt, half* __
       const uint32_t sa = sRing + s * STAGE_BYTES;
       const uint64_t db = wgmma_desc_sw128(sW + kc * BN * 128);
       wgmma_fence();
-#pragma unroll
-      for (int mi = 0; mi < MI; ++mi) {
-        const uint64_t da = wgmma_desc_sw128(sa + mi * 8192);
-#pragma unroll
-        for (int ks = 0; ks < 4; ++ks) wgmma_ss<BN>(d[mi], da + 2 * ks, db + 2 * ks, (kc | ks) != 0);   // +32 B per k16
-      }
+      conv_wgmma_chunk<BN, MI>(d, sa, db, kc != 0);
       wgmma_commit();
       if (prev_s >= 0) {
         wgmma_wait<1>();
@@ -163,7 +158,7 @@ KNAME(const __grid_constant__ TmaDesc tmX, const half* __restrict__ Wt, half* __
     wgmma_wait<0>();
     mbar_arrive(empty0 + 8 * prev_s);
 
-    // Epilogue (ladder_conv_epilogue.cuh): FP16 into this consumer's staging tile, then 16-byte rows to Y.
+    // Epilogue (ladder_conv_tma_common.cuh): FP16 into this consumer's staging tile, then 16-byte rows to Y.
     conv_epilogue_stage<BN, MI>(d, so, wq, g, t4, bias, co0, K, relu_now);
     pw_named_sync(1 + cw);
     conv_epilogue_store<BN>(so, TM, t * TM, M, co0, K, Y, ldy, residual, relu, wtid);

@@ -238,9 +238,14 @@ public final class ConvKernels {
 
     /** The im2col-TMA conv with the most stages (>= 2, at most {@value #IM2COL_TMA_MAX_STAGES}) that fit; null when none does. */
     static ConvConfig im2colTma(ConvShape s, int tilePixels, int bn, int consumers) {
-        for (int st = IM2COL_TMA_MAX_STAGES; st >= 2; st--) {
+        return withMostStages(IM2COL_TMA_MAX_STAGES, st -> new ConvConfig(ConvFormat.W_FP16A_FP16, s, tilePixels, bn, 4 * consumers, 1, st, 1, ConvMma.IM2COL_TMA, 8));
+    }
+
+    /** {@code make(stages)} for the most stages from {@code max} down to 2 that it accepts (the shared memory fits); null when none. */
+    private static ConvConfig withMostStages(int max, java.util.function.IntFunction<ConvConfig> make) {
+        for (int st = max; st >= 2; st--) {
             try {
-                return new ConvConfig(ConvFormat.W_FP16A_FP16, s, tilePixels, bn, 4 * consumers, 1, st, 1, ConvMma.IM2COL_TMA, 8);
+                return make.apply(st);
             } catch (IllegalArgumentException doesNotFit) {
                 // fewer stages
             }
@@ -288,14 +293,8 @@ public final class ConvKernels {
 
     /** The pointwise conv with the most stages (>= 2, at most {@value #POINTWISE_MAX_STAGES}) that fit; null when none does. */
     static ConvConfig pointwise(ConvShape s, int tilePixels, int bn, int consumers, int blocksPerSm) {
-        for (int st = POINTWISE_MAX_STAGES; st >= 2; st--) {
-            try {
-                return new ConvConfig(ConvFormat.W_FP16A_FP16, s, tilePixels, bn, 4 * consumers, 1, st, blocksPerSm, ConvMma.POINTWISE, 8);
-            } catch (IllegalArgumentException doesNotFit) {
-                // fewer stages
-            }
-        }
-        return null;
+        return withMostStages(POINTWISE_MAX_STAGES,
+                st -> new ConvConfig(ConvFormat.W_FP16A_FP16, s, tilePixels, bn, 4 * consumers, 1, st, blocksPerSm, ConvMma.POINTWISE, 8));
     }
 
     /** Stages of the halo conv with {@code tileRows} output rows that fit next to the resident weights. */

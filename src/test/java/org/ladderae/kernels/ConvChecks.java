@@ -10,6 +10,18 @@ import org.ladderae.gpu.HalfPrecision;
 final class ConvChecks {
     private ConvChecks() {}
 
+    /**
+     * The FP16 candidates of {@code shapes} on the project's GPU ({@link ConvKernels#candidates}) that {@code kind} keeps,
+     * one per label (a persistent kernel's candidates at several shapes share a cubin), as test arguments.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> distinctCandidates(java.util.List<ConvShape> shapes,
+                                                                                                   java.util.function.Predicate<ConvMma> kind) {
+        java.util.Map<String, ConvConfig> distinct = new java.util.LinkedHashMap<>();
+        for (ConvShape s : shapes)
+            for (ConvConfig c : ConvKernels.candidates(ConvFormat.W_FP16A_FP16, s)) if (kind.test(c.mma())) distinct.putIfAbsent(c.label(), c);
+        return distinct.values().stream().map(org.junit.jupiter.params.provider.Arguments::of);
+    }
+
     /** {@code config} at each of {@link ConvRunner#checkShapes} (fresh data, outputs poisoned): every output written, within tolerance. */
     static void assertCheckShapesMatch(ConvRunner runner, ConvConfig config) {
         for (ConvConfig at : ConvRunner.checkShapes(config)) {

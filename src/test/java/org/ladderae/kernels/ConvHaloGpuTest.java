@@ -2,9 +2,7 @@ package org.ladderae.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,11 +28,7 @@ class ConvHaloGpuTest {
     private static ConvRunner runner;
 
     static Stream<Arguments> configs() {
-        Map<String, ConvConfig> distinct = new LinkedHashMap<>();
-        for (String layer : List.of("C0", "C1", "C2", "C3"))
-            for (ConvConfig c : ConvKernels.candidates(ConvFormat.W_FP16A_FP16, ConvShape.FIGURE12.get(layer)))
-                if (c.mma().halo()) distinct.putIfAbsent(c.label(), c);
-        return distinct.values().stream().map(Arguments::of);
+        return ConvChecks.distinctCandidates(List.of("C0", "C1", "C2", "C3").stream().map(ConvShape.FIGURE12::get).toList(), ConvMma::halo);
     }
 
     @BeforeAll

@@ -1,6 +1,10 @@
-// ladder-ae: the fused conv epilogue of the sm_90a TMA conv kernels whose accumulators hold pixels as wgmma's M
-// (ladder_conv_pw.cu, ladder_conv_i2c.cu): one consumer warpgroup's tile of NM * 64 pixels x NB output channels.
+// ladder-ae: pieces shared by the sm_90a TMA conv kernels whose accumulators hold pixels as wgmma's M
+// (ladder_conv_pw.cu, ladder_conv_i2c.cu): the MMAs of one 64-channel stage and the fused epilogue of one consumer
+// warpgroup's tile of NM * 64 pixels x NB output channels; the residual + ReLU of 8 channels is also the halo conv's.
 //
+// conv_wgmma_chunk: NM m64 blocks of A (pixels: 128-byte swizzled rows of 64 channels at sa, the blocks 8 KB apart)
+//   times NB rows of B (weights, descriptor db), 4 k16 steps (+32 bytes each); the first step overwrites d unless
+//   accumulate.
 // Why through shared memory: a thread's accumulators are 2 adjacent channels of 2 pixel rows, so stores straight from
 // registers are 4-byte pieces spread over 8 rows per warp instruction. Staged as FP16 rows (16-byte chunk j of row r at
 // chunk j ^ (r & 7): the 8 rows a warp instruction writes fall in distinct banks), each pixel leaves as NB / 8 coalesced
@@ -14,6 +18,33 @@
 //   ladder_conv.cu. wtid: the thread's index in its warpgroup (128 threads share the rows).
 #pragma once
 #include "../gemm/ladder_gemm_common.cuh"
+#include "ladder_wgmma_ss.cuh"
+
+template <int NB, int NM>
+LADDER_DEV void conv_wgmma_chunk(float (&d)[NM][NB / 2], uint32_t sa, uint64_t db, bool accumulate) {
+#pragma unroll
+  for (int mi = 0; mi < NM; ++mi) {
+    const uint64_t da = wgmma_desc_sw128(sa + mi * 8192);
+#pragma unroll
+    for (int ks = 0; ks < 4; ++ks) wgmma_ss<NB>(d[mi], da + 2 * ks, db + 2 * ks, accumulate || ks != 0);
+  }
+}
+
+// 8 FP16 channels v += the residual's 8 at r, in FP32, then ReLU when relu; rounded to FP16 again.
+LADDER_DEV void conv_residual_relu8(uint4& v, const half* __restrict__ r, int relu) {
+  const uint4 rv = *reinterpret_cast<const uint4*>(r);
+  uint32_t* a = reinterpret_cast<uint32_t*>(&v);
+  const uint32_t* rb = reinterpret_cast<const uint32_t*>(&rv);
+#pragma unroll
+  for (int k = 0; k < 4; ++k) {
+    float2 x = __half22float2(*reinterpret_cast<const half2*>(&a[k]));
+    const float2 y = __half22float2(*reinterpret_cast<const half2*>(&rb[k]));
+    x.x += y.x; x.y += y.y;
+    if (relu) { x.x = fmaxf(x.x, 0.f); x.y = fmaxf(x.y, 0.f); }
+    half2 hv = __floats2half2_rn(x.x, x.y);
+    a[k] = *reinterpret_cast<uint32_t*>(&hv);
+  }
+}
 
 template <int NB, int NM>
 LADDER_DEV void conv_epilogue_stage(float (&d)[NM][NB / 2], uint32_t so, int wq, int g, int t4, const half* __restrict__ bias,
@@ -48,20 +79,7 @@ LADDER_DEV void conv_epilogue_store(uint32_t so, int rows, int row0, int M, int 
     asm volatile("ld.shared.v4.b32 {%0,%1,%2,%3}, [%4];\n" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
                  : "r"(so + r * (NB * 2) + ((ch ^ (r & 7)) << 4)) : "memory");
     const size_t o = (size_t)row * ldy + co;
-    if (residual != nullptr) {
-      const uint4 rv = *reinterpret_cast<const uint4*>(residual + o);
-      uint32_t* a = reinterpret_cast<uint32_t*>(&v);
-      const uint32_t* rb = reinterpret_cast<const uint32_t*>(&rv);
-#pragma unroll
-      for (int k = 0; k < 4; ++k) {
-        float2 x = __half22float2(*reinterpret_cast<const half2*>(&a[k]));
-        const float2 y = __half22float2(*reinterpret_cast<const half2*>(&rb[k]));
-        x.x += y.x; x.y += y.y;
-        if (relu) { x.x = fmaxf(x.x, 0.f); x.y = fmaxf(x.y, 0.f); }
-        half2 hv = __floats2half2_rn(x.x, x.y);
-        a[k] = *reinterpret_cast<uint32_t*>(&hv);
-      }
-    }
+    if (residual != nullptr) conv_residual_relu8(v, residual + o, relu);
     *reinterpret_cast<uint4*>(Y + o) = v;
   }
 }

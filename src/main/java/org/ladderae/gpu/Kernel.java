@@ -42,9 +42,11 @@ public final class Kernel {
      */
     public void launch(LaunchConfig c, KernelArgs args) {
         context.bind();
-        CudaDriver.check("cuLaunchKernel(" + name + ", " + c + ", " + args + ")",
-                JCudaDriver.cuLaunchKernel(function, c.gridX(), c.gridY(), c.gridZ(), c.blockX(), c.blockY(), c.blockZ(),
-                        c.sharedBytes(), LAUNCH_STREAM.get(), args.toKernelParams(), null));
+        int r = JCudaDriver.cuLaunchKernel(function, c.gridX(), c.gridY(), c.gridZ(), c.blockX(), c.blockY(), c.blockZ(),
+                c.sharedBytes(), LAUNCH_STREAM.get(), args.toKernelParams(), null);
+        // The message (the launch and its arguments as text) is built only on failure: a timed loop of short kernels
+        // would otherwise pay for it on every launch.
+        if (r != 0) CudaDriver.check("cuLaunchKernel(" + name + ", " + c + ", " + args + ")", r);
     }
 
     /** Launches and waits, so a fault is reported against this kernel (correctness checks use this). */

@@ -88,8 +88,13 @@ public final class ConvLayer {
 
     /** Dense NHWC input and output (pixel strides C and K, no offsets). */
     public void launch(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer residual, boolean relu, DeviceBuffer y) {
+        bind(x, w, bias, residual, relu, y).run();
+    }
+
+    /** {@link #bind(DeviceBuffer, long, int, DeviceBuffer, DeviceBuffer, DeviceBuffer, boolean, DeviceBuffer, long, int)} of dense NHWC tensors. */
+    public Runnable bind(DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer residual, boolean relu, DeviceBuffer y) {
         ConvShape s = config.shape();
-        launch(x, 0, s.c(), w, bias, residual, relu, y, 0, s.k());
+        return bind(x, 0, s.c(), w, bias, residual, relu, y, 0, s.k());
     }
 
     /**
@@ -100,6 +105,16 @@ public final class ConvLayer {
      */
     public void launch(DeviceBuffer x, long xOffset, int xPixelStride, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer residual, boolean relu,
                        DeviceBuffer y, long yOffset, int yPixelStride) {
+        bind(x, xOffset, xPixelStride, w, bias, residual, relu, y, yOffset, yPixelStride).run();
+    }
+
+    /**
+     * The launch of {@link #launch(DeviceBuffer, long, int, DeviceBuffer, DeviceBuffer, DeviceBuffer, boolean, DeviceBuffer, long, int)} on
+     * these buffers, checked and with its arguments built once (for the TMA kernels, the tensor maps: a driver call each
+     * through JNA), so that a timed or repeated launch costs only the launch itself.
+     */
+    public Runnable bind(DeviceBuffer x, long xOffset, int xPixelStride, DeviceBuffer w, DeviceBuffer bias, DeviceBuffer residual, boolean relu,
+                         DeviceBuffer y, long yOffset, int yPixelStride) {
         ConvShape s = config.shape();
         if (config.format().actBits() != 16) throw new IllegalArgumentException(config.kernelName() + " reads quantised activations: use launchQuantized");
         if (xPixelStride < s.c() || yPixelStride < s.k()) throw new IllegalArgumentException("pixel strides " + xPixelStride + "/" + yPixelStride + " below C=" + s.c() + "/K=" + s.k());
@@ -125,8 +140,7 @@ public final class ConvLayer {
             if (bias != null) a.buffer(bias); else a.nullPointer();
             if (residual != null) a.buffer(residual, 2 * yOffset); else a.nullPointer();
             a.i32(s.n()).i32(s.c()).i32(s.k()).i32(s.r()).i32(s.s()).i32(s.p()).i32(s.q()).i32(s.stride()).i32(s.pad()).i32(yPixelStride).i32(relu ? 1 : 0);
-            kernel.launch(launch, a);
-            return;
+            return () -> kernel.launch(launch, a);
         }
         if (config.mma().pointwise()) {
             // (tmX, W, Y, bias, residual, M, C, K, ldy, ldw, relu): the input pixels as TMA rows of C channels at pitch xPixelStride
@@ -134,8 +148,7 @@ public final class ConvLayer {
             if (bias != null) a.buffer(bias); else a.nullPointer();
             if (residual != null) a.buffer(residual, 2 * yOffset); else a.nullPointer();
             a.i32(s.gemmM()).i32(s.c()).i32(s.k()).i32(yPixelStride).i32(ConvWeightLayout.rowLength(s)).i32(relu ? 1 : 0);
-            kernel.launch(launch, a);
-            return;
+            return () -> kernel.launch(launch, a);
         }
         KernelArgs a = KernelArgs.of().buffer(x, 2 * xOffset).buffer(w);
         if (config.splitK() > 1) a.buffer(workspace); else a.nullPointer();   // the XS slot: FP32 partials with split-K
@@ -143,14 +156,16 @@ public final class ConvLayer {
         if (bias != null) a.buffer(bias); else a.nullPointer();
         if (residual != null) a.buffer(residual, 2 * yOffset); else a.nullPointer();
         shapeArgs(a, s, xPixelStride, yPixelStride, relu ? 1 : 0);
-        kernel.launch(launch, a);
-        if (config.splitK() > 1) {
-            KernelArgs r = KernelArgs.of().buffer(workspace).i32(config.splitK()).i32(s.gemmM()).i32(s.k()).buffer(y, 2 * yOffset);
-            if (bias != null) r.buffer(bias); else r.nullPointer();
-            if (residual != null) r.buffer(residual, 2 * yOffset); else r.nullPointer();
-            r.i32(yPixelStride).i32(relu ? 1 : 0);
-            reduce.launch(reduceLaunch(config), r);
-        }
+        if (config.splitK() == 1) return () -> kernel.launch(launch, a);
+        KernelArgs r = KernelArgs.of().buffer(workspace).i32(config.splitK()).i32(s.gemmM()).i32(s.k()).buffer(y, 2 * yOffset);
+        if (bias != null) r.buffer(bias); else r.nullPointer();
+        if (residual != null) r.buffer(residual, 2 * yOffset); else r.nullPointer();
+        r.i32(yPixelStride).i32(relu ? 1 : 0);
+        LaunchConfig reduceLaunch = reduceLaunch(config);
+        return () -> {
+            kernel.launch(launch, a);
+            reduce.launch(reduceLaunch, r);
+        };
     }
 
     /** The reduce kernel's symbol (in every FP16 conv cubin). */

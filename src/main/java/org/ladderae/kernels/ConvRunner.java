@@ -290,8 +290,7 @@ public final class ConvRunner implements AutoCloseable {
 
     private Runnable launch(ConvConfig c, DeviceBuffer x, DeviceBuffer w, DeviceBuffer xs, DeviceBuffer ws, DeviceBuffer y) {
         if (c.splitK() > 1 || c.mma().pointwise() || c.mma().im2colTma()) {   // FP16 only: conv + reduce through the layer (its workspace), or the TMA maps the layer builds
-            ConvLayer l = layer(c);
-            return () -> l.launch(x, w, null, null, false, y);
+            return layer(c).bind(x, w, null, null, false, y);   // arguments and tensor maps built once, not per timed launch
         }
         ConvShape s = c.shape();
         Kernel k = module(c).kernel(c.kernelName());

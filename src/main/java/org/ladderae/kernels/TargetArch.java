@@ -28,10 +28,10 @@ public record TargetArch(int major, int minor, boolean archSpecific) {
         return new TargetArch(v / 10, v % 10, a);
     }
 
-    /** "sm_90a". */
     /** Whether Hopper's wgmma and TMA can be compiled for this target: sm_90a (the arch-specific variant of 9.0). */
     public boolean hasWgmma() { return major == 9 && archSpecific; }
 
+    /** "sm_90a". */
     public String smName() { return "sm_" + major + minor + (archSpecific ? "a" : ""); }
 
     public List<String> nvccFlags() {

@@ -48,7 +48,7 @@ public final class ConvCheckpoints {
     /** What a conv configuration looks like in a manifest (the format and shape are the key's). */
     public static Map<String, Integer> params(ConvConfig c) {
         Map<String, Integer> p = new LinkedHashMap<>();
-        p.put("mma", c.mma().code());   // 0 mma.sync, 1 wgmma (pixels as M), 2 wgmma (pixels as N), 3 halo, 4 pointwise
+        p.put("mma", c.mma().code());   // 0 mma.sync, 1 wgmma (pixels as M), 2 wgmma (pixels as N), 3 halo, 4 pointwise, 5 im2col-TMA
         p.put("bm", c.bm());
         p.put("bn", c.bn());
         p.put("warps_m", c.warpsM());

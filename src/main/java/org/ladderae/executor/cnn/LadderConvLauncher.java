@@ -125,7 +125,7 @@ final class LadderConvLauncher implements ConvLauncher {
         long bytes = w.bytes() + b.bytes();
         boolean relu = s.relu();
         String name = cfg.kernelName();
-        if (f.actBits() == 16) return new Prepared(name, () -> layer.launch(x, w, b, residual, relu, y), bytes);
+        if (f.actBits() == 16) return new Prepared(name, layer.bind(x, w, b, residual, relu, y), bytes);
         DeviceBuffer ws;
         if (f.microscaled()) {
             ws = alloc.apply(sc.exponents().length);
@@ -182,7 +182,7 @@ final class LadderConvLauncher implements ConvLauncher {
         w.copyFrom(device);
         DeviceBuffer b = CnnExecutor.uploadHalves(bias, alloc);
         boolean relu = s.relu();
-        return new Prepared(layer.config().kernelName() + (tuned ? " (tuned)" : ""), () -> layer.launch(x, w, b, residual, relu, y), w.bytes() + b.bytes());
+        return new Prepared(layer.config().kernelName() + (tuned ? " (tuned)" : ""), layer.bind(x, w, b, residual, relu, y), w.bytes() + b.bytes());
     }
 
     /** The configuration tuned for this exact conv on this GPU's arch, when the shipped conv checkpoints hold one. */
